@@ -24,17 +24,27 @@ export async function buildRenderer(options: { quiet?: boolean } = {}): Promise<
 
 export async function buildElectron(): Promise<void> {
   const { build } = await import('esbuild');
-  const common = {
+  const common: import('esbuild').BuildOptions = {
     bundle: true,
     platform: 'node',
     format: 'cjs',
     sourcemap: true,
     external: ['electron'],
     logLevel: 'warning',
-  } as const;
+  };
   await Promise.all([
-    build({ ...common, entryPoints: [join(projectRoot, 'electron', 'main.ts')], outfile: join(electronDist, 'main.cjs'), target: 'node22' }),
-    build({ ...common, entryPoints: [join(projectRoot, 'electron', 'preload.ts')], outfile: join(electronDist, 'preload.cjs'), target: 'chrome140' }),
+    build({
+      ...common,
+      entryPoints: [join(projectRoot, 'electron', 'main.ts')],
+      outfile: join(electronDist, 'main.cjs'),
+      target: 'node22',
+    }),
+    build({
+      ...common,
+      entryPoints: [join(projectRoot, 'electron', 'preload.ts')],
+      outfile: join(electronDist, 'preload.cjs'),
+      target: 'chrome140',
+    }),
   ]);
 }
 
