@@ -99,7 +99,7 @@ function pack(value: unknown, blocks: Uint8Array[], depth: number): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       if (item === undefined) continue;
-      out[key.startsWith('$') ? `$${key}` : key] = pack(item, blocks, depth + 1);
+      setOwn(out, key.startsWith('$') ? `$${key}` : key, pack(item, blocks, depth + 1));
     }
     return out;
   }
@@ -127,9 +127,18 @@ function unpack(value: unknown, blocks: Uint8Array[], depth: number): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, item] of entries) {
       if (key.startsWith('$') && !key.startsWith('$$')) throw new CodecError(`unknown marker key ${key}`);
-      out[key.startsWith('$$') ? key.slice(1) : key] = unpack(item, blocks, depth + 1);
+      setOwn(out, key.startsWith('$$') ? key.slice(1) : key, unpack(item, blocks, depth + 1));
     }
     return out;
   }
   return value;
+}
+
+/** Assigning to `__proto__` would swap the object's prototype instead of adding the key. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
 }
