@@ -1,0 +1,48 @@
+import type { ComponentType } from 'react';
+
+export interface Tool {
+  /** In the address: `#/udp`. Matches the protocol's folder name (shared/udp, electron/udp, renderer/udp). */
+  readonly id: string;
+  /** The name in the navigation. */
+  readonly label: string;
+  readonly title: string;
+  readonly summary: string;
+  /** The tool itself. Until a tool has one it is listed as "coming". */
+  readonly Panel?: ComponentType;
+}
+
+/**
+ * Every tool the app lists, in navigation order. Adding a tool is one entry here;
+ * building one is giving its entry a `Panel`.
+ */
+export const tools: readonly Tool[] = [
+  {
+    id: 'udp',
+    label: 'UDP',
+    title: 'UDP client and server',
+    summary: 'Send a line to an uppercase server as one datagram and see each datagram, who sent it and its bytes.',
+  },
+  {
+    id: 'tcp',
+    label: 'TCP',
+    title: 'TCP client and server',
+    summary:
+      'Connect, send and receive over a byte stream: the handshake time, each chunk as it arrives, and both ends.',
+  },
+  {
+    id: 'http',
+    label: 'HTTP',
+    title: 'HTTP by hand',
+    summary: 'Type a request line and headers yourself and read the status, headers and body that come back.',
+  },
+  {
+    id: 'smtp',
+    label: 'SMTP',
+    title: 'SMTP by hand',
+    summary: 'Hold a mail conversation command by command and see every reply code the server gives.',
+  },
+];
+
+export function findTool(id: string): Tool | undefined {
+  return tools.find((tool) => tool.id === id);
+}
