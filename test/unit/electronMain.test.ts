@@ -1,0 +1,311 @@
+/**
+ * electron/main.ts against a small stand-in for the `electron` module (the real
+ * one cannot be loaded outside Electron). The stand-in records what main asks
+ * of Electron; the frames go through the real serve() and services.
+ */
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FRAME_CHANNEL } from '../../electron/ipcChannel';
+
+const standIn = vi.hoisted(() => {
+  type Listener = (...args: never[]) => unknown;
+
+  /** EventEmitter's few methods, written out: vi.hoisted runs before imports. */
+  class Emitter {
+    private readonly listeners = new Map<string, Listener[]>();
+    on(event: string, listener: Listener) {
+      this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+      return this;
+    }
+    once(event: string, listener: Listener) {
+      const wrapped = (...args: never[]) => {
+        this.removeListener(event, wrapped);
+        return listener(...args);
+      };
+      (wrapped as { original?: Listener }).original = listener;
+      return this.on(event, wrapped);
+    }
+    removeListener(event: string, listener: Listener) {
+      const list = this.listeners.get(event) ?? [];
+      const index = list.findIndex((l) => l === listener || (l as { original?: Listener }).original === listener);
+      if (index >= 0) list.splice(index, 1);
+      return this;
+    }
+    emit(event: string, ...args: unknown[]) {
+      for (const listener of [...(this.listeners.get(event) ?? [])])
+        (listener as (...a: unknown[]) => unknown)(...args);
+      return true;
+    }
+    listenerCount(event: string) {
+      return this.listeners.get(event)?.length ?? 0;
+    }
+  }
+
+  class ElectronEvent {
+    defaultPrevented = false;
+    preventDefault() {
+      this.defaultPrevented = true;
+    }
+  }
+
+  const app = Object.assign(new Emitter(), {
+    calls: [] as string[],
+    enableSandbox() {
+      app.calls.push('enableSandbox');
+    },
+    requestSingleInstanceLock() {
+      app.calls.push('requestSingleInstanceLock');
+      return true;
+    },
+    quit() {
+      app.calls.push('quit');
+    },
+    exit(code: number) {
+      app.calls.push(`exit ${code}`);
+    },
+    whenReady: () => Promise.resolve(),
+    getAppPath: () => '/opt/Protocol Playground',
+  });
+
+  class WebContents extends Emitter {
+    mainFrame = { url: 'about:blank' };
+    readonly sent: Array<{ channel: string; frame: unknown }> = [];
+    destroyed = false;
+    windowOpenHandler: ((details: { url: string }) => unknown) | undefined;
+    send(channel: string, frame: unknown) {
+      this.sent.push({ channel, frame: structuredClone(frame) });
+    }
+    isDestroyed() {
+      return this.destroyed;
+    }
+    setWindowOpenHandler(handler: (details: { url: string }) => unknown) {
+      this.windowOpenHandler = handler;
+    }
+    /** What Electron does when a page starts to load: a main-frame navigation, then the frame shows the URL. */
+    load(url: string) {
+      this.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url });
+      this.mainFrame = { url };
+    }
+    destroy() {
+      this.destroyed = true;
+      this.emit('destroyed');
+    }
+  }
+
+  const windows: BrowserWindow[] = [];
+  class BrowserWindow extends Emitter {
+    readonly webContents = new WebContents();
+    readonly loaded: string[] = [];
+    focused = 0;
+    constructor(readonly options: Record<string, unknown>) {
+      super();
+      windows.push(this);
+      app.emit('web-contents-created', new ElectronEvent(), this.webContents);
+    }
+    loadFile(path: string) {
+      this.loaded.push(path);
+      this.webContents.load(new URL(`file://${path.split('/').map(encodeURIComponent).join('/')}`).href);
+      return Promise.resolve();
+    }
+    isDestroyed = () => false;
+    isMinimized = () => false;
+    restore() {}
+    focus() {
+      this.focused++;
+    }
+  }
+
+  type PermissionRequestHandler = (
+    contents: unknown,
+    permission: string,
+    callback: (granted: boolean) => void,
+    details: unknown,
+  ) => void;
+  type PermissionCheckHandler = (...args: unknown[]) => boolean;
+  type Headers = Record<string, string[]>;
+  type HeadersListener = (
+    details: { url: string; responseHeaders?: Headers },
+    callback: (response: { responseHeaders?: Headers }) => void,
+  ) => void;
+
+  const defaultSession = {
+    permissionRequestHandler: undefined as PermissionRequestHandler | undefined,
+    permissionCheckHandler: undefined as PermissionCheckHandler | undefined,
+    headersListener: undefined as HeadersListener | undefined,
+    setPermissionRequestHandler(handler: PermissionRequestHandler) {
+      defaultSession.permissionRequestHandler = handler;
+    },
+    setPermissionCheckHandler(handler: PermissionCheckHandler) {
+      defaultSession.permissionCheckHandler = handler;
+    },
+    webRequest: {
+      onHeadersReceived(listener: HeadersListener) {
+        defaultSession.headersListener = listener;
+      },
+    },
+  };
+
+  const ipcMain = new Emitter();
+  const module = { app, BrowserWindow, ipcMain, session: { defaultSession }, ElectronEvent };
+  return { ...module, windows, WebContents };
+});
+
+vi.mock('electron', () => ({
+  app: standIn.app,
+  BrowserWindow: standIn.BrowserWindow,
+  ipcMain: standIn.ipcMain,
+  session: standIn.session,
+}));
+
+const { app, windows, ipcMain, session, ElectronEvent } = standIn;
+const appRoot = '/opt/Protocol Playground';
+const appUrl = pathToFileURL(`${appRoot}/dist/renderer/index.html`).href;
+
+let warn: ReturnType<typeof vi.spyOn>;
+
+beforeAll(async () => {
+  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  await import('../../electron/main');
+  await vi.waitFor(() => expect(windows).toHaveLength(1));
+});
+
+afterAll(() => {
+  windows[0]?.webContents.destroy();
+  warn.mockRestore();
+});
+
+function theWindow() {
+  const window = windows[0];
+  if (!window) throw new Error('main.ts created no window');
+  return window;
+}
+
+/** Sends an app.info request as the page would and returns the frames sent back for that id. */
+async function ask(id: number, senderFrame: { url: string } | null, sender: unknown = theWindow().webContents) {
+  ipcMain.emit(FRAME_CHANNEL, { sender, senderFrame }, { kind: 'request', id, method: 'app.info', payload: {} });
+  // serve() answers after a microtask or two; give it a few turns of the event loop.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return responsesTo(id);
+}
+
+function responsesTo(id: number) {
+  return theWindow()
+    .webContents.sent.filter(({ frame }) => (frame as { kind?: string; id?: number }).id === id)
+    .map(({ channel, frame }) => ({
+      channel,
+      frame: frame as { kind: string; ok: boolean; result: { transport: string } },
+    }));
+}
+
+describe('electron/main.ts', () => {
+  it('asks for the single-instance lock and sandboxes every renderer', () => {
+    expect(app.calls).toContain('requestSingleInstanceLock');
+    expect(app.calls).toContain('enableSandbox');
+    expect(app.calls).not.toContain('quit');
+  });
+
+  it('a second instance brings the one window to the front instead of opening another', () => {
+    app.emit('second-instance', new ElectronEvent(), [], '/');
+    expect(windows).toHaveLength(1);
+    expect(theWindow().focused).toBe(1);
+  });
+
+  it('creates one window locked down like a web page', () => {
+    const prefs = theWindow().options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      webSecurity: true,
+      spellcheck: false,
+      preload: `${appRoot}/dist/electron/preload.cjs`,
+    });
+    expect(theWindow().loaded).toEqual([`${appRoot}/dist/renderer/index.html`]);
+  });
+
+  it('denies every permission request and check', () => {
+    const { permissionRequestHandler, permissionCheckHandler } = session.defaultSession;
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+      const callback = vi.fn();
+      permissionRequestHandler?.(theWindow().webContents, permission, callback, {});
+      expect(callback).toHaveBeenCalledWith(false);
+      expect(permissionCheckHandler?.(theWindow().webContents, permission, appUrl, {})).toBe(false);
+    }
+    expect(permissionRequestHandler).toBeTypeOf('function');
+    expect(permissionCheckHandler).toBeTypeOf('function');
+  });
+
+  it('prevents navigation and webview attachment, and denies new windows', () => {
+    const contents = theWindow().webContents;
+    const navigate = new ElectronEvent();
+    contents.emit('will-navigate', navigate, 'https://example.com/');
+    expect(navigate.defaultPrevented).toBe(true);
+    const attach = new ElectronEvent();
+    contents.emit('will-attach-webview', attach, {}, {});
+    expect(attach.defaultPrevented).toBe(true);
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+  });
+
+  it('puts a strict CSP header on every response, replacing any the response had', () => {
+    const listener = session.defaultSession.headersListener;
+    expect(listener).toBeTypeOf('function');
+    let headers: Record<string, string[]> | undefined;
+    listener?.(
+      { url: appUrl, responseHeaders: { 'content-security-policy': ["script-src 'unsafe-eval'"], 'X-Other': ['1'] } },
+      (response) => {
+        headers = response.responseHeaders;
+      },
+    );
+    expect(headers?.['X-Other']).toEqual(['1']);
+    expect(headers?.['content-security-policy']).toBeUndefined();
+    const csp = headers?.['Content-Security-Policy']?.join(';') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-eval|unsafe-inline|\bws:|\*/);
+  });
+
+  it('answers an IPC frame from the main frame of the app page through the real services', async () => {
+    const contents = theWindow().webContents;
+    const [response, ...more] = await ask(1, contents.mainFrame);
+    expect(more).toEqual([]);
+    expect(response?.channel).toBe(FRAME_CHANNEL);
+    expect(response?.frame).toMatchObject({ kind: 'response', id: 1, ok: true, result: { transport: 'electron' } });
+  });
+
+  it('drops frames from a subframe, from a foreign page, and from a gone frame', async () => {
+    const contents = theWindow().webContents;
+    warn.mockClear();
+    expect(await ask(2, { url: appUrl })).toEqual([]);
+    const appFrame = contents.mainFrame;
+    contents.mainFrame = { url: 'https://attacker.example/index.html' };
+    expect(await ask(3, contents.mainFrame)).toEqual([]);
+    contents.mainFrame = appFrame;
+    expect(await ask(4, null)).toEqual([]);
+    expect(warn).toHaveBeenCalledTimes(3);
+    // The page itself is still answered.
+    expect(await ask(5, contents.mainFrame)).toHaveLength(1);
+  });
+
+  it('gives a reloaded page a fresh session', async () => {
+    const contents = theWindow().webContents;
+    contents.load(appUrl);
+    expect(ipcMain.listenerCount(FRAME_CHANNEL)).toBe(1);
+    expect(await ask(1, contents.mainFrame)).toHaveLength(2); // id 1 again: the old page's answer plus the new one
+  });
+
+  it('closes the port when the webContents is destroyed', async () => {
+    const contents = theWindow().webContents;
+    const before = contents.sent.length;
+    contents.destroy();
+    expect(ipcMain.listenerCount(FRAME_CHANNEL)).toBe(0);
+    expect(contents.listenerCount('destroyed')).toBe(0);
+    await ask(6, contents.mainFrame);
+    expect(contents.sent.length).toBe(before);
+  });
+});
