@@ -1,0 +1,392 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { type AddressInfo, isIPv4, isIPv6, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { type Service, serve } from '../host/serve';
+import { services as defaultServices } from '../services';
+import { type Check, checkHostHeader, checkOrigin, cookieHasToken, cookieName, tokenMatches } from './requestChecks';
+import { contentTypeOf, listStaticFiles, type StaticFiles } from './staticFiles';
+import { closeCodes, DEFAULT_HEARTBEAT_MS, WebSocketPort } from './websocketPort';
+
+/**
+ * Largest WebSocket message the host accepts; a bigger one closes the socket with
+ * 1009 before it is buffered. Every command's payload is far smaller (app.ping
+ * carries at most 64 KiB), so this only bounds what a misbehaving page can make
+ * the host hold in memory.
+ */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+/** The WebSocket endpoint, on the same origin as the page. */
+export const WEBSOCKET_PATH = '/ws';
+
+export interface WebHostOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** An IP address or `localhost`; 127.0.0.1 unless asked otherwise. */
+  host?: string;
+  /** The built renderer (dist/renderer). */
+  rendererDir: string;
+  /** Defaults to 256 random bits; tests pass their own. */
+  token?: string;
+  heartbeatMs?: number;
+  maxFrameBytes?: number;
+  /** See websocketPort.ts DEFAULT_MAX_BUFFERED_BYTES. */
+  maxBufferedBytes?: number;
+  services?: readonly Service[];
+  log?: (message: string) => void;
+}
+
+export interface WebHost {
+  /** What to open in a browser: the origin plus `/?token=…`. */
+  readonly url: string;
+  /** e.g. `http://127.0.0.1:43123` */
+  readonly origin: string;
+  readonly port: number;
+  readonly token: string;
+  /** Closes every WebSocket (and so every session's sockets and timers) and the server. */
+  close(): Promise<void>;
+}
+
+/** How long open WebSockets get to finish their close handshake when the host stops. */
+const SHUTDOWN_GRACE_MS = 1_000;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,256}$/;
+
+/**
+ * Browser mode's Node host: one HTTP server on loopback that serves the built
+ * renderer and, at /ws, the WebSocket that carries frames to the same services the
+ * Electron shell uses. Any page on the machine can send requests to 127.0.0.1, so
+ * every request must show the per-launch token, the Host header must be one DNS
+ * cannot rebind, and the WebSocket's Origin must be this page — all checked before
+ * the upgrade, so a refused client never holds a WebSocket.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const {
+    port: requestedPort = 0,
+    host = '127.0.0.1',
+    rendererDir,
+    token = randomBytes(32).toString('base64url'),
+    heartbeatMs = DEFAULT_HEARTBEAT_MS,
+    maxFrameBytes = MAX_FRAME_BYTES,
+    maxBufferedBytes,
+    services = defaultServices,
+    log = (message: string) => console.error(message),
+  } = options;
+
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) {
+    throw new Error(`port must be a whole number from 0 to 65535 (0 picks a free one), not ${requestedPort}`);
+  }
+  if (!isIPv4(host) && !isIPv6(host) && host !== 'localhost') {
+    throw new Error(
+      `host must be an IP address or localhost, not ${JSON.stringify(host)}: ` +
+        'the page only trusts names DNS cannot point elsewhere',
+    );
+  }
+  if (!TOKEN_PATTERN.test(token)) {
+    throw new Error('token must be at least 22 characters (128 bits) of base64url');
+  }
+
+  let files: StaticFiles = listStaticFiles(rendererDir);
+  const ports = new Set<WebSocketPort>();
+  const sockets = new Set<WebSocket>();
+  let listeningPort = requestedPort;
+  let closing: Promise<void> | undefined;
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false });
+
+  // Host is checked below, with an answer that says what is wrong, instead of Node's bare 400.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      log(`browser host: answering ${req.method} ${req.url} failed: ${errorText(error)}`);
+      if (!res.headersSent) send(res, 500, securityHeaders(canonicalHost()), 'Internal error; see the terminal.');
+      else res.destroy();
+    });
+  });
+
+  const canonicalHost = () => `${urlHost(host)}:${listeningPort}`;
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const hostCheck = checkHostHeader(req.headers.host, listeningPort);
+    if (!hostCheck.ok) {
+      send(res, hostCheck.status, securityHeaders(canonicalHost()), hostCheck.message);
+      return;
+    }
+    const headers = securityHeaders(hostCheck.value);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, { ...headers, Allow: 'GET, HEAD' }, `${req.method} is not allowed here; only GET and HEAD.`);
+      return;
+    }
+    const target = parseTarget(req.url);
+    if (!target.ok) {
+      send(res, target.status, headers, target.message);
+      return;
+    }
+    const { rawPath, path, search } = target.value;
+
+    const offered = search.get('token');
+    if (offered !== null) {
+      if (!tokenMatches(offered, token)) {
+        sendPage(res, 401, headers, 'Wrong token', tokenHelp);
+        return;
+      }
+      // Swap the token for a cookie and take it out of the address bar, history and Referer.
+      search.delete('token');
+      const rest = search.toString();
+      res.writeHead(303, {
+        ...headers,
+        Location: rest ? `${rawPath}?${rest}` : rawPath,
+        'Set-Cookie': `${cookieName(listeningPort)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        'Content-Length': 0,
+      });
+      res.end();
+      return;
+    }
+    if (!cookieHasToken(req.headers.cookie, listeningPort, token)) {
+      sendPage(res, 401, headers, 'Not signed in', tokenHelp);
+      return;
+    }
+    if (path === WEBSOCKET_PATH) {
+      send(res, 426, { ...headers, Upgrade: 'websocket' }, 'This address takes WebSocket connections only.');
+      return;
+    }
+
+    if (!files.has('/index.html')) files = listStaticFiles(rendererDir); // built since we started?
+    if (!files.has('/index.html')) {
+      sendPage(
+        res,
+        503,
+        headers,
+        'The app is not built yet',
+        `There is no index.html in ${rendererDir}. Run "npm run build" (or "npm run web", which builds it first), then reload this page.`,
+      );
+      return;
+    }
+    const file = files.get(path === '/' ? '/index.html' : path);
+    if (file === undefined) {
+      send(res, 404, headers, `Nothing here: ${path}`);
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch (error) {
+      send(res, 404, headers, `Cannot read ${path} (${errorText(error)}); rebuild with "npm run build".`);
+      return;
+    }
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': contentTypeOf(file),
+      'Content-Length': body.byteLength,
+      // The page must never come from a cache: it names the asset files of this build.
+      'Cache-Control': file.endsWith('.html') ? 'no-store' : 'no-cache',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', (error) => log(`browser host: WebSocket handshake socket error: ${error.message}`));
+    const checked = checkUpgrade(req);
+    if (!checked.ok) {
+      refuseUpgrade(socket, checked.status, checked.message);
+      return;
+    }
+    if (closing) {
+      refuseUpgrade(socket, 503, 'The host is shutting down.');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
+  });
+
+  function checkUpgrade(req: IncomingMessage): Check<null> {
+    const hostCheck = checkHostHeader(req.headers.host, listeningPort);
+    if (!hostCheck.ok) return hostCheck;
+    const target = parseTarget(req.url);
+    if (!target.ok) return target;
+    if (target.value.path !== WEBSOCKET_PATH) {
+      return { ok: false, status: 404, message: `No WebSocket endpoint at ${target.value.path}.` };
+    }
+    const originCheck = checkOrigin(req.headers.origin, hostCheck.value);
+    if (!originCheck.ok) return originCheck;
+    if (!cookieHasToken(req.headers.cookie, listeningPort, token)) {
+      return { ok: false, status: 401, message: `Not signed in. ${tokenHelp}` };
+    }
+    return { ok: true, value: null };
+  }
+
+  function accept(ws: WebSocket, req: IncomingMessage): void {
+    const remote = req.socket as Socket;
+    const label = `browser ${remote.remoteAddress ?? '?'}:${remote.remotePort ?? '?'}`;
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    const port = new WebSocketPort(ws, { heartbeatMs, maxBufferedBytes, log, label });
+    ports.add(port);
+    port.onClose(() => ports.delete(port));
+    serve(port, { transport: 'browser', services, log });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(new Error(describeListenError(error, host, requestedPort)));
+    server.once('error', onError);
+    server.listen({ port: requestedPort, host }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  server.on('error', (error) => log(`browser host: server error: ${error.message}`));
+  listeningPort = (server.address() as AddressInfo).port;
+
+  const origin = `http://${canonicalHost()}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port: listeningPort,
+    token,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const port of ports) port.close(closeCodes.goingAway, 'Protocol Playground is shutting down');
+        const cutOff = setTimeout(() => {
+          for (const ws of sockets) ws.terminate();
+        }, SHUTDOWN_GRACE_MS);
+        server.close(() => {
+          clearTimeout(cutOff);
+          wss.close();
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+const tokenHelp =
+  'Open the full URL printed in the terminal where you ran "npm run web" (it ends in ?token=…). ' +
+  'If you followed a link to it, paste it into the address bar instead.';
+
+type Target = { rawPath: string; path: string; search: URLSearchParams };
+
+function parseTarget(url: string | undefined): Check<Target> {
+  // Only origin-form targets ("/path?query"); "http://other/..." is proxy talk.
+  if (!url?.startsWith('/')) return { ok: false, status: 400, message: 'The request target must start with "/".' };
+  const q = url.indexOf('?');
+  const rawPath = q < 0 ? url : url.slice(0, q);
+  let path: string;
+  try {
+    path = decodeURIComponent(rawPath);
+  } catch {
+    return { ok: false, status: 400, message: 'The request path is not valid percent-encoding.' };
+  }
+  return { ok: true, value: { rawPath, path, search: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) } };
+}
+
+/**
+ * Headers on every answer. The CSP allows only this origin's own scripts and
+ * styles (no inline code, no eval), WebSocket to this host only, and no framing.
+ * There are deliberately no Access-Control-* headers: no other origin may read
+ * anything from here.
+ */
+function securityHeaders(host: string): OutgoingHttpHeaders {
+  const csp = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    `connect-src 'self' ws://${host}`,
+    "frame-src 'self' blob: data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+  return {
+    'Content-Security-Policy': csp,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+}
+
+function send(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, text: string): void {
+  const body = Buffer.from(`${text}\n`, 'utf8');
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': body.byteLength,
+    'Cache-Control': 'no-store',
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+/** A minimal page for what a person sees in the browser tab (no scripts or styles: the CSP allows none inline). */
+function sendPage(res: ServerResponse, status: number, headers: OutgoingHttpHeaders, title: string, text: string) {
+  const html =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Protocol Playground: ${escapeHtml(title)}</title></head>` +
+    `<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p></body></html>\n`;
+  const body = Buffer.from(html, 'utf8');
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': body.byteLength,
+    'Cache-Control': 'no-store',
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+/** Refuses a WebSocket handshake with a plain HTTP answer, before any WebSocket exists. */
+function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+  const body = Buffer.from(`${message}\n`, 'utf8');
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText(status)}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: text/plain; charset=utf-8\r\n' +
+      `Content-Length: ${body.byteLength}\r\n` +
+      'X-Content-Type-Options: nosniff\r\n' +
+      '\r\n' +
+      body.toString('utf8'),
+  );
+}
+
+function statusText(status: number): string {
+  const texts: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    421: 'Misdirected Request',
+    503: 'Service Unavailable',
+  };
+  return texts[status] ?? 'Error';
+}
+
+function urlHost(host: string): string {
+  // A wildcard address is not somewhere a browser can go; loopback reaches it.
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return isIPv6(host) ? `[${host}]` : host;
+}
+
+function describeListenError(error: NodeJS.ErrnoException, host: string, port: number): string {
+  const where = `${urlHost(host)}:${port}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: the port is already in use. Pick another with --port, or leave --port out to get a free one.`;
+    case 'EACCES':
+      return `cannot listen on ${where}: permission denied (ports below 1024 need special rights). Pick a port from 1024 up.`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: this machine has no such address. Leave --host out to use 127.0.0.1.`;
+    default:
+      return `cannot listen on ${where}: ${error.message}`;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
