@@ -1,0 +1,145 @@
+/**
+ * `npm start`: builds and launches the Electron app. Where Electron cannot run
+ * (no binary because npm skipped its download, no display, missing system
+ * libraries) it says so in one line and opens browser mode instead, with the
+ * same arguments (`--port N`, `--no-open`).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildElectron, buildRenderer, projectRoot, rendererIsStale } from './build';
+import { findElectronBinary } from './electronBinary';
+import { runWebMode, UsageError } from './web';
+
+/** An Electron that dies this soon after launch could not start here, rather than being closed by the user. */
+export const startupGraceMs = 5000;
+
+export function fallbackLine(reason: string): string {
+  return `Electron is not available here (${reason}); opening browser mode instead.`;
+}
+
+/** Why Electron exited early, from its exit status and what it printed (Chromium's log prefix removed). */
+export function startFailureReason(
+  exit: { code: number | null; signal: NodeJS.Signals | null },
+  elapsedMs: number,
+  stderr: string,
+): string {
+  const status = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((line) => line.replace(/^\[[^\]]*\]\s*/, '').trim())
+    .filter((line) => line !== '');
+  const telling = lines.find((line) => /error|missing|cannot|failed|not found/i.test(line)) ?? lines.at(-1);
+  const said = telling ? `: ${telling.length > 160 ? `${telling.slice(0, 157)}...` : telling}` : '';
+  return `it ${status} ${(elapsedMs / 1000).toFixed(1)} s after starting${said}`;
+}
+
+/** Linux needs a display server for a window; without one Electron only prints errors. */
+export function missingDisplay(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string | undefined {
+  if (platform !== 'linux' || env.DISPLAY || env.WAYLAND_DISPLAY) return undefined;
+  return 'no display: neither DISPLAY nor WAYLAND_DISPLAY is set';
+}
+
+export async function runStart(argv: readonly string[]): Promise<void> {
+  const binary = findElectronBinary();
+  const unavailable = binary.found ? missingDisplay(process.env, process.platform) : binary.reason;
+  if (!binary.found || unavailable) {
+    await fallBack(unavailable ?? 'no Electron binary', argv);
+    return;
+  }
+  if (rendererIsStale()) await buildRenderer({ quiet: true });
+  await buildElectron();
+
+  const outcome = await launch(binary.executablePath);
+  if (outcome.kind === 'failed') {
+    await fallBack(outcome.reason, argv);
+    return;
+  }
+  process.exit(outcome.code);
+}
+
+async function fallBack(reason: string, argv: readonly string[]): Promise<void> {
+  console.log(fallbackLine(reason));
+  await runWebMode([...argv]);
+}
+
+type LaunchOutcome = { kind: 'exited'; code: number } | { kind: 'failed'; reason: string };
+
+/**
+ * Runs Electron on the project folder. Its stderr is held back for the first
+ * few seconds: if it dies then, the one-line reason replaces Chromium's noise;
+ * once it has run that long, held and later output passes straight through.
+ */
+function launch(executablePath: string): Promise<LaunchOutcome> {
+  const env = { ...process.env };
+  // Set by some tools; would make Electron behave as plain Node.
+  delete env.ELECTRON_RUN_AS_NODE;
+  const startedAt = Date.now();
+  const child = spawn(executablePath, [projectRoot], { cwd: projectRoot, env, stdio: ['ignore', 'inherit', 'pipe'] });
+
+  let held: string | undefined = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (held === undefined) process.stderr.write(chunk);
+    else held = (held + chunk.toString('utf8')).slice(-16_384);
+  });
+  const release = () => {
+    if (held === undefined) return;
+    process.stderr.write(held);
+    held = undefined;
+  };
+  const grace = setTimeout(release, startupGraceMs);
+  let stopping = false;
+  const stopChild = forwardSignals(child, () => {
+    stopping = true;
+  });
+
+  return new Promise((resolve) => {
+    child.once('error', (error) => {
+      clearTimeout(grace);
+      stopChild();
+      resolve({ kind: 'failed', reason: `could not run ${executablePath}: ${error.message}` });
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(grace);
+      stopChild();
+      const elapsed = Date.now() - startedAt;
+      const failed = !stopping && (code !== 0 || signal !== null) && elapsed < startupGraceMs;
+      if (failed) {
+        resolve({ kind: 'failed', reason: startFailureReason({ code, signal }, elapsed, held ?? '') });
+        return;
+      }
+      release();
+      resolve({ kind: 'exited', code: code ?? 1 });
+    });
+  });
+}
+
+/** Ctrl+C and `kill` stop Electron too, instead of orphaning it. Returns a function that stops forwarding. */
+function forwardSignals(child: ChildProcess, onForward: () => void): () => void {
+  const forward = (signal: NodeJS.Signals) => {
+    onForward();
+    child.kill(signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, forward);
+  return () => {
+    for (const signal of signals) process.off(signal, forward);
+  };
+}
+
+function isMainModule(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
+  runStart(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  });
+}
