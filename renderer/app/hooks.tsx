@@ -13,7 +13,7 @@ import type { ConnectionManager, ConnectionState } from '../transport/connection
 
 const ConnectionContext = createContext<ConnectionManager | undefined>(undefined);
 
-export function ConnectionProvider({ manager, children }: { manager: ConnectionManager; children: ReactNode }) {
+export function ConnectionProvider({ manager, children }: { manager: ConnectionManager; children?: ReactNode }) {
   return <ConnectionContext.Provider value={manager}>{children}</ConnectionContext.Provider>;
 }
 

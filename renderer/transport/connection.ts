@@ -112,6 +112,7 @@ export function createConnectionManager(options: ConnectionOptions): ConnectionM
   let started = false;
   let stopped = false;
   let failures = 0; // failed attempts since the last connection (or since start)
+  let retries = 0; // retries scheduled since the last connection: the backoff exponent
   let port: Port | undefined;
   let retryTimer: unknown;
   let attemptAbort: AbortController | undefined;
@@ -159,6 +160,7 @@ export function createConnectionManager(options: ConnectionOptions): ConnectionM
   const adopt = (opened: Port) => {
     port = opened;
     failures = 0;
+    retries = 0;
     client.connect(opened);
     opened.onClose(() => {
       if (port !== opened || stopped) return;
@@ -184,8 +186,8 @@ export function createConnectionManager(options: ConnectionOptions): ConnectionM
         ? 'unreachable'
         : 'connecting';
     // Once it looks like nobody will answer, retry at the slowest pace.
-    const delay =
-      status === 'unreachable' ? backoffDelay(Infinity, backoff, random) : backoffDelay(failures, backoff, random);
+    const delay = backoffDelay(status === 'unreachable' ? Infinity : retries, backoff, random);
+    retries++;
     update({ status, attempt: failures + 1, reason, retryAt: now() + delay });
     retryTimer = timers.setTimeout(() => void attempt(), delay);
   };

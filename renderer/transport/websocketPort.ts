@@ -38,6 +38,9 @@ export function openWebSocketPort(url: string, options: OpenWebSocketOptions = {
       return;
     }
     socket.binaryType = 'arraybuffer';
+    // The close event that always follows says what we report; without a listener,
+    // Node's `ws` (used in tests) would throw the error instead.
+    socket.addEventListener('error', () => {});
 
     const onAbort = () => {
       socket.removeEventListener('open', onOpen);
