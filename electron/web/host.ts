@@ -133,9 +133,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       // Swap the token for a cookie and take it out of the address bar, history and Referer.
       search.delete('token');
       const rest = search.toString();
+      // "//name/" would send the browser to another host; only same-origin paths go back out.
+      const back = /^\/(?![/\\])/.test(rawPath) ? rawPath : '/';
       res.writeHead(303, {
         ...headers,
-        Location: rest ? `${rawPath}?${rest}` : rawPath,
+        Location: rest ? `${back}?${rest}` : back,
         'Set-Cookie': `${cookieName(listeningPort)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
         'Content-Length': 0,
       });

@@ -212,6 +212,12 @@ describe('token', () => {
     expect(parts).toContain('Path=/');
   });
 
+  it('keeps the rest of the address when it strips the token, but never leaves the origin', async () => {
+    expect((await get(`/index.html?token=${TOKEN}&tool=udp`)).headers.location).toBe('/index.html?tool=udp');
+    expect((await get(`//evil.example/?token=${TOKEN}`)).headers.location).toBe('/');
+    expect((await get(`/\\evil.example/?token=${TOKEN}`)).headers.location).toBe('/');
+  });
+
   it('generates a fresh token of at least 128 bits when none is given', async () => {
     const other = await startWebHost({ rendererDir, log: quiet });
     try {
