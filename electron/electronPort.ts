@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { Frame } from '../shared/contract/frames';
 import { type Port, PortListeners } from '../shared/transport/port';
 import { FRAME_CHANNEL } from './ipcChannel';
@@ -56,7 +57,7 @@ export function isTrustedSenderUrl(frameUrl: string, appUrl: string): boolean {
     return false;
   }
   if (frame.protocol !== app.protocol || frame.username !== '' || frame.password !== '') return false;
-  if (app.protocol === 'file:') return frame.host === app.host && frame.pathname === app.pathname;
+  if (app.protocol === 'file:') return sameFile(frame, app);
   // Scheme, host and port, compared by hand: Node's URL gives custom schemes
   // such as app:// an opaque origin, though Chromium treats registered ones as real.
   return app.host !== '' && frame.host === app.host;
@@ -157,6 +158,18 @@ export function servePages(
     options.onPage(current);
   });
   contents.on('render-process-gone', () => current?.close());
+}
+
+/**
+ * Compared as paths, not strings: Chromium and Node percent-encode some
+ * characters of a path differently (e.g. braces), yet it is the same file.
+ */
+function sameFile(a: URL, b: URL): boolean {
+  try {
+    return fileURLToPath(a) === fileURLToPath(b);
+  } catch {
+    return false; // a host on POSIX, an encoded slash: not our page
+  }
 }
 
 function shorten(url: string): string {

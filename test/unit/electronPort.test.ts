@@ -34,6 +34,16 @@ describe('isTrustedSenderUrl', () => {
     expect(isTrustedSenderUrl(frameUrl, appUrl)).toBe(trusted);
   });
 
+  it('compares file: URLs as paths, whichever characters Chromium chose to percent-encode', () => {
+    const app = 'file:///home/student/My%20Labs/%7Bpp%7D/dist/renderer/index.html';
+    expect(isTrustedSenderUrl('file:///home/student/My%20Labs/{pp}/dist/renderer/index.html', app)).toBe(true);
+    expect(isTrustedSenderUrl('file:///home/student/My%20Labs/%7Bpp%7D/dist/renderer/index.html#x', app)).toBe(true);
+    expect(isTrustedSenderUrl('file:///home/student/My%20Labs/%7Bpp%7D/dist/renderer%2Findex.html', app)).toBe(false);
+    expect(
+      isTrustedSenderUrl('file:///home/student/My%20Labs/%7Bpp%7D/dist/renderer/../renderer/index.html', app),
+    ).toBe(true);
+  });
+
   it('compares origins for non-file app URLs (the app:// protocol of issue 6)', () => {
     expect(isTrustedSenderUrl('app://playground/index.html', 'app://playground/index.html')).toBe(true);
     expect(isTrustedSenderUrl('app://playground/tools/udp', 'app://playground/index.html')).toBe(true);
