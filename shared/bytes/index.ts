@@ -7,6 +7,7 @@ export { formatEscapes, parseEscapes } from './escapes';
 export { type FormatHexOptions, formatHex, hexByte, parseHex } from './hex';
 export { formatHexDump, type HexDumpOptions, type HexDumpRow, hexDump, hexDumpRowCount } from './hexDump';
 export { applyLineEnding, type LineEnding, lineEndingBytes, lineEndings, normaliseLineEndings } from './lineEndings';
+export { asciiUpperBytes, pythonUpper, type UpperBytesResult, upperBytes, upperBytesWithReport } from './pythonUpper';
 export { createStreamDecoder, type StreamDecoder } from './streamDecoder';
 export {
   describePosition,
