@@ -4,6 +4,8 @@
 export { type ComposeOptions, composeMessage, type MessageInputMode, messageInputModes } from './composeMessage';
 export { controlEscape, controlGlyph, describeControl, isControlCodePoint } from './controlCharacters';
 export { formatEscapes, parseEscapes } from './escapes';
+export { formatByteCount, groupThousands } from './formatByteCount';
+export { formatDuration } from './formatDuration';
 export { type FormatHexOptions, formatHex, hexByte, parseHex } from './hex';
 export { formatHexDump, type HexDumpOptions, type HexDumpRow, hexDump, hexDumpRowCount } from './hexDump';
 export { applyLineEnding, type LineEnding, lineEndingBytes, lineEndings, normaliseLineEndings } from './lineEndings';
