@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { appCommands, appEvents } from '../app/contract';
+import { tcpCommands, tcpEvents } from '../tcp/contract';
+import { udpCommands, udpEvents } from '../udp/contract';
 
 /**
  * Every command (renderer → Node side → response) and every event (Node side →
@@ -8,10 +10,14 @@ import { appCommands, appEvents } from '../app/contract';
  */
 export const commands = {
   ...appCommands,
+  ...udpCommands,
+  ...tcpCommands,
 };
 
 export const events = {
   ...appEvents,
+  ...udpEvents,
+  ...tcpEvents,
 };
 
 export type Commands = typeof commands;

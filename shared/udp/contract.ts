@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { bytes, command, portNumber } from '../contract/schema';
+import {
+  addressFamily,
+  bindAddress,
+  cancelWaitRequest,
+  cancelWaitResponse,
+  deadlineMs,
+  errorInfo,
+  hostName,
+  keepBytes,
+  listenPort,
+  noReply,
+  receiveTotals,
+  resolvedAddress,
+  sessionId,
+  socketAddress,
+  stamp,
+} from '../net/contract';
+
+/** The largest UDP payload over IPv4 (65,535 − 20 IP − 8 UDP header bytes). */
+export const maxUdpPayloadIPv4 = 65_507;
+
+/** Mirrors `recvfrom(2048)` in the textbook programs: a longer datagram is cut, the rest is lost. */
+export const textbookRecvBufferBytes = 2048;
+
+const recvBufferBytes = z
+  .number({ message: 'the receive buffer must be a number of bytes' })
+  .int({ message: 'the receive buffer must be a whole number of bytes' })
+  .min(1, { message: 'the receive buffer must be at least 1 byte' })
+  .max(65_535, { message: 'the receive buffer can be at most 65535 bytes (no datagram is larger)' });
+
+/** Sends bigger than this are refused before the OS sees them (EMSGSIZE is left to the OS up to here). */
+const maxSendBytes = 1024 * 1024;
+
+export const udpServerModes = ['upper', 'echo'] as const;
+
+export const udpCommands = {
+  /**
+   * Opens a UDP socket (the textbook's `socket(AF_INET, SOCK_DGRAM)`), bound at once so
+   * its local address is known. With `connect` it becomes a "connected UDP" socket that
+   * only talks to that peer and hears ICMP "port unreachable" as ECONNREFUSED.
+   * The family follows `bindAddress`, then the connect target, then `family`, then IPv4.
+   */
+  'udp.open': command(
+    z
+      .object({
+        bindAddress: bindAddress.optional(),
+        bindPort: listenPort.optional(),
+        family: addressFamily.optional(),
+        connect: z.object({ host: hostName, port: portNumber }).strict().optional(),
+        /** Emulates recvfrom(N): longer datagrams are cut and the event says so. Omitted: whole datagrams. */
+        recvBufferBytes: recvBufferBytes.optional(),
+        keepBytes: keepBytes.optional(),
+        /** Deadline for resolving the connect host. */
+        lookupTimeoutMs: deadlineMs.default(5000),
+      })
+      .strict(),
+    stamp.extend({
+      sessionId,
+      local: socketAddress,
+      peer: socketAddress.optional(),
+      /** Every address the connect host resolved to (the first of the socket's family is used). */
+      resolved: z.array(resolvedAddress).optional(),
+      recvBufferBytes: z.number().int().optional(),
+      keepLimit: z.number().int(),
+    }),
+  ),
+  /**
+   * Sends one datagram. Unconnected sockets need host and port; connected ones must
+   * leave them out. With `replyTimeoutMs` the Node side watches for a reply from that
+   * peer and emits `udp.noReply` if none comes in time (UDP itself never says so).
+   */
+  'udp.send': command(
+    z
+      .object({
+        sessionId,
+        host: hostName.optional(),
+        port: portNumber.optional(),
+        data: bytes.refine((b) => b.byteLength <= maxSendBytes, 'a datagram to send can be at most 1 MiB'),
+        replyTimeoutMs: deadlineMs.optional(),
+        lookupTimeoutMs: deadlineMs.default(5000),
+      })
+      .strict(),
+    stamp.extend({
+      sessionId,
+      /** Numbers this session's sends 1, 2, 3…; replies and noReply events name it. */
+      seq: z.number().int().positive(),
+      sentBytes: z.number().int().nonnegative(),
+      to: socketAddress,
+      local: socketAddress,
+      resolved: z.array(resolvedAddress).optional(),
+      /** Set when a reply is awaited: when the wait ends (`mono` clock). */
+      replyDeadline: z.object({ timeoutMs: z.number(), mono: z.number() }).optional(),
+    }),
+  ),
+  'udp.cancelWait': command(cancelWaitRequest, cancelWaitResponse),
+  'udp.close': command(
+    z.object({ sessionId }).strict(),
+    stamp.extend({ sessionId, sentDatagrams: z.number().int(), receivedDatagrams: z.number().int() }),
+  ),
+
+  /** The built-in textbook UDPServer (one per port; several may run). */
+  'udpServer.start': command(
+    z
+      .object({
+        port: listenPort.default(12000),
+        /** 127.0.0.1 by default; 0.0.0.0 or :: (all interfaces) must be asked for and comes with a warning. */
+        bindAddress: bindAddress.default('127.0.0.1'),
+        mode: z.enum(udpServerModes).default('upper'),
+        /** recvfrom(2048) like the textbook; null receives whole datagrams. */
+        recvBufferBytes: recvBufferBytes.nullable().default(textbookRecvBufferBytes),
+        keepBytes: keepBytes.optional(),
+      })
+      .strict(),
+    stamp.extend({
+      serverId: sessionId,
+      local: socketAddress,
+      mode: z.enum(udpServerModes),
+      recvBufferBytes: z.number().int().nullable(),
+      /** Shown by the UI when the server listens on all interfaces. */
+      warning: z.string().optional(),
+    }),
+  ),
+  'udpServer.stop': command(z.object({ serverId: sessionId }).strict(), stamp.extend({ serverId: sessionId })),
+};
+
+/** One received datagram, as `recvfrom` would return it (plus what it hid). */
+export const udpDatagram = stamp.extend({
+  from: socketAddress,
+  /** The bytes passed on: cut to the receive buffer, and empty once the keep cap is reached. */
+  data: bytes,
+  /** The datagram's real size on the wire. */
+  size: z.number().int().nonnegative(),
+  /** Cut to `recvBufferBytes` (the rest is lost, as with recvfrom). */
+  truncated: z.boolean(),
+  /** Set when this datagram answers a send that awaited a reply. */
+  reply: z.object({ seq: z.number().int().positive(), rttMs: z.number() }).optional(),
+});
+export type UdpDatagram = z.infer<typeof udpDatagram>;
+
+export const udpServerCounters = z.object({
+  datagramsReceived: z.number().int().nonnegative(),
+  datagramsReplied: z.number().int().nonnegative(),
+  datagramsCut: z.number().int().nonnegative(),
+  bytesReceived: z.number().int().nonnegative(),
+  bytesReplied: z.number().int().nonnegative(),
+});
+export type UdpServerCounters = z.infer<typeof udpServerCounters>;
+
+/** One line of the UDP server's log. `data` may be shorter than `bytes` once the keep cap is reached. */
+export const udpServerLogEntry = z.discriminatedUnion('kind', [
+  stamp.extend({ kind: z.literal('listening'), local: socketAddress, warning: z.string().optional() }),
+  stamp.extend({
+    kind: z.literal('received'),
+    client: socketAddress,
+    data: bytes,
+    /** The datagram's size on the wire. */
+    bytes: z.number().int().nonnegative(),
+    /** recvfrom(N) cut the datagram to N bytes; the rest was lost. */
+    cutTo: z.number().int().optional(),
+  }),
+  stamp.extend({
+    kind: z.literal('replied'),
+    client: socketAddress,
+    data: bytes,
+    bytes: z.number().int(),
+    /** Bytes that were not valid UTF-8, sent back unchanged (Python's decode() would have raised). */
+    invalidUtf8Bytes: z.number().int().positive().optional(),
+  }),
+  stamp.extend({ kind: z.literal('error'), error: errorInfo, client: socketAddress.optional() }),
+  stamp.extend({ kind: z.literal('stopped'), reason: z.enum(['local', 'error']) }),
+]);
+export type UdpServerLogEntry = z.infer<typeof udpServerLogEntry>;
+
+export const udpEvents = {
+  /** Datagrams received by a client session, coalesced (several per event under load). */
+  'udp.datagrams': receiveTotals.extend({
+    sessionId,
+    datagrams: z.array(udpDatagram),
+    receivedDatagrams: z.number().int().nonnegative(),
+    /** Datagrams counted but not passed on because the keep cap was reached. */
+    droppedDatagrams: z.number().int().nonnegative(),
+  }),
+  /** "no reply within N s — UDP does not report that nobody is listening". */
+  'udp.noReply': noReply.extend({ to: socketAddress }),
+  /** The OS reported an error on the socket (e.g. ECONNREFUSED on a connected socket); the session stays open. */
+  'udp.error': stamp.extend({ sessionId, error: errorInfo }),
+  'udp.closed': stamp.extend({ sessionId, reason: z.enum(['local', 'error']), error: errorInfo.optional() }),
+  /** The built-in server's log, coalesced; `counters` are totals so far. */
+  'udpServer.log': z.object({
+    serverId: sessionId,
+    entries: z.array(udpServerLogEntry),
+    counters: udpServerCounters,
+    /** Log lines not sent because too many arrived at once (they are still counted). */
+    omittedEntries: z.number().int().nonnegative(),
+  }),
+};
