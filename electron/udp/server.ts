@@ -1,0 +1,196 @@
+import dgram from 'node:dgram';
+import { upperBytesWithReport } from '../../shared/bytes';
+import type { ParsedRequestOf, ResponseOf } from '../../shared/contract/index';
+import type { SocketAddress } from '../../shared/net/contract';
+import type { UdpServerCounters, UdpServerLogEntry } from '../../shared/udp/contract';
+import type { Session } from '../host/serve';
+import { allInterfacesWarning, isAllInterfaces, toSocketAddress } from '../net/address';
+import { stamp } from '../net/clock';
+import { netError } from '../net/errors';
+import type { ResolvedNetOptions } from '../net/options';
+import { resolveHost } from '../net/resolve';
+import { ServerLog } from '../net/serverLog';
+
+type StartRequest = ParsedRequestOf<'udpServer.start'>;
+
+/**
+ * The textbook UDPServer: one socket bound to the port, every datagram read as
+ * `recvfrom(N)` would read it (cut to N bytes, the rest lost, which the log says),
+ * answered with its upper-case (or unchanged, in echo mode) to the sender's address.
+ */
+export class UdpUpperServer {
+  private stopped = false;
+  private readonly counters: UdpServerCounters = {
+    datagramsReceived: 0,
+    datagramsReplied: 0,
+    datagramsCut: 0,
+    bytesReceived: 0,
+    bytesReplied: 0,
+  };
+  private readonly log: ServerLog<UdpServerLogEntry>;
+  private readonly resource = { close: () => this.dispose('local') };
+  private local: SocketAddress | undefined;
+
+  private constructor(
+    readonly id: string,
+    private readonly session: Session,
+    private readonly socket: dgram.Socket,
+    private readonly request: StartRequest,
+    options: ResolvedNetOptions,
+  ) {
+    this.log = new ServerLog<UdpServerLogEntry>(options, request.keepBytes ?? options.keepBytes, (entries, omitted) =>
+      session.emit('udpServer.log', {
+        serverId: id,
+        entries,
+        counters: { ...this.counters },
+        omittedEntries: omitted,
+      }),
+    );
+  }
+
+  static async start(
+    id: string,
+    request: StartRequest,
+    session: Session,
+    options: ResolvedNetOptions,
+    signal: AbortSignal,
+  ): Promise<{ server: UdpUpperServer; result: ResponseOf<'udpServer.start'> }> {
+    const [target] = await resolveHost(request.bindAddress, {
+      protocol: 'UDP',
+      timeoutMs: 5000,
+      signal,
+      port: request.port,
+    });
+    if (!target)
+      throw netError(new Error('no address'), { protocol: 'UDP', action: 'bind', host: request.bindAddress });
+    const socket = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4');
+    const server = new UdpUpperServer(id, session, socket, request, options);
+    session.own(server.resource);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error) =>
+          reject(
+            netError(error, {
+              protocol: 'UDP',
+              action: 'bind',
+              host: request.bindAddress,
+              address: target.address,
+              port: request.port,
+            }),
+          );
+        socket.once('error', onError);
+        socket.bind({ address: target.address, port: request.port, exclusive: true }, () => {
+          socket.off('error', onError);
+          resolve();
+        });
+      });
+    } catch (error) {
+      server.dispose('error', false);
+      throw error;
+    }
+    const local = toSocketAddress(socket.address());
+    server.local = local;
+    socket.on('message', (message, info) => server.receive(message, info));
+    socket.on('error', (error) => server.socketError(error));
+    const at = stamp();
+    const warning = isAllInterfaces(local.address) ? allInterfacesWarning(local.address, local.port, 'UDP') : undefined;
+    server.log.add({ ...at, kind: 'listening', local, ...(warning ? { warning } : {}) });
+    const result: ResponseOf<'udpServer.start'> = {
+      ...at,
+      serverId: id,
+      local,
+      mode: request.mode,
+      recvBufferBytes: request.recvBufferBytes,
+    };
+    if (warning) result.warning = warning;
+    return { server, result };
+  }
+
+  stop(): ResponseOf<'udpServer.stop'> {
+    this.dispose('local');
+    return { ...stamp(), serverId: this.id };
+  }
+
+  private receive(message: Buffer, info: dgram.RemoteInfo): void {
+    if (this.stopped) return;
+    const client = toSocketAddress(info);
+    const size = message.byteLength;
+    const limit = this.request.recvBufferBytes;
+    const read = limit !== null && size > limit ? message.subarray(0, limit) : message;
+    const counters = this.counters;
+    counters.datagramsReceived++;
+    counters.bytesReceived += size;
+    const received: UdpServerLogEntry = {
+      ...stamp(),
+      kind: 'received',
+      client,
+      data: this.log.keep(read),
+      bytes: size,
+    };
+    if (read.byteLength < size) {
+      counters.datagramsCut++;
+      if (received.kind === 'received') received.cutTo = read.byteLength;
+    }
+    this.log.add(received, read.byteLength);
+    const { bytes: reply, invalidBytes } =
+      this.request.mode === 'upper' ? upperBytesWithReport(read) : { bytes: read, invalidBytes: 0 };
+    this.socket.send(reply, info.port, info.address, (error) => {
+      if (this.stopped) return;
+      if (error) {
+        this.log.add({
+          ...stamp(),
+          kind: 'error',
+          client,
+          error: netError(error, {
+            protocol: 'UDP',
+            action: 'send',
+            address: info.address,
+            port: info.port,
+            bytes: reply.byteLength,
+          }).toInfo(),
+        });
+        return;
+      }
+      counters.datagramsReplied++;
+      counters.bytesReplied += reply.byteLength;
+      const replied: UdpServerLogEntry = {
+        ...stamp(),
+        kind: 'replied',
+        client,
+        data: this.log.keep(reply),
+        bytes: reply.byteLength,
+      };
+      if (invalidBytes > 0 && replied.kind === 'replied') replied.invalidUtf8Bytes = invalidBytes;
+      this.log.add(replied, reply.byteLength);
+    });
+  }
+
+  private socketError(error: Error): void {
+    if (this.stopped) return;
+    // A UDP server socket survives errors such as an ICMP report for an earlier reply: log and go on.
+    const local = this.local;
+    this.log.add({
+      ...stamp(),
+      kind: 'error',
+      error: netError(error, {
+        protocol: 'UDP',
+        action: 'receive',
+        address: local?.address,
+        port: local?.port,
+      }).toInfo(),
+    });
+  }
+
+  private dispose(reason: 'local' | 'error', announce = true): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.session.release(this.resource);
+    if (announce) this.log.add({ ...stamp(), kind: 'stopped', reason });
+    this.log.close();
+    try {
+      this.socket.close();
+    } catch {
+      // never bound, or already closed
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { Service } from '../host/serve';
+import { notFound } from '../net/errors';
+import { nextId } from '../net/ids';
+import { type NetServiceOptions, resolveOptions } from '../net/options';
+import { UdpClientSession } from './clientSession';
+import { UdpUpperServer } from './server';
+
+/** UDP client sessions (`udp.*`) and the built-in uppercase server (`udpServer.*`) of one renderer. */
+export function createUdpService(serviceOptions: NetServiceOptions = {}): Service {
+  const options = resolveOptions(serviceOptions);
+  return (session) => {
+    const clients = new Map<string, UdpClientSession>();
+    const servers = new Map<string, UdpUpperServer>();
+    const client = (id: string) => {
+      const found = clients.get(id);
+      if (!found) throw notFound('UDP session', id);
+      return found;
+    };
+    const server = (id: string) => {
+      const found = servers.get(id);
+      if (!found) throw notFound('UDP server', id);
+      return found;
+    };
+
+    return {
+      'udp.open': async (request, { signal }) => {
+        const { client: opened, result } = await UdpClientSession.open(
+          nextId('udp'),
+          request,
+          session,
+          options,
+          signal,
+        );
+        clients.set(opened.id, opened);
+        return result;
+      },
+      'udp.send': (request, { signal }) => client(request.sessionId).send(request, signal),
+      'udp.cancelWait': ({ sessionId, seq }) => ({ sessionId, cancelled: client(sessionId).cancelWait(seq) }),
+      'udp.close': ({ sessionId }) => {
+        const result = client(sessionId).close();
+        clients.delete(sessionId);
+        return result;
+      },
+      'udpServer.start': async (request, { signal }) => {
+        const { server: started, result } = await UdpUpperServer.start(
+          nextId('udpServer'),
+          request,
+          session,
+          options,
+          signal,
+        );
+        servers.set(started.id, started);
+        return result;
+      },
+      'udpServer.stop': ({ serverId }) => {
+        const result = server(serverId).stop();
+        servers.delete(serverId);
+        return result;
+      },
+    };
+  };
+}
+
+export const udpService = createUdpService();
