@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { CallOptions, Client } from '../../shared/contract/client';
 import { isPlaygroundError } from '../../shared/contract/errors';
 import type { EventPayloadOf, ResponseOf } from '../../shared/contract/index';
 import { clockTime, connectionDetail, connectionHeadline, milliseconds, platformName, transportName } from './format';
@@ -40,14 +41,9 @@ export function StatusBar() {
       },
       failed('app.info failed', setInfo),
     );
-    const sent = crypto.getRandomValues(new Uint8Array(32));
-    const started = performance.now();
-    client.call('app.ping', { data: sent }, options).then(
-      ({ data }) => {
-        if (abort.signal.aborted) return;
-        const elapsed = performance.now() - started;
-        if (sameBytes(sent, data)) setRoundTrip({ kind: 'ok', value: elapsed });
-        else setRoundTrip({ kind: 'error', message: 'app.ping came back with different bytes' });
+    measureRoundTrip(client, options).then(
+      (ms) => {
+        if (!abort.signal.aborted) setRoundTrip({ kind: 'ok', value: ms });
       },
       failed('app.ping failed', setRoundTrip),
     );
@@ -55,6 +51,7 @@ export function StatusBar() {
   }, [client, connection]);
 
   const detail = connectionDetail(state);
+  const live = state.status === 'connected';
   return (
     <footer className="status-bar" role="contentinfo" aria-label="Status bar">
       <div className={`status-item connection is-${state.status}`}>
@@ -66,17 +63,20 @@ export function StatusBar() {
       </div>
       <StatusItem label="Transport">{transportName(manager.transport)}</StatusItem>
       <StatusItem label="Version">{show(info, (value) => `v${value.version}`)}</StatusItem>
-      <StatusItem label="Node side">
+      <StatusItem label="Runs on">
         {show(info, (value) => `Node ${value.node} · ${platformName(value.platform, value.arch)}`)}
       </StatusItem>
       <StatusItem label="Round trip">
-        <span className="mono">{show(roundTrip, milliseconds)}</span>
+        <span className="mono">{live ? show(roundTrip, milliseconds) : '—'}</span>
       </StatusItem>
       <StatusItem label="Node side time">
         {tick ? (
-          <time className="mono" dateTime={new Date(tick.now).toISOString()}>
-            {clockTime(tick.now)}
-          </time>
+          <>
+            <time className="mono" dateTime={new Date(tick.now).toISOString()}>
+              {clockTime(tick.now)}
+            </time>
+            {!live && <span className="status-stale"> (last seen)</span>}
+          </>
         ) : (
           '—'
         )}
@@ -97,6 +97,23 @@ function show<T>(loaded: Loaded<T>, format: (value: T) => string): React.ReactNo
   if (loaded.kind === 'ok') return format(loaded.value);
   if (loaded.kind === 'error') return <span className="status-error">{loaded.message}</span>;
   return '…';
+}
+
+/**
+ * The transport's round trip: the best of a few sequential 32-byte pings, because the
+ * first call after connecting also pays for warm-up on both sides.
+ */
+async function measureRoundTrip(client: Client, options: CallOptions, samples = 5): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < samples; i++) {
+    const sent = crypto.getRandomValues(new Uint8Array(32));
+    const started = performance.now();
+    const { data } = await client.call('app.ping', { data: sent }, options);
+    const elapsed = performance.now() - started;
+    if (!sameBytes(sent, data)) throw new Error('the bytes came back different');
+    best = Math.min(best, elapsed);
+  }
+  return best;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

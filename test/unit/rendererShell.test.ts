@@ -2,7 +2,7 @@ import { createElement, type FunctionComponent } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../renderer/app/App';
-import { ConnectionBanner, unreachableMessage } from '../../renderer/app/ConnectionBanner';
+import { ConnectionBanner, restartedHostMessage, unreachableMessage } from '../../renderer/app/ConnectionBanner';
 import { clockTime, connectionDetail, connectionHeadline, milliseconds, platformName } from '../../renderer/app/format';
 import { ConnectionProvider } from '../../renderer/app/hooks';
 import { hrefFor, routeFromHash } from '../../renderer/app/route';
@@ -76,6 +76,12 @@ describe('the connection banner', () => {
     expect(html).toContain('It reconnects by itself');
     expect(html).toContain('attempt 3 — the connection was lost (the host stopped or is unreachable)');
     expect(html).toContain('>Retry now</button>');
+  });
+
+  it('after several failed reconnects, mentions that a restarted host has a new URL', () => {
+    const state = { status: 'reconnecting', reason: 'could not connect', connections: 1 } as const;
+    expect(render(ConnectionBanner, { ...state, attempt: 2 })).not.toContain(restartedHostMessage);
+    expect(render(ConnectionBanner, { ...state, attempt: 5 })).toContain(restartedHostMessage);
   });
 
   it('explains the access token when the host was never reached', () => {
