@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { launchBrowser, type PageProblems, skipWithoutChromium, watchPage } from './support/browser';
 import { startWebApp, type WebApp } from './support/webApp';
@@ -16,26 +16,26 @@ import { startWebApp, type WebApp } from './support/webApp';
 const toolLabels = ['UDP', 'TCP', 'HTTP', 'SMTP'];
 
 describe.skipIf(skipWithoutChromium('Browser-mode end-to-end spec'))('browser mode', () => {
-  let browser: Browser;
+  // Launched by the first spec that needs it, so that a missing browser fails each
+  // spec (counted as failures in CI) rather than only the suite's setup.
+  let browser: Promise<Browser> | undefined;
   const apps: WebApp[] = [];
   let context: BrowserContext | undefined;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
   afterEach(async () => {
     await context?.close();
     context = undefined;
     for (const app of apps.splice(0)) await app.stop();
   });
   afterAll(async () => {
-    await browser?.close();
+    await (await browser?.catch(() => undefined))?.close();
   });
 
   async function open(): Promise<{ app: WebApp; page: Page; problems: PageProblems }> {
+    browser ??= launchBrowser();
+    const launched = await browser;
     const app = await startWebApp();
     apps.push(app);
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context = await launched.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const problems = await watchPage(page);
     await page.goto(app.url);
