@@ -1,5 +1,7 @@
 import { appService } from './app/service';
 import type { Service } from './host/serve';
+import { tcpService } from './tcp/service';
+import { udpService } from './udp/service';
 
 /** Every service the Node side offers, the same for Electron and browser mode. */
-export const services: readonly Service[] = [appService];
+export const services: readonly Service[] = [appService, udpService, tcpService];
