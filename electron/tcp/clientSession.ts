@@ -278,7 +278,7 @@ export class TcpClientSession {
   }
 
   private emitData(chunks: TcpChunk[]): void {
-    this.session.emit('tcp.data', { sessionId: this.id, chunks, ...this.budget.totals() });
+    this.session.emit('tcp.data', { ...stamp(), sessionId: this.id, chunks, ...this.budget.totals() });
   }
 
   private ended(): void {

@@ -250,6 +250,7 @@ export class UdpClientSession {
 
   private emitDatagrams(datagrams: UdpDatagram[]): void {
     this.session.emit('udp.datagrams', {
+      ...stamp(),
       sessionId: this.id,
       datagrams,
       ...this.budget.totals(),

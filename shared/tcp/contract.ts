@@ -170,6 +170,8 @@ export type TcpServerLogEntry = z.infer<typeof tcpServerLogEntry>;
 export const tcpEvents = {
   /** Received bytes as timestamped chunks, coalesced (at most one event per ~25 ms or 256 KiB). */
   'tcp.data': receiveTotals.extend({
+    /** When this event was sent (chunks carry their own arrival times). */
+    ...stamp.shape,
     sessionId,
     /** Chunks as read from the socket; after the keep cap only chunks that answer a send are listed. */
     chunks: z.array(tcpChunk),

@@ -176,6 +176,7 @@ export type UdpServerLogEntry = z.infer<typeof udpServerLogEntry>;
 export const udpEvents = {
   /** Datagrams received by a client session, coalesced (several per event under load). */
   'udp.datagrams': receiveTotals.extend({
+    ...stamp.shape,
     sessionId,
     datagrams: z.array(udpDatagram),
     receivedDatagrams: z.number().int().nonnegative(),

@@ -2,7 +2,8 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands, events } from '../../shared/contract/index';
-import { encode, startApp, until } from './netHarness';
+import { TranscriptBuilder, transcriptFile } from '../../shared/net/transcript';
+import { decode, encode, startApp, until } from './netHarness';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -111,5 +112,70 @@ describe('the socket services in the app', () => {
     const udpServer = await app.client.call('udpServer.start', { port: 0 });
     await app.client.call('udpServer.stop', { serverId: udpServer.serverId });
     expect(await canBindUdp(udpServer.local.port)).toBe(true);
+  });
+});
+
+describe('transcripts', () => {
+  it('a TCP conversation becomes serialisable transcript lines built only from results and events', async () => {
+    const app = startApp();
+    cleanups.push(() => app.close());
+    const transcript = new TranscriptBuilder();
+    for (const name of ['tcp.data', 'tcp.peerEnded', 'tcp.noReply', 'tcp.closed'] as const) {
+      app.client.on(name, (payload) => transcript.event(name, payload));
+    }
+    const server = await app.client.call('tcpServer.start', { port: 0, mode: 'classic' });
+    const connection = await app.client.call('tcp.connect', { host: '127.0.0.1', port: server.local.port });
+    transcript.opened('tcp', connection);
+    const data = encode('hello');
+    transcript.sent(
+      'tcp',
+      await app.client.call('tcp.send', { sessionId: connection.sessionId, data, replyTimeoutMs: 2000 }),
+      data,
+    );
+    await app.waitFor('tcp.peerEnded');
+    await app.client.call('tcp.close', { sessionId: connection.sessionId });
+    await app.waitFor('tcp.closed');
+
+    const kinds = transcript.entries.map((entry) => entry.kind);
+    expect(kinds).toEqual(['open', 'send', 'receive', 'peerEnded', 'close']);
+    const [open, send, receive] = transcript.entries;
+    expect(open?.rttMs).toBe(connection.connectMs);
+    expect(send).toMatchObject({ direction: 'client-to-server', bytes: 5, seq: 1 });
+    expect(receive).toMatchObject({ direction: 'server-to-client', bytes: 5, seq: 1 });
+    expect(decode(receive?.data ?? new Uint8Array())).toBe('HELLO');
+    expect(receive?.rttMs).toBeGreaterThanOrEqual(0);
+    // Monotonic times order the lines.
+    const monos = transcript.entries.map((entry) => entry.mono);
+    expect([...monos].sort((a, b) => a - b)).toEqual(monos);
+
+    const file = structuredClone({ format: 'protocol-playground.transcript', version: 1, entries: transcript.entries });
+    expect(transcriptFile.parse(file).entries).toHaveLength(5);
+  });
+
+  it('UDP lines include the no-reply deadline and a truncation marker once the keep cap is hit', async () => {
+    const app = startApp({ keepBytes: 8 });
+    cleanups.push(() => app.close());
+    const transcript = new TranscriptBuilder();
+    for (const name of ['udp.datagrams', 'udp.noReply', 'udp.error', 'udp.closed'] as const) {
+      app.client.on(name, (payload) => transcript.event(name, payload));
+    }
+    const server = await app.client.call('udpServer.start', { port: 0 });
+    const open = await app.client.call('udp.open', {});
+    const port = server.local.port;
+    for (const text of ['abcdef', 'ghijkl']) {
+      const data = encode(text);
+      transcript.sent(
+        'udp',
+        await app.client.call('udp.send', { sessionId: open.sessionId, host: '127.0.0.1', port, data }),
+        data,
+      );
+      await app.waitFor('udp.datagrams', (e) => e.receivedBytes >= 6 * (text === 'abcdef' ? 1 : 2));
+    }
+    const kinds = transcript.entries.map((entry) => entry.kind);
+    expect(kinds).toEqual(['send', 'receive', 'send', 'receive', 'dropped']);
+    const dropped = transcript.entries.at(-1);
+    expect(dropped?.bytes).toBe(4);
+    expect(dropped?.text).toMatch(/truncated: 4 bytes/);
+    expect(decode(transcript.entries[3]?.data ?? new Uint8Array())).toBe('GH');
   });
 });
