@@ -283,6 +283,8 @@ const modes: Record<TcpServerMode, (connection: Connection) => void> = {
     socket.on('data', (chunk: Buffer) => {
       connection.received(chunk);
       let buffer = pending.byteLength === 0 ? chunk : concat(pending, chunk);
+      // Many short lines in one chunk: gather their replies into few segments.
+      socket.cork();
       for (;;) {
         const end = buffer.indexOf(newline);
         if (end < 0) break;
@@ -294,6 +296,7 @@ const modes: Record<TcpServerMode, (connection: Connection) => void> = {
         replyWithBackpressure(connection, buffer.subarray(0, cut));
         buffer = buffer.subarray(cut);
       }
+      socket.uncork();
       pending = new Uint8Array(buffer);
     });
     // The client will send no more: answer an unfinished last line, then close our side too.
