@@ -2,8 +2,10 @@
  * The Electron shell's decisions, as plain data and functions so they can be
  * tested without Electron: electron/main.ts only hands them to the electron API.
  */
+
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { contentSecurityPolicy as appContentSecurityPolicy } from '../shared/app/contentSecurityPolicy';
 import { productName } from './app/version';
 
 export interface AppPaths {
@@ -51,23 +53,8 @@ export function windowOptions(paths: Pick<AppPaths, 'preload'>) {
   } as const;
 }
 
-/**
- * The same policy as browser mode, minus the WebSocket (Electron talks over IPC):
- * no inline or eval'd script, no plugins, nothing loaded from elsewhere. frame-src
- * allows blob:/data: for the sandboxed previews of received HTML.
- */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "frame-src 'self' blob: data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** Electron talks over IPC, so unlike browser mode the policy allows no WebSocket. */
+export const contentSecurityPolicy = appContentSecurityPolicy();
 
 export type ResponseHeaders = Record<string, string | string[]>;
 

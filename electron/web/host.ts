@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import { type AddressInfo, isIPv4, isIPv6, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { contentSecurityPolicy } from '../../shared/app/contentSecurityPolicy';
 import { type Service, serve } from '../host/serve';
 import { services as defaultServices } from '../services';
 import { type Check, checkHostHeader, checkOrigin, cookieHasToken, cookieName, tokenMatches } from './requestChecks';
@@ -290,18 +291,7 @@ function parseTarget(url: string | undefined): Check<Target> {
  * anything from here.
  */
 function securityHeaders(host: string): OutgoingHttpHeaders {
-  const csp = [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    `connect-src 'self' ws://${host}`,
-    "frame-src 'self' blob: data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  const csp = contentSecurityPolicy({ websocketOrigin: `ws://${host}` });
   return {
     'Content-Security-Policy': csp,
     'X-Content-Type-Options': 'nosniff',
