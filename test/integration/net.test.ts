@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeFrame, encodeFrame } from '../../shared/contract/codec';
 import { commands, events } from '../../shared/contract/index';
 import { TranscriptBuilder, transcriptFile } from '../../shared/net/transcript';
 import { decode, encode, startApp, until } from './netHarness';
@@ -147,6 +148,13 @@ describe('transcripts', () => {
     // Monotonic times order the lines.
     const monos = transcript.entries.map((entry) => entry.mono);
     expect([...monos].sort((a, b) => a - b)).toEqual(monos);
+
+    // Browser mode carries events through the WebSocket codec: bytes must survive it too.
+    const dataEvent = app.events['tcp.data'][0];
+    const wire = decodeFrame(encodeFrame({ kind: 'event', name: 'tcp.data', payload: dataEvent })) as {
+      payload: unknown;
+    };
+    expect(events['tcp.data'].parse(wire.payload)).toEqual(dataEvent);
 
     const file = structuredClone({ format: 'protocol-playground.transcript', version: 1, entries: transcript.entries });
     expect(transcriptFile.parse(file).entries).toHaveLength(5);

@@ -191,6 +191,30 @@ describe('TCP client against the built-in server', () => {
     await until(() => app.events['tcpServer.log'].at(-1)?.counters.bytesReplied === total, 'the counters');
   });
 
+  it('classic: sending again after the server closed its connection socket ends in a reset', async () => {
+    const server = await startServer('classic');
+    const { sessionId } = await app.client.call('tcp.connect', { host: '127.0.0.1', port: server.local.port });
+    await app.client.call('tcp.send', { sessionId, data: encode('one') });
+    await app.waitFor('tcp.peerEnded');
+    await sleep(50);
+    // The server's socket is gone, so its OS answers with RST; the next write or read then fails.
+    for (let i = 0; i < 5 && app.events['tcp.closed'].length === 0; i++) {
+      await app.client.call('tcp.send', { sessionId, data: encode('two') }).catch(() => undefined);
+      await sleep(50);
+    }
+    const closed = await app.waitFor('tcp.closed');
+    expect(closed.reason).toBe('reset');
+    expect(closed.error?.code).toBe('E_RESET');
+  });
+
+  it('a connection with no traffic is closed by the server after its idle deadline', async () => {
+    const server = await app.client.call('tcpServer.start', { port: 0, mode: 'lines', idleTimeoutMs: 200 });
+    const { sessionId } = await app.client.call('tcp.connect', { host: '127.0.0.1', port: server.local.port });
+    await app.waitFor('tcp.peerEnded', (e) => e.sessionId === sessionId, 3000);
+    await until(() => serverEntries(server.serverId).some((e) => e.kind === 'closed'), 'the closed entry');
+    expect(serverEntries(server.serverId).find((e) => e.kind === 'closed')).toMatchObject({ by: 'idle' });
+  });
+
   it('two clients: two connection sockets with distinct source ports in the server log', async () => {
     const server = await startServer('lines');
     const first = await app.client.call('tcp.connect', { host: '127.0.0.1', port: server.local.port });
