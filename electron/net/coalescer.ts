@@ -31,7 +31,13 @@ export class Coalescer<T> {
     return this.items.length;
   }
 
-  push(item: T, bytes = 0): void {
+  /**
+   * `prompt` marks an item someone is waiting for (the reply to a send): it goes out on
+   * the next turn even within the interval, or a request/reply loop faster than the
+   * interval would wait for the timer every time. Replies come at most one per send, so
+   * this cannot flood the UI the way a stream could.
+   */
+  push(item: T, bytes = 0, prompt = false): void {
     if (this.closed) return;
     this.items.push(item);
     this.bytes += bytes;
@@ -39,7 +45,7 @@ export class Coalescer<T> {
       this.flush();
       return;
     }
-    this.schedule();
+    this.schedule(prompt);
   }
 
   /** Asks for a flush without adding an item (e.g. counters changed). */
@@ -65,9 +71,14 @@ export class Coalescer<T> {
     this.closed = true;
   }
 
-  private schedule(): void {
-    if (this.timer || this.immediate) return;
-    const wait = this.lastFlush + this.options.intervalMs - performance.now();
+  private schedule(prompt = false): void {
+    if (this.immediate) return;
+    const wait = prompt ? 0 : this.lastFlush + this.options.intervalMs - performance.now();
+    if (this.timer) {
+      if (wait > 0) return;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (wait <= 0) {
       this.immediate = setImmediate(() => {
         this.immediate = undefined;

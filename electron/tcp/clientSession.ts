@@ -274,7 +274,7 @@ export class TcpClientSession {
       bytes: chunk.byteLength,
     };
     if (reply) item.reply = reply;
-    this.coalescer.push(item, keep);
+    this.coalescer.push(item, keep, reply !== undefined);
   }
 
   private emitData(chunks: TcpChunk[]): void {

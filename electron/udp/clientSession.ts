@@ -245,7 +245,7 @@ export class UdpClientSession {
       truncated: readable < size,
     };
     if (reply) datagram.reply = reply;
-    this.coalescer.push(datagram, keep);
+    this.coalescer.push(datagram, keep, reply !== undefined);
   }
 
   private emitDatagrams(datagrams: UdpDatagram[]): void {

@@ -43,6 +43,26 @@ describe('Coalescer', () => {
     coalescer.close();
   });
 
+  it('sends a prompt item (a reply) on the next turn even within the interval, together with what waited', async () => {
+    const batches: number[][] = [];
+    const coalescer = new Coalescer<number>({
+      intervalMs: 10_000,
+      maxBytes: 1_000_000,
+      maxItems: 1_000,
+      flush: (items) => batches.push(items),
+    });
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    coalescer.push(1);
+    await nextTurn();
+    coalescer.push(2);
+    await nextTurn();
+    expect(batches).toEqual([[1]]);
+    coalescer.push(3, 0, true);
+    await nextTurn();
+    expect(batches).toEqual([[1], [2, 3]]);
+    coalescer.close();
+  });
+
   it('close flushes what is pending and ignores later items', () => {
     const batches: number[][] = [];
     const coalescer = new Coalescer<number>({
