@@ -328,7 +328,8 @@ export function parseRequestLine(
   const text = (w: Word) => headText(bytes, w.start, w.end);
   if (!first || !last) return null;
   const lastText = text(last);
-  const lastIsVersion = /^HTTP\//i.test(lastText);
+  // "HTTP1.1" or "HTTP/1" is a version written wrong (reported below); anything else is no version at all.
+  const lastIsVersion = /^HTTP/i.test(lastText);
   if (parts.length < 3) {
     const single = parts.length === 1;
     const http09 = !single && !lastIsVersion && isTokenBytes(bytes, first.start, first.end) === -1;
