@@ -2,6 +2,33 @@
 // them, building the commands and the message exactly as sent, checking the
 // message, and following the session's phase. No I/O: the Node side sends and
 // receives, the renderer shows, both use these.
+export { decodeBase64, encodeBase64 } from './base64';
+export {
+  type CommandLine,
+  isSmtpVerb,
+  parseCommandLine,
+  pathAddress,
+  type SmtpVerb,
+  smtpVerbs,
+  verbNames,
+} from './commands';
+export {
+  type EnhancedStatus,
+  type EnhancedStatusExplanation,
+  explainEnhancedStatus,
+  parseEnhancedStatus,
+} from './enhancedStatus';
+export { type ExplainReplyOptions, explainReply, type ReplyExplanation, type ReplyLike } from './explainReply';
+export { type PhaseInfo, phaseInfo, type SmtpPhase, smtpPhases } from './phases';
+export {
+  describeReplyClass,
+  type ReplyClass,
+  type ReplyCodeInfo,
+  type ReplySubject,
+  replyClass,
+  replyCodeInfo,
+  replyCodes,
+} from './replyCodes';
 export {
   createReplyParser,
   maxReplyLineOctets,
