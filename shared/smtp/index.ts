@@ -12,6 +12,7 @@ export {
   smtpVerbs,
   verbNames,
 } from './commands';
+export { type EhloCapability, type EhloInfo, parseEhloReply } from './ehlo';
 export {
   type EnhancedStatus,
   type EnhancedStatusExplanation,
