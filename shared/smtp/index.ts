@@ -2,7 +2,9 @@
 // them, building the commands and the message exactly as sent, checking the
 // message, and following the session's phase. No I/O: the Node side sends and
 // receives, the renderer shows, both use these.
+export { type AuthAnswer, authLoginAnswers, authPlainAnswer, decodeAuthText } from './auth';
 export { decodeBase64, encodeBase64 } from './base64';
+export { type BuiltLine, type BuiltStep, buildStep, commandBytes, maxCommandLineOctets } from './buildStep';
 export {
   type CommandLine,
   isSmtpVerb,
@@ -12,6 +14,15 @@ export {
   smtpVerbs,
   verbNames,
 } from './commands';
+export {
+  type DotLine,
+  type StuffOptions,
+  type StuffResult,
+  stuffMessage,
+  type UnstuffDiagnostic,
+  type UnstuffResult,
+  unstuffData,
+} from './dotStuffing';
 export { type EhloCapability, type EhloInfo, parseEhloReply } from './ehlo';
 export {
   type EnhancedStatus,
@@ -41,3 +52,20 @@ export {
   type SmtpReply,
   type SmtpReplyLine,
 } from './replyParser';
+export {
+  addStep,
+  createStep,
+  defaultStepText,
+  moveStep,
+  nextStepId,
+  removeStep,
+  type SmtpStep,
+  type SmtpStepKind,
+  smtpStep,
+  smtpStepKinds,
+  smtpStepList,
+  stepTitles,
+  textbookMessage,
+  textbookSteps,
+  updateStep,
+} from './steps';
