@@ -31,6 +31,15 @@ export {
   parseEnhancedStatus,
 } from './enhancedStatus';
 export { type ExplainReplyOptions, explainReply, type ReplyExplanation, type ReplyLike } from './explainReply';
+export {
+  lintMessage,
+  lintMessageStep,
+  type MessageIssue,
+  type MessageIssueKind,
+  type MessageLintOptions,
+  type MessageLintResult,
+  maxTextLineOctets,
+} from './messageLint';
 export { type PhaseInfo, phaseInfo, type SmtpPhase, smtpPhases } from './phases';
 export {
   describeReplyClass,
