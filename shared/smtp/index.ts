@@ -62,6 +62,19 @@ export {
   type SmtpReplyLine,
 } from './replyParser';
 export {
+  commandOrderProblem,
+  describeAwaiting,
+  type SmtpExchange,
+  type SmtpExchangeSubject,
+  type SmtpSendNote,
+  type SmtpSessionEvent,
+  type SmtpSessionSnapshot,
+  type SmtpSessionTrack,
+  SmtpSessionTracker,
+  type SmtpSessionTrackerOptions,
+  trackSmtpSession,
+} from './session';
+export {
   addStep,
   createStep,
   defaultStepText,
