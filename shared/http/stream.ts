@@ -156,8 +156,8 @@ export abstract class Http1Stream<Head extends MessageHeadBase> {
         this.emitDiagnostic(
           'truncated-chunked',
           'error',
-          this.state === 'chunk-line' || this.state === 'trailers' ? this.sectionOffset : at,
-          this.state === 'chunk-line' || this.state === 'trailers' ? this.sectionLength : 0,
+          this.sectionLength > 0 ? this.sectionOffset : at,
+          this.sectionLength,
           this.state === 'trailers'
             ? 'The connection closed inside the trailer section: the empty line that ends a chunked body never came.'
             : 'The connection closed inside a chunked body: the last chunk ("0" and an empty line) never came.',
