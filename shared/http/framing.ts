@@ -1,3 +1,4 @@
+import { formatByteCount } from '../bytes/formatByteCount';
 import { diagnostic, type HttpDiagnostic } from './diagnostics';
 import { fieldList, fieldsNamed, type HttpField } from './fields';
 import type { HttpVersion } from './startLine';
@@ -26,7 +27,7 @@ export function describeFraming(framing: BodyFraming): string {
         'no-length': 'no body (no Content-Length or Transfer-Encoding)',
       }[framing.because];
     case 'length':
-      return `Content-Length: ${framing.length} bytes`;
+      return `Content-Length: ${formatByteCount(framing.length)}`;
     case 'chunked':
       return 'chunked (Transfer-Encoding: chunked)';
     case 'close':

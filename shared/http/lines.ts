@@ -1,4 +1,4 @@
-import { CR, headText, hexByte, isForbiddenControl, LF } from './ascii';
+import { CR, hexByte, isForbiddenControl, LF } from './ascii';
 import { diagnostic, type HttpDiagnostic } from './diagnostics';
 
 /** One line of a head or trailer section, as indices into the section's bytes. */
@@ -26,14 +26,6 @@ export function splitLines(bytes: Uint8Array, start = 0, end = bytes.length): Li
     lineStart = lf + 1;
   }
   return lines;
-}
-
-export function isEmptyLine(line: Line): boolean {
-  return line.end === line.start && line.ending !== 'none';
-}
-
-export function lineText(bytes: Uint8Array, line: Line): string {
-  return headText(bytes, line.start, line.end);
 }
 
 /**

@@ -303,7 +303,7 @@ export function parseStatusLine(
   return { version, versionText, status, reason };
 }
 
-export function isTokenBytes(bytes: Uint8Array, start: number, end: number): number {
+function isTokenBytes(bytes: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) if (!isTchar(bytes[i] as number)) return i;
   return -1;
 }

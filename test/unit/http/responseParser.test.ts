@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { collectMessages, parseResponses } from '../../../shared/http/collect';
+import { collectMessages, parseRequests, parseResponses } from '../../../shared/http/collect';
+import { diagnosticCodes, hasErrors } from '../../../shared/http/diagnostics';
 import type { ResponseHead } from '../../../shared/http/events';
+import { describeFraming } from '../../../shared/http/framing';
 import { createResponseParser } from '../../../shared/http/responseParser';
 import { canonical, everyChunkSize, latin1, randomCuts, runResponses, splitAt, text } from './harness';
 import { responseFixtures } from './responseFixtures';
@@ -114,5 +116,30 @@ describe('createResponseParser', () => {
     const body = events.find((e) => e.type === 'body');
     expect(body).toMatchObject({ offset: 50, length: 3 });
     expect(text(input.subarray(50, 53))).toBe('abc');
+  });
+});
+
+describe('framing and diagnostics helpers', () => {
+  it('describes each framing for the viewer', () => {
+    const heads = parseResponses(
+      latin1(
+        'HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nxHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nHTTP/1.1 304 Not Modified\r\n\r\nHTTP/1.0 200 OK\r\n\r\n',
+      ),
+      { requests: ['GET', 'GET', 'GET', 'GET'] },
+    ).messages.map((m) => describeFraming(m.head.framing));
+    expect(heads).toEqual([
+      'Content-Length: 1 byte',
+      'chunked (Transfer-Encoding: chunked)',
+      'no body (304 Not Modified)',
+      'until the connection closes',
+    ]);
+  });
+
+  it('hasErrors tells a server whether a request deserves 400', () => {
+    const good = parseRequests(latin1('GET / HTTP/1.1\r\nHost: h\r\n\r\n')).messages[0];
+    const bad = parseRequests(latin1('GET / HTTP/1.1\r\nHost : h\r\n\r\n')).messages[0];
+    expect(hasErrors(good?.diagnostics ?? [])).toBe(false);
+    expect(hasErrors(bad?.diagnostics ?? [])).toBe(true);
+    expect(diagnosticCodes).toContain('idle-bytes');
   });
 });
