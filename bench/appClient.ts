@@ -3,12 +3,15 @@ import { type Service, serve } from '../electron/host/serve';
 import { WebSocketPort } from '../electron/web/websocketPort';
 import { type Client, createClient } from '../shared/contract/client';
 import { createMemoryPortPair } from '../shared/transport/memoryPort';
+import type { Port } from '../shared/transport/port';
 import { withTimeout } from './timing';
 
 export interface AppClient {
   client: Client;
   /** Which transport carries the frames, for the table. */
   transport: string;
+  /** Rejects when the transport closes, so a wait on it fails at once instead of at its deadline. */
+  lost: Promise<never>;
   close(): void;
 }
 
@@ -37,7 +40,7 @@ export async function connectOverWebSocket(
   const port = new WebSocketPort(ws, { heartbeatMs: 0, log: (message) => console.error(`bench client: ${message}`) });
   const client = createClient();
   client.connect(port);
-  return { client, transport: 'WebSocket', close: () => port.close() };
+  return { client, transport: 'WebSocket', lost: lost(port, 'the WebSocket to the host'), close: () => port.close() };
 }
 
 /** The same services in this process behind the in-memory port pair (structured clone, no socket in between). */
@@ -46,5 +49,11 @@ export function connectInMemory(services: readonly Service[]): AppClient {
   serve(nodeSide, { transport: 'memory', services, log: (message) => console.error(`bench in-memory: ${message}`) });
   const client = createClient();
   client.connect(pageSide);
-  return { client, transport: 'in-memory', close: () => pageSide.close() };
+  return { client, transport: 'in-memory', lost: lost(pageSide, 'the in-memory port'), close: () => pageSide.close() };
+}
+
+function lost(port: Port, what: string): Promise<never> {
+  const closed = new Promise<never>((_, reject) => port.onClose(() => reject(new Error(`${what} closed`))));
+  closed.catch(() => {}); // only matters to whoever races it
+  return closed;
 }

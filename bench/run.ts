@@ -139,7 +139,7 @@ async function roundTrips(
   let result: PairResult;
   try {
     result = await withTimeout(
-      measurePair(raw, through, config),
+      Promise.race([measurePair(raw, through, config), app.lost]),
       config.budgetMs + (config.warmup + config.block * 2) * config.roundTripTimeoutMs,
       label,
     );
@@ -199,7 +199,7 @@ async function streams(app: AppClient, host: Child<HostApi>, stream: { port: num
     progress(`TCP stream of ${mib(stream.bytes)}, run ${run} of ${config.streamRuns}: raw Node socket`);
     raws.push(await rawStream(host, stream, streamTimeoutMs));
     progress(`TCP stream of ${mib(stream.bytes)}, run ${run} of ${config.streamRuns}: app (${app.transport})`);
-    apps.push(await appStream(app.client, host, stream, { timeoutMs: streamTimeoutMs, keepBytes }));
+    apps.push(await appStream(app, host, stream, { timeoutMs: streamTimeoutMs, keepBytes }));
   }
   // The fastest run of each is the one least disturbed by whatever else the machine was doing.
   const raw = fastest(raws);

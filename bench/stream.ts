@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { Client } from '../shared/contract/client';
 import type { EventPayloadOf } from '../shared/contract/index';
+import type { AppClient } from './appClient';
 import type { HostApi } from './host';
 import type { Child } from './rpc';
 import { type MemoryPeak, withTimeout } from './timing';
@@ -42,7 +42,7 @@ export async function rawStream(
  * session flushes its data before it) with all bytes counted.
  */
 export async function appStream(
-  client: Client,
+  { client, lost }: Pick<AppClient, 'client' | 'lost'>,
   host: Child<HostApi>,
   stream: { port: number; bytes: number },
   { timeoutMs, keepBytes }: { timeoutMs: number; keepBytes?: number | undefined },
@@ -75,7 +75,11 @@ export async function appStream(
       { host: '127.0.0.1', port: stream.port, timeoutMs: callMs, ...(keepBytes !== undefined && { keepBytes }) },
       { timeoutMs: callMs },
     );
-    const endedAt = await withTimeout(ended, timeoutMs, `receiving ${stream.bytes} bytes through the app`);
+    const endedAt = await withTimeout(
+      Promise.race([ended, lost]),
+      timeoutMs,
+      `receiving ${stream.bytes} bytes through the app`,
+    );
     await client.call('tcp.close', { sessionId: session.sessionId }, { timeoutMs: callMs });
     const { peak } = await host.call('memoryRead', undefined, callMs);
     const totals = last;
