@@ -1,4 +1,6 @@
 import type { ComponentType } from 'react';
+import { TcpPage } from '../tcp/TcpPage';
+import { UdpPage } from '../udp/UdpPage';
 
 export interface Tool {
   /** In the address: `#/udp`. Matches the protocol's folder name (shared/udp, electron/udp, renderer/udp). */
@@ -21,6 +23,7 @@ export const tools: readonly Tool[] = [
     label: 'UDP',
     title: 'UDP client and server',
     summary: 'Send a line to an uppercase server as one datagram and see each datagram, who sent it and its bytes.',
+    Panel: UdpPage,
   },
   {
     id: 'tcp',
@@ -28,6 +31,7 @@ export const tools: readonly Tool[] = [
     title: 'TCP client and server',
     summary:
       'Connect, send and receive over a byte stream: the handshake time, each chunk as it arrives, and both ends.',
+    Panel: TcpPage,
   },
   {
     id: 'http',

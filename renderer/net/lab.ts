@@ -1,0 +1,76 @@
+import type { Client } from '../../shared/contract/client';
+import type { EventName, EventPayloadOf } from '../../shared/contract/index';
+import type { TabModel, TabsModel } from './tabs';
+
+export interface SessionTab extends TabModel {
+  readonly sessionId: string | undefined;
+  subscribe(listener: () => void): () => void;
+  connectionLost(): void;
+}
+
+const maxOrphanEvents = 256;
+
+/**
+ * Delivers a protocol's session events to the tab whose session they name. An event
+ * that overtakes the call result opening its session (a server that speaks first) is
+ * held until a tab claims that session, so no bytes go missing from a transcript.
+ */
+export class SessionRouter<M extends SessionTab> {
+  private readonly orphans = new Map<string, Array<() => void>>();
+  private orphanCount = 0;
+  private readonly unsubscribes: Array<() => void> = [];
+
+  constructor(
+    private readonly client: Client,
+    private readonly tabs: TabsModel<M>,
+  ) {}
+
+  /** Routes `name` events by their `sessionId` to `deliver(tab, payload)`. */
+  route<E extends EventName>(name: E, deliver: (tab: M, payload: EventPayloadOf<E>) => void): void {
+    this.unsubscribes.push(
+      this.client.on(name, (payload) => {
+        const sessionId = (payload as { sessionId?: unknown }).sessionId;
+        if (typeof sessionId !== 'string') return;
+        const tab = this.tabs.find((candidate) => candidate.sessionId === sessionId);
+        if (tab) {
+          deliver(tab, payload);
+          return;
+        }
+        if (this.orphanCount >= maxOrphanEvents) return;
+        const held = this.orphans.get(sessionId) ?? [];
+        held.push(() => {
+          const owner = this.tabs.find((candidate) => candidate.sessionId === sessionId);
+          if (owner) deliver(owner, payload);
+        });
+        this.orphans.set(sessionId, held);
+        this.orphanCount++;
+      }),
+    );
+  }
+
+  /** Call when a tab is created: once it has a session, events held for it are delivered. */
+  watch(tab: M): void {
+    this.unsubscribes.push(
+      tab.subscribe(() => {
+        const sessionId = tab.sessionId;
+        if (sessionId === undefined || this.orphans.size === 0) return;
+        const held = this.orphans.get(sessionId);
+        if (!held) return;
+        this.orphans.delete(sessionId);
+        this.orphanCount -= held.length;
+        for (const deliver of held) deliver();
+      }),
+    );
+  }
+
+  /** Sessions of a previous link to the Node side are gone with it. */
+  connectionLost(): void {
+    this.orphans.clear();
+    this.orphanCount = 0;
+    for (const tab of this.tabs.state.tabs) tab.connectionLost();
+  }
+
+  dispose(): void {
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+  }
+}

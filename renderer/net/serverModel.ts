@@ -1,0 +1,213 @@
+import type { SocketAddress } from '../../shared/net/contract';
+import { type TranscriptInput, TranscriptModel, type TranscriptOptions } from '../transcript/model';
+import { type ControlErrors, controlError, parsePortField, placeError } from './errors';
+import { formatSocketAddress, plural } from './format';
+import { Store } from './store';
+
+export type ServerControl = 'port' | 'bindAddress' | 'mode' | 'start' | 'stop';
+
+export interface BindChoice {
+  readonly value: string;
+  readonly label: string;
+  /** Other machines can reach it: the panel warns before and while it runs. */
+  readonly allInterfaces: boolean;
+}
+
+/** 127.0.0.1 first: a lab server stays on this machine unless the user asks otherwise. */
+export const bindChoices: readonly BindChoice[] = [
+  { value: '127.0.0.1', label: '127.0.0.1 — this computer only', allInterfaces: false },
+  { value: '::1', label: '::1 — this computer only, IPv6', allInterfaces: false },
+  { value: '0.0.0.0', label: '0.0.0.0 — all interfaces (other machines can connect)', allInterfaces: true },
+  { value: '::', label: ':: — all interfaces, IPv6 (other machines can connect)', allInterfaces: true },
+];
+
+export function isAllInterfaces(bindAddress: string): boolean {
+  return bindChoices.some((choice) => choice.value === bindAddress && choice.allInterfaces);
+}
+
+export interface ServerState<Mode extends string, Counters> {
+  readonly port: string;
+  readonly bindAddress: string;
+  readonly mode: Mode;
+  /** Protocol-specific switches (UDP: read like recvfrom(2048)). */
+  readonly flags: Readonly<Record<string, boolean>>;
+  readonly phase: 'stopped' | 'starting' | 'running' | 'stopping';
+  readonly serverId: string | undefined;
+  /** The welcoming (TCP) or bound (UDP) socket's address while running. */
+  readonly local: SocketAddress | undefined;
+  readonly warning: string | undefined;
+  readonly counters: Counters | undefined;
+  /** Log lines the Node side left out under a flood (still counted in the counters). */
+  readonly omittedEntries: number;
+  readonly errors: ControlErrors<ServerControl>;
+}
+
+export interface StartedServer {
+  readonly serverId: string;
+  readonly local: SocketAddress;
+  readonly warning?: string | undefined;
+}
+
+export interface ServerLogEvent<Entry, Counters> {
+  readonly serverId: string;
+  readonly entries: readonly Entry[];
+  readonly counters: Counters;
+  readonly omittedEntries: number;
+}
+
+const placement = { fields: { port: 'port', bindAddress: 'bindAddress', mode: 'mode' }, codes: {} } as const;
+const serverCodes: Record<string, ServerControl> = {
+  E_ADDR_IN_USE: 'port',
+  E_ACCESS: 'port',
+  E_ADDR_NOT_AVAILABLE: 'bindAddress',
+};
+
+/**
+ * A built-in server panel: port, bind address and mode as chosen, whether it runs,
+ * its counters, and its log (a transcript with one party per client). The protocol
+ * supplies the start/stop calls and how its log entries read.
+ */
+export abstract class ServerModel<Mode extends string, Counters, Entry> extends Store<ServerState<Mode, Counters>> {
+  readonly log: TranscriptModel;
+  private readonly early: ServerLogEvent<Entry, Counters>[] = [];
+  private lastServerId: string | undefined;
+
+  constructor(defaults: { mode: Mode; port?: string; flags?: Record<string, boolean> }, options?: TranscriptOptions) {
+    super({
+      port: defaults.port ?? '12000',
+      bindAddress: '127.0.0.1',
+      mode: defaults.mode,
+      flags: defaults.flags ?? {},
+      phase: 'stopped',
+      serverId: undefined,
+      local: undefined,
+      warning: undefined,
+      counters: undefined,
+      omittedEntries: 0,
+      errors: {},
+    });
+    this.log = new TranscriptModel(options);
+  }
+
+  protected abstract startServer(port: number, bindAddress: string, mode: Mode): Promise<StartedServer>;
+  protected abstract stopServer(serverId: string): Promise<unknown>;
+  protected abstract logInputs(entry: Entry): TranscriptInput[];
+  protected abstract readonly protocol: 'UDP' | 'TCP';
+
+  setPort(port: string): void {
+    this.set({ ...this.state, port, errors: {} });
+  }
+
+  setBindAddress(bindAddress: string): void {
+    this.set({ ...this.state, bindAddress, errors: {} });
+  }
+
+  setMode(mode: Mode): void {
+    this.set({ ...this.state, mode, errors: {} });
+  }
+
+  setFlag(name: string, value: boolean): void {
+    this.set({ ...this.state, flags: { ...this.state.flags, [name]: value }, errors: {} });
+  }
+
+  get running(): boolean {
+    return this.state.phase === 'running';
+  }
+
+  async start(): Promise<boolean> {
+    if (this.state.phase !== 'stopped') return false;
+    const port = parsePortField(this.state.port, true);
+    if (!port.ok) {
+      this.set({ ...this.state, errors: { port: controlError(port.message) } });
+      return false;
+    }
+    this.set({ ...this.state, phase: 'starting', errors: {}, counters: undefined, omittedEntries: 0 });
+    try {
+      const started = await this.startServer(port.port, this.state.bindAddress, this.state.mode);
+      this.set({
+        ...this.state,
+        phase: 'running',
+        serverId: started.serverId,
+        local: started.local,
+        warning: started.warning,
+      });
+      this.lastServerId = started.serverId;
+      for (const event of this.early.splice(0)) this.handleLog(event);
+      return true;
+    } catch (error) {
+      const { control, error: shown } = placeError<ServerControl>(error, 'start', {
+        ...placement,
+        codes: serverCodes,
+        typed: { port: this.state.port },
+      });
+      this.log.append({ direction: 'system', tone: 'error', note: `could not start: ${shown.message}` });
+      this.early.length = 0;
+      this.set({ ...this.state, phase: 'stopped', errors: { [control]: shown } });
+      return false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const { serverId } = this.state;
+    if (this.state.phase !== 'running' || !serverId) return;
+    this.set({ ...this.state, phase: 'stopping', errors: {} });
+    try {
+      await this.stopServer(serverId);
+      this.stopped();
+    } catch (error) {
+      this.set({ ...this.state, phase: 'running', errors: { stop: placeError(error, 'stop').error } });
+    }
+  }
+
+  handleLog(event: ServerLogEvent<Entry, Counters>): void {
+    if (this.state.phase === 'starting') {
+      // The log may overtake the start call's answer; it is shown once the server's id is known.
+      this.early.push(event);
+      return;
+    }
+    // The last server's id too: its final lines may come just after the stop call's answer.
+    if (event.serverId !== this.state.serverId && event.serverId !== this.lastServerId) return;
+    const inputs = event.entries.flatMap((entry) => this.logInputs(entry));
+    const newlyOmitted = event.omittedEntries - this.state.omittedEntries;
+    if (newlyOmitted > 0) {
+      inputs.push({
+        direction: 'system',
+        tone: 'warn',
+        note: `${plural(newlyOmitted, 'log line')} left out: too many at once (the counters still count them)`,
+      });
+    }
+    this.log.append(...inputs);
+    const stoppedByError = event.entries.some((entry) => isStoppedByError(entry));
+    this.set({ ...this.state, counters: event.counters, omittedEntries: event.omittedEntries });
+    if (stoppedByError) this.stopped();
+  }
+
+  /** The Node side closed this server along with the app's link to it. */
+  connectionLost(): void {
+    if (this.state.phase === 'stopped') return;
+    this.log.append({
+      direction: 'system',
+      tone: 'error',
+      note: 'the app lost its link to its Node side, which stopped this server; start it again once it is back',
+    });
+    this.stopped();
+  }
+
+  dispose(): void {
+    const { serverId } = this.state;
+    if (serverId && this.state.phase === 'running') this.stopServer(serverId).catch(() => {});
+  }
+
+  protected listeningNote(local: SocketAddress): string {
+    return `${this.protocol === 'TCP' ? 'welcoming socket listening on' : 'socket bound to'} ${formatSocketAddress(local)}`;
+  }
+
+  private stopped(): void {
+    this.set({ ...this.state, phase: 'stopped', serverId: undefined, local: undefined, warning: undefined });
+  }
+}
+
+function isStoppedByError(entry: unknown): boolean {
+  const candidate = entry as { kind?: unknown; reason?: unknown };
+  return candidate.kind === 'stopped' && candidate.reason === 'error';
+}

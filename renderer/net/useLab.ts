@@ -1,0 +1,36 @@
+import type { Client } from '../../shared/contract/client';
+import { useConnection } from '../app/hooks';
+import type { ConnectionManager } from '../transport/connection';
+
+interface Lab {
+  connectionLost(): void;
+}
+
+const labs = new WeakMap<ConnectionManager, Map<string, Lab>>();
+
+/**
+ * One lab per protocol for the page's lifetime, so sessions, servers and transcripts
+ * stay when the user visits another tool and comes back. When the link to the Node
+ * side breaks, the Node side closes every socket of this page: the lab is told.
+ */
+export function useLab<L extends Lab>(key: string, create: (client: Client) => L): L {
+  const manager = useConnection();
+  let byKey = labs.get(manager);
+  if (!byKey) {
+    byKey = new Map();
+    labs.set(manager, byKey);
+  }
+  let lab = byKey.get(key) as L | undefined;
+  if (!lab) {
+    const created = create(manager.client);
+    lab = created;
+    byKey.set(key, created);
+    let connected = manager.state.status === 'connected';
+    manager.subscribe((state) => {
+      const now = state.status === 'connected';
+      if (connected && !now) created.connectionLost();
+      connected = now;
+    });
+  }
+  return lab;
+}

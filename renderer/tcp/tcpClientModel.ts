@@ -1,0 +1,393 @@
+import type { Client } from '../../shared/contract/client';
+import type { EventPayloadOf, ResponseOf } from '../../shared/contract/index';
+import type { ResolvedAddress, SocketAddress } from '../../shared/net/contract';
+import { type ComposerState, compose, defaultComposer } from '../net/composer';
+import {
+  type ControlError,
+  type ControlErrors,
+  controlError,
+  isCancelled,
+  parsePortField,
+  parseSecondsField,
+  placeError,
+} from '../net/errors';
+import { formatAddress } from '../net/format';
+import { type ModelOptions, type SendOutcome, type Wait, without } from '../net/session';
+import { SessionTranscript } from '../net/sessionTranscript';
+import { Store } from '../net/store';
+import type { TabModel } from '../net/tabs';
+
+export type TcpClientControl =
+  | 'host'
+  | 'port'
+  | 'connectDeadline'
+  | 'replyDeadline'
+  | 'message'
+  | 'connect'
+  | 'send'
+  | 'shutdown'
+  | 'disconnect';
+
+export interface TcpConnection {
+  readonly sessionId: string;
+  readonly local: SocketAddress;
+  readonly peer: SocketAddress;
+  /** The handshake round trip: SYN sent until the connection was established. */
+  readonly connectMs: number;
+  readonly resolved: readonly ResolvedAddress[];
+  readonly open: boolean;
+  /** We shut down our write side (half-close). */
+  readonly writeShut: boolean;
+  /** The server shut down its write side (FIN). */
+  readonly peerEnded: boolean;
+  readonly closeReason?: 'local' | 'peer' | 'reset' | 'error' | 'lost' | undefined;
+  readonly sentBytes: number;
+  readonly receivedBytes: number;
+}
+
+export interface TcpClientState {
+  readonly host: string;
+  readonly port: string;
+  readonly composer: ComposerState;
+  /** Seconds as typed. */
+  readonly connectDeadline: string;
+  /** Seconds as typed; empty: do not watch for a reply. */
+  readonly replyDeadline: string;
+  readonly phase: 'idle' | 'connecting' | 'connected';
+  /** The current connection, or the last one once it closed (its addresses stay readable). */
+  readonly connection: TcpConnection | undefined;
+  readonly connectWait: Wait | undefined;
+  readonly replyWaits: readonly Wait[];
+  readonly errors: ControlErrors<TcpClientControl>;
+}
+
+/** Extra time the call itself gets beyond the deadline the Node side keeps, so the Node side's message wins. */
+const callGraceMs = 5000;
+
+const placement = {
+  fields: {
+    host: 'host',
+    port: 'port',
+    timeoutMs: 'connectDeadline',
+    replyTimeoutMs: 'replyDeadline',
+    data: 'message',
+  },
+  codes: { E_DNS: 'host' },
+} as const;
+
+/**
+ * One TCP client tab: the fields as typed, the connection (addresses, handshake time,
+ * half-close state), the visible waits, errors beside their controls, and the
+ * transcript. Consumes call results and `tcp.*` events; React only renders it.
+ */
+export class TcpClientModel extends Store<TcpClientState> implements TabModel {
+  readonly transcript: SessionTranscript;
+  private connecting: AbortController | undefined;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly client: Client,
+    readonly tabId: string,
+    readonly label: string,
+    options: ModelOptions = {},
+  ) {
+    super({
+      host: '127.0.0.1',
+      port: '12000',
+      composer: defaultComposer,
+      connectDeadline: '10',
+      replyDeadline: '5',
+      phase: 'idle',
+      connection: undefined,
+      connectWait: undefined,
+      replyWaits: [],
+      errors: {},
+    });
+    this.now = options.now ?? Date.now;
+    this.transcript = new SessionTranscript(options.transcript);
+  }
+
+  get sessionId(): string | undefined {
+    const { connection } = this.state;
+    return connection?.open ? connection.sessionId : undefined;
+  }
+
+  setHost(host: string): void {
+    this.patch({ host }, 'host', 'connect');
+  }
+
+  setPort(port: string): void {
+    this.patch({ port }, 'port', 'connect');
+  }
+
+  setConnectDeadline(connectDeadline: string): void {
+    this.patch({ connectDeadline }, 'connectDeadline');
+  }
+
+  setReplyDeadline(replyDeadline: string): void {
+    this.patch({ replyDeadline }, 'replyDeadline');
+  }
+
+  setComposer(change: Partial<ComposerState>): void {
+    this.patch({ composer: { ...this.state.composer, ...change } }, 'message', 'send');
+  }
+
+  async connect(): Promise<boolean> {
+    if (this.state.phase !== 'idle') return false;
+    const port = parsePortField(this.state.port);
+    const deadline = parseSecondsField(this.state.connectDeadline, false);
+    const errors: { [C in TcpClientControl]?: ControlError } = {};
+    if (!port.ok) errors.port = controlError(port.message);
+    if (!deadline.ok) errors.connectDeadline = controlError(deadline.message);
+    if (!port.ok || !deadline.ok || deadline.ms === undefined) {
+      this.set({ ...this.state, errors });
+      return false;
+    }
+    const timeoutMs = deadline.ms;
+    const abort = new AbortController();
+    this.connecting = abort;
+    this.set({
+      ...this.state,
+      phase: 'connecting',
+      connectWait: { startedAt: this.now(), timeoutMs },
+      errors: {},
+    });
+    try {
+      const result = await this.client.call(
+        'tcp.connect',
+        { host: this.state.host, port: port.port, timeoutMs },
+        { signal: abort.signal, timeoutMs: timeoutMs + callGraceMs },
+      );
+      this.opened(result);
+      return true;
+    } catch (error) {
+      const target = formatAddress(this.state.host.trim(), port.port);
+      if (isCancelled(error)) {
+        this.transcript.note({ direction: 'system', tone: 'warn', note: `connecting to ${target} was cancelled` });
+        this.set({ ...this.state, phase: 'idle', connectWait: undefined });
+        return false;
+      }
+      const { control, error: shown } = placeError(error, 'connect', {
+        ...placement,
+        typed: { port: this.state.port, connectDeadline: this.state.connectDeadline },
+      });
+      if (!isBadRequest(shown)) {
+        this.transcript.note({
+          direction: 'system',
+          tone: 'error',
+          note: `could not connect to ${target}: ${shown.message}`,
+        });
+      }
+      this.set({ ...this.state, phase: 'idle', connectWait: undefined, errors: { [control]: shown } });
+      return false;
+    } finally {
+      if (this.connecting === abort) this.connecting = undefined;
+    }
+  }
+
+  /** The Cancel beside the connect countdown. */
+  cancelConnect(): void {
+    this.connecting?.abort();
+  }
+
+  async send(): Promise<SendOutcome> {
+    const composed = compose(this.state.composer);
+    if (!composed.ok) {
+      this.setError('message', controlError(composed.error.message, 'E_PARSE'));
+      return 'invalid';
+    }
+    const connection = this.state.connection;
+    if (this.state.phase !== 'connected' || !connection?.open) {
+      this.setError(
+        'send',
+        controlError('Not connected: press Connect first. TCP sends only over an open connection.'),
+      );
+      return 'failed';
+    }
+    if (connection.writeShut) {
+      this.setError(
+        'send',
+        controlError('This client closed its write side: it can still receive but not send. Connect again to send.'),
+      );
+      return 'failed';
+    }
+    const deadline = parseSecondsField(this.state.replyDeadline, true);
+    if (!deadline.ok) {
+      this.setError('replyDeadline', controlError(deadline.message));
+      return 'invalid';
+    }
+    const data = composed.bytes;
+    try {
+      const request = {
+        sessionId: connection.sessionId,
+        data,
+        ...(deadline.ms === undefined ? {} : { replyTimeoutMs: deadline.ms }),
+      };
+      const result = await this.client.call('tcp.send', request, { timeoutMs: callGraceMs });
+      this.transcript.builder.sent('tcp', result, data);
+      this.transcript.sync();
+      const replyWaits = result.replyDeadline
+        ? [
+            ...this.state.replyWaits,
+            { seq: result.seq, startedAt: this.now(), timeoutMs: result.replyDeadline.timeoutMs },
+          ]
+        : this.state.replyWaits;
+      this.set({
+        ...this.state,
+        replyWaits,
+        connection: this.withConnection((c) => ({ ...c, sentBytes: c.sentBytes + result.sentBytes })),
+        errors: without(this.state.errors, 'send', 'message'),
+      });
+      return 'sent';
+    } catch (error) {
+      const { control, error: shown } = placeError(error, 'send', {
+        ...placement,
+        typed: { replyDeadline: this.state.replyDeadline },
+      });
+      this.setError(control, shown);
+      return 'failed';
+    }
+  }
+
+  /** Half-close: shut down the write side (FIN); replies can still arrive. */
+  async shutdown(): Promise<void> {
+    const sessionId = this.sessionId;
+    if (!sessionId || this.state.connection?.writeShut) return;
+    try {
+      const result = await this.client.call('tcp.shutdown', { sessionId }, { timeoutMs: callGraceMs });
+      this.transcript.builder.shutdown(result);
+      this.transcript.sync();
+      this.set({
+        ...this.state,
+        connection: this.withConnection((c) => ({ ...c, writeShut: true })),
+        errors: without(this.state.errors, 'shutdown'),
+      });
+    } catch (error) {
+      this.setError('shutdown', placeError(error, 'shutdown').error);
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    const sessionId = this.sessionId;
+    if (!sessionId) return;
+    try {
+      await this.client.call('tcp.close', { sessionId }, { timeoutMs: callGraceMs });
+      // The tcp.closed event that follows writes the transcript line and ends the session.
+    } catch (error) {
+      this.setError('disconnect', placeError(error, 'disconnect').error);
+    }
+  }
+
+  /** Cancel beside a reply countdown: stop waiting (nothing is sent to the server). */
+  async cancelReplyWait(seq?: number): Promise<void> {
+    const sessionId = this.sessionId;
+    const remaining = this.state.replyWaits.filter((wait) => seq !== undefined && wait.seq !== seq);
+    this.set({ ...this.state, replyWaits: remaining });
+    if (!sessionId) return;
+    try {
+      const request = seq === undefined ? { sessionId } : { sessionId, seq };
+      await this.client.call('tcp.cancelWait', request, { timeoutMs: callGraceMs });
+    } catch {
+      // The wait ends on the Node side anyway at its deadline; nothing to show.
+    }
+  }
+
+  handleEvent<E extends 'tcp.data' | 'tcp.peerEnded' | 'tcp.noReply' | 'tcp.closed'>(
+    name: E,
+    payload: EventPayloadOf<E>,
+  ): void {
+    this.transcript.builder.event(name, payload);
+    this.transcript.sync();
+    if (name === 'tcp.data') {
+      const data = payload as EventPayloadOf<'tcp.data'>;
+      const answered = new Set(data.chunks.flatMap((chunk) => (chunk.reply ? [chunk.reply.seq] : [])));
+      const received = data.chunks.reduce((sum, chunk) => sum + chunk.bytes, 0);
+      this.set({
+        ...this.state,
+        replyWaits:
+          answered.size > 0 ? this.state.replyWaits.filter((w) => !answered.has(w.seq ?? -1)) : this.state.replyWaits,
+        connection: this.withConnection((c) => ({ ...c, receivedBytes: c.receivedBytes + received })),
+      });
+    } else if (name === 'tcp.peerEnded') {
+      this.set({ ...this.state, connection: this.withConnection((c) => ({ ...c, peerEnded: true })) });
+    } else if (name === 'tcp.noReply') {
+      const { seq } = payload as EventPayloadOf<'tcp.noReply'>;
+      this.set({ ...this.state, replyWaits: this.state.replyWaits.filter((wait) => wait.seq !== seq) });
+    } else if (name === 'tcp.closed') {
+      const closed = payload as EventPayloadOf<'tcp.closed'>;
+      this.closed(closed.reason, closed.sentBytes, closed.receivedBytes);
+    }
+  }
+
+  /** The app's own link to its Node side broke: the Node side has closed this socket with it. */
+  connectionLost(): void {
+    if (this.state.phase === 'connecting') this.connecting?.abort();
+    if (!this.sessionId) return;
+    this.transcript.note({
+      direction: 'system',
+      tone: 'error',
+      note: 'the app lost its link to its Node side, which closed this connection; connect again once it is back',
+    });
+    this.closed('lost');
+  }
+
+  dispose(): void {
+    this.connecting?.abort();
+    const sessionId = this.sessionId;
+    if (sessionId) this.client.call('tcp.close', { sessionId }, { timeoutMs: callGraceMs }).catch(() => {});
+  }
+
+  private opened(result: ResponseOf<'tcp.connect'>): void {
+    this.transcript.builder.opened('tcp', result);
+    this.transcript.sync();
+    this.set({
+      ...this.state,
+      phase: 'connected',
+      connectWait: undefined,
+      replyWaits: [],
+      connection: {
+        sessionId: result.sessionId,
+        local: result.local,
+        peer: result.peer,
+        connectMs: result.connectMs,
+        resolved: result.resolved,
+        open: true,
+        writeShut: false,
+        peerEnded: false,
+        sentBytes: 0,
+        receivedBytes: 0,
+      },
+    });
+  }
+
+  private closed(reason: NonNullable<TcpConnection['closeReason']>, sentBytes?: number, receivedBytes?: number): void {
+    this.set({
+      ...this.state,
+      phase: 'idle',
+      replyWaits: [],
+      connection: this.withConnection((c) => ({
+        ...c,
+        open: false,
+        closeReason: reason,
+        sentBytes: sentBytes ?? c.sentBytes,
+        receivedBytes: receivedBytes ?? c.receivedBytes,
+      })),
+    });
+  }
+
+  private withConnection(change: (connection: TcpConnection) => TcpConnection): TcpConnection | undefined {
+    return this.state.connection ? change(this.state.connection) : undefined;
+  }
+
+  private patch(change: Partial<TcpClientState>, ...clears: TcpClientControl[]): void {
+    this.set({ ...this.state, ...change, errors: without(this.state.errors, ...clears) });
+  }
+
+  private setError(control: TcpClientControl, error: ControlError): void {
+    this.set({ ...this.state, errors: { ...this.state.errors, [control]: error } });
+  }
+}
+
+function isBadRequest(error: ControlError): boolean {
+  return error.code === 'E_BAD_REQUEST' || error.code === 'E_BAD_INPUT';
+}

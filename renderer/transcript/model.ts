@@ -1,0 +1,273 @@
+import {
+  concatBytes,
+  createStreamDecoder,
+  formatByteCount,
+  formatDuration,
+  type StreamDecoder,
+  segmentsToEscapedText,
+  toVisibleSegments,
+  type VisibleSegment,
+} from '../../shared/bytes';
+import { Store } from '../net/store';
+
+/**
+ * A protocol-neutral transcript: who sent which bytes when, plus system lines
+ * (connected, closed, no reply...). UDP, TCP and later HTTP and SMTP feed it the
+ * same way; it knows nothing about sockets. Pure TypeScript, so it is unit-tested
+ * in Node and could be rebuilt from a saved conversation.
+ */
+
+export const transcriptDirections = ['client-to-server', 'server-to-client', 'system'] as const;
+export type TranscriptDirection = (typeof transcriptDirections)[number];
+export type TranscriptTone = 'info' | 'ok' | 'warn' | 'error';
+export type TranscriptViewMode = 'text' | 'hex';
+
+export interface TranscriptInput {
+  direction: TranscriptDirection;
+  /** Wall-clock epoch ms. Missing: now. */
+  at?: number | undefined;
+  /** Monotonic ms from the Node side (precise durations). Missing: estimated from `at`. */
+  mono?: number | undefined;
+  /** The bytes as kept. */
+  data?: Uint8Array | undefined;
+  /** Size on the wire; larger than `data` when bytes were cut or not kept. Default: data's length. */
+  size?: number | undefined;
+  /** Numbers a request and its reply. */
+  seq?: number | undefined;
+  /** Round trip of a request/reply pair (or a handshake). */
+  rttMs?: number | undefined;
+  /** Words for people: what happened, why it closed, what was cut. */
+  note?: string | undefined;
+  tone?: TranscriptTone | undefined;
+  /**
+   * Bytes of a byte stream (TCP, one direction of one connection) are decoded as one
+   * text: a character split between two chunks is shown whole in the second. Without
+   * a key each entry is decoded on its own (a datagram is a message of its own).
+   */
+  stream?: string | undefined;
+  /** Who, when several talk in one log: `c1 127.0.0.1:54321`. */
+  party?: string | undefined;
+}
+
+export interface TranscriptRow {
+  readonly id: number;
+  readonly direction: TranscriptDirection;
+  readonly at: number;
+  /** Since the transcript's first line. */
+  readonly elapsedMs: number;
+  readonly data: Uint8Array | undefined;
+  readonly size: number | undefined;
+  /** Bytes on the wire that were not kept (`size − data.length`). */
+  readonly notKept: number;
+  /** Bytes ending the previous chunk of this stream that start a character finished here. */
+  readonly leadIn: Uint8Array;
+  /** Bytes at the end of `data` that start a character the next chunk finishes (shown there). */
+  readonly heldBytes: number;
+  readonly seq: number | undefined;
+  readonly rttMs: number | undefined;
+  readonly note: string | undefined;
+  readonly tone: TranscriptTone;
+  readonly party: string | undefined;
+}
+
+export interface TranscriptSnapshot {
+  readonly rows: readonly TranscriptRow[];
+  /** Oldest rows let go to keep the view bounded. */
+  readonly droppedRows: number;
+  readonly viewMode: TranscriptViewMode;
+  readonly version: number;
+}
+
+export interface TranscriptOptions {
+  /** Rows kept; beyond it the oldest go (counted in droppedRows), so an endless stream stays bounded. */
+  maxRows?: number;
+  /** Wall clock, for lines without a time of their own. */
+  now?: () => number;
+}
+
+export const defaultMaxRows = 5000;
+
+export class TranscriptModel extends Store<TranscriptSnapshot> {
+  private readonly maxRows: number;
+  private readonly now: () => number;
+  private rows: TranscriptRow[] = [];
+  private nextId = 1;
+  private startAt: number | undefined;
+  private startMono: number | undefined;
+  /** Node's monotonic clock minus the wall clock, learnt from stamped lines. */
+  private monoMinusAt: number | undefined;
+  private readonly decoders = new Map<string, { decoder: StreamDecoder; held: Uint8Array; lastRow: number }>();
+
+  constructor(options: TranscriptOptions = {}) {
+    super({ rows: [], droppedRows: 0, viewMode: 'text', version: 0 });
+    this.maxRows = Math.max(10, options.maxRows ?? defaultMaxRows);
+    this.now = options.now ?? Date.now;
+  }
+
+  append(...inputs: TranscriptInput[]): void {
+    if (inputs.length === 0) return;
+    for (const input of inputs) this.rows.push(this.toRow(input));
+    let dropped = this.state.droppedRows;
+    if (this.rows.length > this.maxRows) {
+      // Drop a tenth at once, so a steady stream does not shift the whole array per line.
+      const excess = this.rows.length - this.maxRows + Math.floor(this.maxRows / 10);
+      this.rows.splice(0, excess);
+      dropped += excess;
+    }
+    this.publish(dropped);
+  }
+
+  /**
+   * The stream ended: a character it left unfinished can never complete, so the last
+   * row shows those bytes as invalid instead of holding them back.
+   */
+  endStream(key: string): void {
+    const state = this.decoders.get(key);
+    this.decoders.delete(key);
+    if (!state || state.held.length === 0) return;
+    const index = this.rows.findIndex((row) => row.id === state.lastRow);
+    const row = this.rows[index];
+    if (!row) return;
+    // Held bytes that began before this row (it was too short to finish them) are shown here too.
+    const leadIn =
+      state.held.length > row.heldBytes ? state.held.subarray(0, state.held.length - row.heldBytes) : row.leadIn;
+    this.rows[index] = { ...row, leadIn, heldBytes: 0 };
+    this.publish(this.state.droppedRows);
+  }
+
+  setViewMode(viewMode: TranscriptViewMode): void {
+    if (viewMode !== this.state.viewMode) this.set({ ...this.state, viewMode, version: this.state.version + 1 });
+  }
+
+  clear(): void {
+    this.rows = [];
+    this.decoders.clear();
+    this.startAt = undefined;
+    this.startMono = undefined;
+    this.publish(0);
+  }
+
+  /** "Copy as text": one line per row, bytes in the escaped form that parseEscapes reads back. */
+  toText(): string {
+    const lines = this.rows.map(rowToText);
+    if (this.state.droppedRows > 0) {
+      lines.unshift(`(${this.state.droppedRows} earlier lines are no longer kept in this view)`);
+    }
+    return lines.join('\n');
+  }
+
+  private publish(droppedRows: number): void {
+    // A new array each time: views compare snapshots by identity.
+    this.set({ ...this.state, rows: this.rows.slice(), droppedRows, version: this.state.version + 1 });
+  }
+
+  private toRow(input: TranscriptInput): TranscriptRow {
+    const id = this.nextId++;
+    const at = input.at ?? this.now();
+    if (input.mono !== undefined && input.at !== undefined) this.monoMinusAt = input.mono - input.at;
+    const mono = input.mono ?? (this.monoMinusAt === undefined ? undefined : at + this.monoMinusAt);
+    if (this.startAt === undefined) {
+      this.startAt = at;
+      this.startMono = mono;
+    } else if (this.startMono === undefined && mono !== undefined) {
+      this.startMono = mono - (at - this.startAt);
+    }
+    const elapsedMs =
+      mono !== undefined && this.startMono !== undefined ? mono - this.startMono : at - (this.startAt ?? at);
+
+    const data = input.data;
+    let leadIn: Uint8Array = empty;
+    let heldBytes = 0;
+    if (data && input.stream !== undefined) {
+      let state = this.decoders.get(input.stream);
+      if (!state) {
+        state = { decoder: createStreamDecoder(), held: empty, lastRow: id };
+        this.decoders.set(input.stream, state);
+      }
+      leadIn = state.held;
+      // The decoder is the authority on where characters split; its segments are made again when shown.
+      state.decoder.push(data);
+      const pending = state.decoder.pendingBytes;
+      heldBytes = Math.min(pending, data.length);
+      state.held = pending === 0 ? empty : concatBytes([leadIn, data]).slice(-pending);
+      state.lastRow = id;
+      // A chunk too short to finish the held character passes everything on to the next one.
+      if (pending > data.length) leadIn = empty;
+    }
+    const size = input.size ?? data?.length;
+    return {
+      id,
+      direction: input.direction,
+      at,
+      elapsedMs: Math.max(0, elapsedMs),
+      data,
+      size,
+      notKept: size !== undefined && data ? Math.max(0, size - data.length) : 0,
+      leadIn,
+      heldBytes,
+      seq: input.seq,
+      rttMs: input.rttMs,
+      note: input.note,
+      tone: input.tone ?? 'info',
+      party: input.party,
+    };
+  }
+}
+
+const empty = new Uint8Array(0);
+
+/** The bytes a row shows as text: the character begun in the previous chunk, its own bytes, minus what the next finishes. */
+export function visibleBytes(row: TranscriptRow, limit = Number.POSITIVE_INFINITY): Uint8Array {
+  if (!row.data) return empty;
+  const own = row.data.subarray(0, row.data.length - row.heldBytes);
+  const bytes = row.leadIn.length > 0 ? concatBytes([row.leadIn, own]) : own;
+  return bytes.length > limit ? bytes.subarray(0, limit) : bytes;
+}
+
+/**
+ * Segments for showing a row, cut to `limit` bytes without splitting a character at
+ * the cut (a cut character is left for "show all", not shown as invalid).
+ */
+export function rowSegments(row: TranscriptRow, limit = Number.POSITIVE_INFINITY): VisibleSegment[] {
+  const bytes = visibleBytes(row);
+  if (bytes.length <= limit) return toVisibleSegments(bytes);
+  return createStreamDecoder().push(bytes.subarray(0, limit));
+}
+
+export function directionLabel(direction: TranscriptDirection): string {
+  if (direction === 'client-to-server') return 'client → server';
+  if (direction === 'server-to-client') return 'server → client';
+  return 'system';
+}
+
+/** `+0.012 s`, `+12.345 s`, `+2:05.300`: milliseconds visible, width stable. */
+export function formatElapsed(ms: number): string {
+  const totalMs = Math.max(0, Math.round(ms));
+  const seconds = totalMs / 1000;
+  if (seconds < 60) return `+${seconds.toFixed(3)} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = (totalMs - minutes * 60_000) / 1000;
+  return `+${minutes}:${rest.toFixed(3).padStart(6, '0')}`;
+}
+
+export function sizeLabel(row: TranscriptRow): string | undefined {
+  return row.size === undefined ? undefined : formatByteCount(row.size);
+}
+
+export function rttLabel(row: TranscriptRow): string | undefined {
+  return row.rttMs === undefined ? undefined : `RTT ${formatDuration(row.rttMs)}`;
+}
+
+export function rowToText(row: TranscriptRow): string {
+  const parts = [formatElapsed(row.elapsedMs), directionLabel(row.direction)];
+  if (row.party) parts.push(row.party);
+  const size = sizeLabel(row);
+  if (size) parts.push(size);
+  if (row.seq !== undefined) parts.push(`#${row.seq}`);
+  const rtt = rttLabel(row);
+  if (rtt) parts.push(rtt);
+  if (row.note) parts.push(row.note);
+  if (row.notKept > 0) parts.push(`(${formatByteCount(row.notKept)} not kept)`);
+  if (row.data) parts.push(segmentsToEscapedText(toVisibleSegments(visibleBytes(row))));
+  return parts.join('  ');
+}

@@ -1,0 +1,170 @@
+import { useId, useRef } from 'react';
+import { textbookRecvBufferBytes } from '../../shared/udp/contract';
+import { Countdown } from '../net/Countdown';
+import { CheckboxField, ErrorText, TextField } from '../net/fields';
+import { formatSocketAddress } from '../net/format';
+import { MessageComposer } from '../net/MessageComposer';
+import { useStore } from '../net/useStore';
+import { TranscriptView } from '../transcript/TranscriptView';
+import type { UdpClientModel, UdpSocketInfo } from './udpClientModel';
+
+/**
+ * The textbook UDPClient, by hand: each Send is one datagram to Host:Port from this
+ * tab's socket, and a reply is awaited with a deadline you can see and cancel,
+ * because UDP never reports that nobody is listening. Connect makes it a connected
+ * UDP socket instead.
+ */
+export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClose: () => void }) {
+  const state = useStore(model);
+  const headingId = useId();
+  const panel = useRef<HTMLElement>(null);
+  const { socket, errors, busy } = state;
+  const open = socket?.open === true;
+  const connected = open && socket.peer !== undefined;
+  const focus = (selector: string) =>
+    requestAnimationFrame(() => panel.current?.querySelector<HTMLElement>(selector)?.focus());
+
+  return (
+    <section className="panel client-panel" aria-labelledby={headingId} ref={panel}>
+      <div className="panel-head">
+        <h2 id={headingId}>UDP client</h2>
+        <span className="panel-session">{model.label}</span>
+        <button type="button" className="link-button" onClick={onClose}>
+          Close {model.label}
+        </button>
+      </div>
+      <div className="field-row">
+        <TextField
+          label="Host"
+          className="field-grow"
+          value={state.host}
+          onChange={(host) => model.setHost(host)}
+          disabled={connected}
+          error={errors.host}
+        />
+        <TextField
+          label="Port"
+          className="field-port"
+          inputMode="numeric"
+          value={state.port}
+          onChange={(port) => model.setPort(port)}
+          disabled={connected}
+          error={errors.port}
+        />
+        <TextField
+          label="Reply deadline (s)"
+          className="field-seconds"
+          inputMode="decimal"
+          value={state.replyDeadline}
+          onChange={(value) => model.setReplyDeadline(value)}
+          error={errors.replyDeadline}
+        />
+      </div>
+      <CheckboxField
+        label={
+          <>
+            Read replies like <code>recvfrom({textbookRecvBufferBytes})</code> (longer datagrams are cut)
+          </>
+        }
+        checked={state.recvBuffer}
+        onChange={(value) => model.setRecvBuffer(value)}
+        disabled={open}
+      />
+      <div className="actions">
+        {connected ? (
+          <button
+            type="button"
+            data-action="disconnect"
+            disabled={busy !== undefined}
+            onClick={async () => {
+              await model.disconnect();
+              focus('[data-action="connect"]');
+            }}
+          >
+            Disconnect
+          </button>
+        ) : (
+          <>
+            <button
+              type="button"
+              data-action="connect"
+              disabled={busy !== undefined}
+              title="connect() the socket to Host:Port: it then talks only to that peer, and hears 'port unreachable'"
+              onClick={async () => {
+                const done = await model.connect();
+                focus(done ? 'textarea' : '[data-action="connect"]');
+              }}
+            >
+              Connect
+            </button>
+            {open && (
+              <button type="button" disabled={busy !== undefined} onClick={() => void model.disconnect()}>
+                Close socket
+              </button>
+            )}
+          </>
+        )}
+        <span className="action-hint">{socketHint(socket, busy)}</span>
+      </div>
+      <ErrorText error={errors.connect} />
+      <ErrorText error={errors.disconnect} />
+      {socket && <SocketFacts socket={socket} />}
+      <MessageComposer
+        value={state.composer}
+        onChange={(change) => model.setComposer(change)}
+        onSend={() => model.send()}
+        sendError={errors.send}
+        messageError={errors.message}
+        busy={busy !== undefined}
+      />
+      {state.replyWaits.map((wait) => (
+        <Countdown
+          key={wait.seq}
+          label={`Waiting for a reply to datagram #${wait.seq}`}
+          wait={wait}
+          onCancel={() => void model.cancelReplyWait(wait.seq)}
+        />
+      ))}
+      <TranscriptView
+        model={model.transcript.view}
+        emptyText="Send a datagram: it and every reply appear here, with who sent it and CR, LF and TAB made visible."
+      />
+    </section>
+  );
+}
+
+function socketHint(socket: UdpSocketInfo | undefined, busy: string | undefined): string {
+  if (busy === 'opening') return 'Opening a socket…';
+  if (busy === 'connecting') return 'Connecting the socket…';
+  if (busy === 'closing') return 'Closing the socket…';
+  if (!socket?.open) return 'No socket yet: Send opens one, and the operating system picks its port.';
+  if (socket.peer) return 'Connected UDP: this socket talks only to its peer.';
+  return 'Unconnected: each Send goes to the Host and Port above.';
+}
+
+function SocketFacts({ socket }: { socket: UdpSocketInfo }) {
+  return (
+    <dl className="facts">
+      <div>
+        <dt>This socket</dt>
+        <dd className="mono">{formatSocketAddress(socket.local)}</dd>
+      </div>
+      {socket.peer && (
+        <div>
+          <dt>Connected to</dt>
+          <dd className="mono">{formatSocketAddress(socket.peer)}</dd>
+        </div>
+      )}
+      <div>
+        <dt>Datagrams sent / received</dt>
+        <dd className="mono">
+          {socket.sentDatagrams} / {socket.receivedDatagrams}
+        </dd>
+      </div>
+      <div>
+        <dt>State</dt>
+        <dd>{socket.open ? 'open' : 'closed'}</dd>
+      </div>
+    </dl>
+  );
+}
