@@ -1,0 +1,139 @@
+/**
+ * The UDP/TCP lab end to end in browser mode: the built-in servers started from the
+ * UI, the clients talking to them over real loopback sockets, both ends visible.
+ *
+ * SCREENSHOT_DIR=/some/dir also saves tcp.png and udp.png there.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { launchBrowser, type PageProblems, skipWithoutChromium, watchPage } from './support/browser';
+import { freePort, startWebApp, type WebApp } from './support/webApp';
+
+describe.skipIf(skipWithoutChromium('UDP/TCP lab end-to-end spec'))('the UDP/TCP lab', () => {
+  let browser: Promise<Browser> | undefined;
+  const apps: WebApp[] = [];
+  let context: BrowserContext | undefined;
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+    for (const app of apps.splice(0)) await app.stop();
+  });
+  afterAll(async () => {
+    await (await browser?.catch(() => undefined))?.close();
+  });
+
+  async function open(tool: 'udp' | 'tcp'): Promise<{ page: Page; problems: PageProblems }> {
+    browser ??= launchBrowser();
+    const launched = await browser;
+    const app = await startWebApp();
+    apps.push(app);
+    context = await launched.newContext({ viewport: { width: 1440, height: 1100 } });
+    const page = await context.newPage();
+    const problems = await watchPage(page);
+    await page.goto(app.url);
+    await page.getByRole('contentinfo', { name: 'Status bar' }).getByText('Connected', { exact: true }).waitFor();
+    await page.getByRole('navigation', { name: 'Tools' }).getByRole('link', { name: tool.toUpperCase() }).click();
+    return { page, problems };
+  }
+
+  async function startServer(server: Locator, port: number): Promise<void> {
+    await server.getByLabel('Port', { exact: true }).fill(String(port));
+    await server.getByRole('button', { name: 'Start' }).click();
+    await server.getByText(`Listening on 127.0.0.1:${port}`, { exact: true }).waitFor();
+  }
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    const dir = process.env.SCREENSHOT_DIR;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    await page.screenshot({ path: join(dir, name), fullPage: true });
+  }
+
+  it('TCP: start the server from the UI, connect, send hello, see HELLO and the accepted connection', async () => {
+    const { page, problems } = await open('tcp');
+    const port = await freePort();
+    const server = page.getByRole('region', { name: 'TCP server' });
+    // Line by line keeps the connection open, so the client can be seen connected afterwards.
+    await server.getByLabel('Mode').selectOption({ label: await lineModeLabel(server) });
+    await startServer(server, port);
+
+    const client = page.getByRole('region', { name: 'TCP client' });
+    await client.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+    await client.getByLabel('Port', { exact: true }).fill(String(port));
+    await client.getByRole('button', { name: 'Connect', exact: true }).click();
+    await client.getByRole('button', { name: 'Disconnect' }).waitFor();
+
+    // The line-by-line server answers whole lines: end it with an escaped LF.
+    const message = client.getByLabel('Message');
+    await message.fill('hello\\n');
+    await client.getByRole('button', { name: 'Send', exact: true }).click();
+
+    const transcript = client.getByRole('log', { name: 'Transcript' });
+    await expect.poll(() => transcript.textContent()).toContain('HELLO');
+    expect(await transcript.textContent()).toMatch(/client → server/);
+    expect(await transcript.textContent()).toMatch(/server → client/);
+    // The typed message stays for the next send.
+    expect(await message.inputValue()).toBe('hello\\n');
+    expect(await transcript.textContent()).toContain('LF');
+
+    const log = server.getByRole('log', { name: 'Server log' });
+    const facts = await client.locator('dl').first().textContent();
+    const localPort = /127\.0\.0\.1:(\d+)/.exec(facts ?? '')?.[1];
+    expect(localPort).toBeDefined();
+    // The server log names the connection socket by the client's own address:port.
+    await expect.poll(() => log.textContent()).toContain(`127.0.0.1:${localPort}`);
+    expect(await log.textContent()).toMatch(/accept\(\)/);
+    expect(await log.textContent()).toContain('HELLO');
+    await screenshot(page, 'tcp.png');
+    expect(problems.all).toEqual([]);
+  });
+
+  it('UDP: start the server from the UI, send straße, see STRASSE from the server and the datagram in its log', async () => {
+    const { page, problems } = await open('udp');
+    const port = await freePort();
+    const server = page.getByRole('region', { name: 'UDP server' });
+    await startServer(server, port);
+
+    const client = page.getByRole('region', { name: 'UDP client' });
+    await client.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+    await client.getByLabel('Port', { exact: true }).fill(String(port));
+    await client.getByLabel('Message').fill('straße');
+    await client.getByRole('button', { name: 'Send', exact: true }).click();
+
+    const transcript = client.getByRole('log', { name: 'Transcript' });
+    await expect.poll(() => transcript.textContent()).toContain('STRASSE');
+    expect(await transcript.textContent()).toContain(`from 127.0.0.1:${port}`);
+    const log = server.getByRole('log', { name: 'Server log' });
+    await expect.poll(() => log.textContent()).toContain('STRASSE');
+    await screenshot(page, 'udp.png');
+    expect(problems.all).toEqual([]);
+  });
+
+  it('explains bad input next to the field and keeps what was typed', async () => {
+    const { page, problems } = await open('tcp');
+    const client = page.getByRole('region', { name: 'TCP client' });
+    await client.getByLabel('Message').fill('keep me');
+    await client.getByLabel('Port', { exact: true }).fill('70000');
+    await client.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect.poll(() => client.textContent()).toMatch(/port must be from 1 to 65535/i);
+
+    // Nobody listens on a port we just freed: the OS refuses and the UI says what to try.
+    const closed = await freePort();
+    await client.getByLabel('Port', { exact: true }).fill(String(closed));
+    await client.getByRole('button', { name: 'Connect', exact: true }).click();
+    await expect.poll(() => client.textContent()).toMatch(/refused/i);
+    expect(await client.textContent()).toContain(`127.0.0.1:${closed}`);
+    expect(await client.getByLabel('Message').inputValue()).toBe('keep me');
+    expect(problems.all).toEqual([]);
+  });
+});
+
+/** The option of the Mode list for the line-by-line server, whatever its exact wording. */
+async function lineModeLabel(server: Locator): Promise<string> {
+  const options = await server.getByLabel('Mode').locator('option').allTextContents();
+  const label = options.find((text) => /line/i.test(text));
+  if (!label) throw new Error(`no line-by-line mode among ${options.join(' | ')}`);
+  return label;
+}
