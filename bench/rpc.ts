@@ -8,7 +8,7 @@ import { withTimeout } from './timing';
  * and do not mix with the bench client's.
  */
 
-// biome-ignore lint/suspicious/noExplicitAny: each child declares its own argument types.
+// `any`: each child declares its own argument types.
 export type Api = Record<string, (args: any) => unknown>;
 
 type Request = { id: number; op: string; args: unknown };

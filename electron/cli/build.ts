@@ -6,7 +6,8 @@
  *   npm run build              everything
  *   npm run build -- renderer  only the renderer
  */
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
+import type { BuildOptions } from 'esbuild';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +25,7 @@ export async function buildRenderer(options: { quiet?: boolean } = {}): Promise<
 
 export async function buildElectron(): Promise<void> {
   const { build } = await import('esbuild');
-  const common: import('esbuild').BuildOptions = {
+  const common: BuildOptions = {
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -62,7 +63,7 @@ export function rendererIsStale(): boolean {
 
 function newestMtime(dir: string, include: (path: string) => boolean): number {
   let newest = 0;
-  let entries: import('node:fs').Dirent[];
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {

@@ -112,6 +112,7 @@ export async function runWebMode(argv: readonly string[]): Promise<WebHost | und
       } catch (error) {
         throw new Error(
           `building the renderer failed: ${errorText(error)}\nRun "npm run build" to see the full output.`,
+          { cause: error },
         );
       }
     }

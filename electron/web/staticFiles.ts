@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { type Dirent, readdirSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 
 /**
@@ -13,7 +13,7 @@ export function listStaticFiles(root: string): StaticFiles {
   const files = new Map<string, string>();
   const walk = (dir: string, depth: number) => {
     if (depth > 16) return;
-    let entries: import('node:fs').Dirent[];
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {

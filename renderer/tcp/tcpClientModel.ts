@@ -18,15 +18,7 @@ import { Store } from '../net/store';
 import type { TabModel } from '../net/tabs';
 
 export type TcpClientControl =
-  | 'host'
-  | 'port'
-  | 'connectDeadline'
-  | 'replyDeadline'
-  | 'message'
-  | 'connect'
-  | 'send'
-  | 'shutdown'
-  | 'disconnect';
+  'host' | 'port' | 'connectDeadline' | 'replyDeadline' | 'message' | 'connect' | 'send' | 'shutdown' | 'disconnect';
 
 export interface TcpConnection {
   readonly sessionId: string;

@@ -94,7 +94,7 @@ export function TranscriptView({ model, label = 'Transcript', emptyText = 'Nothi
         ref={log}
         role="log"
         aria-labelledby={`${id}-label`}
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable to scroll it by keyboard
+        // A scrolling region must be reachable to scroll it by keyboard.
         tabIndex={0}
         className="transcript-log"
         onScroll={(event) => {

@@ -18,8 +18,7 @@ export interface TextChange {
 }
 
 export type EditResult =
-  | { ok: true; text: string; change: TextChange; range: { from: number; to: number } }
-  | { ok: false; message: string };
+  { ok: true; text: string; change: TextChange; range: { from: number; to: number } } | { ok: false; message: string };
 
 interface TextLine {
   start: number;

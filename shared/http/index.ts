@@ -33,13 +33,7 @@ export {
   storeResponseCookies,
   storeSetCookie,
 } from './cookies';
-export {
-  type DiagnosticCode,
-  diagnosticCodes,
-  type HttpDiagnostic,
-  hasErrors,
-  type Severity,
-} from './diagnostics';
+export { type DiagnosticCode, diagnosticCodes, type HttpDiagnostic, hasErrors, type Severity } from './diagnostics';
 export {
   type EditResult,
   removeHeader,

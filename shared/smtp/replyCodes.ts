@@ -309,11 +309,7 @@ export function replyCodeInfo(code: number): ReplyCodeInfo | undefined {
 }
 
 export type ReplyClass =
-  | 'positive-completion'
-  | 'positive-intermediate'
-  | 'transient-negative'
-  | 'permanent-negative'
-  | 'invalid';
+  'positive-completion' | 'positive-intermediate' | 'transient-negative' | 'permanent-negative' | 'invalid';
 
 const classInfo: Record<ReplyClass, string> = {
   'positive-completion': '2xx: it worked',

@@ -201,7 +201,8 @@ describe('codec rejects malformed input with CodecError', () => {
         decodeFrame(input);
         decoded++;
       } catch (error) {
-        if (!(error instanceof CodecError)) throw new Error(`non-CodecError for ${Array.from(input)}: ${error}`);
+        if (!(error instanceof CodecError))
+          throw new Error(`non-CodecError for ${Array.from(input)}: ${error}`, { cause: error });
       }
     }
     // Some single-byte changes (inside the JSON strings or the bytes) still decode.

@@ -3,10 +3,10 @@
  * 'electron/...'), in any form: `import`, `import type`, `export ... from`,
  * `require()` and `import()` all count. Type-only imports count too, so that
  * every other module keeps plain structural interfaces and stays runnable and
- * testable in plain Node. Biome's noRestrictedImports says the same for lint;
+ * testable in plain Node. ESLint's no-restricted-imports says the same for lint;
  * this test also catches require() and dynamic import().
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const allowed = ['electron/main.ts', 'electron/preload.ts'];
 
 function sourceFiles(dir: string): string[] {
-  let entries: import('node:fs').Dirent[];
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {

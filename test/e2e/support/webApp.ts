@@ -77,7 +77,9 @@ export async function startWebApp(options: StartWebAppOptions = {}): Promise<Web
     });
   } catch (error) {
     await terminate(child, exited, 2000);
-    throw new Error(`${(error as Error).message}\n--- stderr ---\n${stderr}--- stdout ---\n${stdout}`);
+    throw new Error(`${(error as Error).message}\n--- stderr ---\n${stderr}--- stdout ---\n${stdout}`, {
+      cause: error,
+    });
   }
 
   const parsed = new URL(url);

@@ -76,7 +76,9 @@ describe('cookie jar', () => {
   const site = 'http://localhost:8080/shop/cart.html';
 
   it('stores per origin, sends by path, replaces and deletes', () => {
-    let { jar, notes } = storeSetCookie(emptyCookieJar(), site, 'cart=3', now);
+    const stored = storeSetCookie(emptyCookieJar(), site, 'cart=3', now);
+    const notes = stored.notes;
+    let jar = stored.jar;
     expect(notes).toEqual(['Stored cookie cart=3 for http://localhost:8080/shop.']);
     jar = storeSetCookie(jar, site, 'user=ada; Path=/', now + 1).jar;
     expect(Object.keys(jar.origins)).toEqual(['http://localhost:8080']);
