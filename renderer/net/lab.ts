@@ -1,6 +1,6 @@
 import type { Client } from '../../shared/contract/client';
 import type { EventName, EventPayloadOf } from '../../shared/contract/index';
-import type { TabModel, TabsModel } from './tabs';
+import { type TabModel, TabsModel } from './tabs';
 
 export interface SessionTab extends TabModel {
   readonly sessionId: string | undefined;
@@ -72,5 +72,61 @@ export class SessionRouter<M extends SessionTab> {
 
   dispose(): void {
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+  }
+}
+
+interface LabServer {
+  connectionLost(): void;
+  dispose(): void;
+}
+
+/**
+ * One socket lab page: client tabs whose session events are routed to them, and the
+ * built-in server beside them. TCP and UDP differ only in their models and event names.
+ */
+export class SocketLab<C extends SessionTab, S extends LabServer> {
+  readonly clients: TabsModel<C>;
+  readonly server: S;
+  private readonly router: SessionRouter<C>;
+  private readonly stopServerLog: () => void;
+
+  constructor(
+    client: Client,
+    parts: {
+      createTab: (tabId: string, label: string) => C;
+      server: S;
+      /** Adds the protocol's `router.route(...)` lines. */
+      routeEvents: (router: SessionRouter<C>) => void;
+      /** Subscribes the server to its log events; returns the unsubscribe. */
+      watchServerLog: (server: S) => () => void;
+    },
+  ) {
+    // The first tab is created inside TabsModel's constructor, before the router exists.
+    let router: SessionRouter<C> | undefined;
+    const created: C[] = [];
+    this.clients = new TabsModel((tabId, label) => {
+      const model = parts.createTab(tabId, label);
+      if (router) router.watch(model);
+      else created.push(model);
+      return model;
+    });
+    router = new SessionRouter(client, this.clients);
+    for (const model of created) router.watch(model);
+    this.router = router;
+    parts.routeEvents(router);
+    this.server = parts.server;
+    this.stopServerLog = parts.watchServerLog(parts.server);
+  }
+
+  connectionLost(): void {
+    this.router.connectionLost();
+    this.server.connectionLost();
+  }
+
+  dispose(): void {
+    for (const tab of this.clients.state.tabs) tab.dispose();
+    this.server.dispose();
+    this.router.dispose();
+    this.stopServerLog();
   }
 }
