@@ -1,7 +1,7 @@
 import type { Service } from '../host/serve';
-import { notFound } from '../net/errors';
 import { nextId } from '../net/ids';
 import { type NetServiceOptions, resolveOptions } from '../net/options';
+import { Registry } from '../net/registry';
 import { TcpClientSession } from './clientSession';
 import { TcpUpperServer } from './server';
 
@@ -9,18 +9,10 @@ import { TcpUpperServer } from './server';
 export function createTcpService(serviceOptions: NetServiceOptions = {}): Service {
   const options = resolveOptions(serviceOptions);
   return (session) => {
-    const clients = new Map<string, TcpClientSession>();
-    const servers = new Map<string, TcpUpperServer>();
-    const client = (id: string) => {
-      const found = clients.get(id);
-      if (!found) throw notFound('TCP session', id);
-      return found;
-    };
-    const server = (id: string) => {
-      const found = servers.get(id);
-      if (!found) throw notFound('TCP server', id);
-      return found;
-    };
+    const clients = new Registry<TcpClientSession>('TCP session');
+    const servers = new Registry<TcpUpperServer>('TCP server');
+    const client = (id: string) => clients.get(id);
+    const server = (id: string) => servers.get(id);
 
     return {
       'tcp.connect': async (request, { signal }) => {
@@ -31,7 +23,7 @@ export function createTcpService(serviceOptions: NetServiceOptions = {}): Servic
           options,
           signal,
         );
-        clients.set(opened.id, opened);
+        clients.add(opened);
         return result;
       },
       'tcp.send': (request) => client(request.sessionId).send(request),
@@ -50,7 +42,7 @@ export function createTcpService(serviceOptions: NetServiceOptions = {}): Servic
           options,
           signal,
         );
-        servers.set(started.id, started);
+        servers.add(started);
         return result;
       },
       'tcpServer.stop': async ({ serverId }) => {

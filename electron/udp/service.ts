@@ -1,7 +1,7 @@
 import type { Service } from '../host/serve';
-import { notFound } from '../net/errors';
 import { nextId } from '../net/ids';
 import { type NetServiceOptions, resolveOptions } from '../net/options';
+import { Registry } from '../net/registry';
 import { UdpClientSession } from './clientSession';
 import { UdpUpperServer } from './server';
 
@@ -9,18 +9,10 @@ import { UdpUpperServer } from './server';
 export function createUdpService(serviceOptions: NetServiceOptions = {}): Service {
   const options = resolveOptions(serviceOptions);
   return (session) => {
-    const clients = new Map<string, UdpClientSession>();
-    const servers = new Map<string, UdpUpperServer>();
-    const client = (id: string) => {
-      const found = clients.get(id);
-      if (!found) throw notFound('UDP session', id);
-      return found;
-    };
-    const server = (id: string) => {
-      const found = servers.get(id);
-      if (!found) throw notFound('UDP server', id);
-      return found;
-    };
+    const clients = new Registry<UdpClientSession>('UDP session');
+    const servers = new Registry<UdpUpperServer>('UDP server');
+    const client = (id: string) => clients.get(id);
+    const server = (id: string) => servers.get(id);
 
     return {
       'udp.open': async (request, { signal }) => {
@@ -31,7 +23,7 @@ export function createUdpService(serviceOptions: NetServiceOptions = {}): Servic
           options,
           signal,
         );
-        clients.set(opened.id, opened);
+        clients.add(opened);
         return result;
       },
       'udp.send': (request, { signal }) => client(request.sessionId).send(request, signal),
@@ -49,7 +41,7 @@ export function createUdpService(serviceOptions: NetServiceOptions = {}): Servic
           options,
           signal,
         );
-        servers.set(started.id, started);
+        servers.add(started);
         return result;
       },
       'udpServer.stop': ({ serverId }) => {
