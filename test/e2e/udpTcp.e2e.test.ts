@@ -6,33 +6,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { launchBrowser, type PageProblems, skipWithoutChromium, watchPage } from './support/browser';
-import { freePort, startWebApp, type WebApp } from './support/webApp';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { type PageProblems, skipWithoutChromium } from './support/browser';
+import { browserPages } from './support/pages';
+import { freePort } from './support/webApp';
 
 describe.skipIf(skipWithoutChromium('UDP/TCP lab end-to-end spec'))('the UDP/TCP lab', () => {
-  let browser: Promise<Browser> | undefined;
-  const apps: WebApp[] = [];
-  let context: BrowserContext | undefined;
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    for (const app of apps.splice(0)) await app.stop();
-  });
-  afterAll(async () => {
-    await (await browser?.catch(() => undefined))?.close();
-  });
+  const pages = browserPages({ width: 1440, height: 1100 });
 
   async function open(tool: 'udp' | 'tcp'): Promise<{ page: Page; problems: PageProblems }> {
-    browser ??= launchBrowser();
-    const launched = await browser;
-    const app = await startWebApp();
-    apps.push(app);
-    context = await launched.newContext({ viewport: { width: 1440, height: 1100 } });
-    const page = await context.newPage();
-    const problems = await watchPage(page);
-    await page.goto(app.url);
+    const { page, problems } = await pages.open();
     await page.getByRole('contentinfo', { name: 'Status bar' }).getByText('Connected', { exact: true }).waitFor();
     await page.getByRole('navigation', { name: 'Tools' }).getByRole('link', { name: tool.toUpperCase() }).click();
     return { page, problems };

@@ -7,40 +7,15 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
-import { launchBrowser, type PageProblems, skipWithoutChromium, watchPage } from './support/browser';
-import { startWebApp, type WebApp } from './support/webApp';
+import { skipWithoutChromium } from './support/browser';
+import { browserPages } from './support/pages';
 
 const toolLabels = ['UDP', 'TCP', 'HTTP', 'SMTP'];
 
 describe.skipIf(skipWithoutChromium('Browser-mode end-to-end spec'))('browser mode', () => {
-  // Launched by the first spec that needs it, so that a missing browser fails each
-  // spec (counted as failures in CI) rather than only the suite's setup.
-  let browser: Promise<Browser> | undefined;
-  const apps: WebApp[] = [];
-  let context: BrowserContext | undefined;
-  afterEach(async () => {
-    await context?.close();
-    context = undefined;
-    for (const app of apps.splice(0)) await app.stop();
-  });
-  afterAll(async () => {
-    await (await browser?.catch(() => undefined))?.close();
-  });
-
-  async function open(): Promise<{ app: WebApp; page: Page; problems: PageProblems }> {
-    browser ??= launchBrowser();
-    const launched = await browser;
-    const app = await startWebApp();
-    apps.push(app);
-    context = await launched.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const problems = await watchPage(page);
-    await page.goto(app.url);
-    return { app, page, problems };
-  }
+  const { open } = browserPages();
 
   it('opens the printed URL, drops the token from the address, and shows the connected shell', async () => {
     const { app, page, problems } = await open();
