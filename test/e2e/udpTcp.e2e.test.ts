@@ -5,6 +5,7 @@
  * SCREENSHOT_DIR=/some/dir also saves tcp.png and udp.png there.
  */
 import { mkdirSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +94,49 @@ describe.skipIf(skipWithoutChromium('UDP/TCP lab end-to-end spec'))('the UDP/TCP
     await expect.poll(() => log.textContent()).toContain('STRASSE');
     await screenshot(page, 'udp.png');
     expect(problems.all).toEqual([]);
+  });
+
+  it('stays responsive while a server sends without end, and says what it did not keep', async () => {
+    // A misbehaving peer: writes 64 KiB blocks as fast as the client reads, for at most 20 s.
+    const block = Buffer.alloc(64 * 1024, 'x');
+    const flooder = createServer((socket) => {
+      const stopAt = Date.now() + 20_000;
+      const pump = () => {
+        while (!socket.destroyed && Date.now() < stopAt) if (!socket.write(block)) return;
+        if (Date.now() >= stopAt) socket.end();
+      };
+      socket.on('drain', pump);
+      socket.on('error', () => {});
+      pump();
+    });
+    await new Promise<void>((resolve) => flooder.listen(0, '127.0.0.1', resolve));
+    try {
+      const { page, problems } = await open('tcp');
+      const client = page.getByRole('region', { name: 'TCP client' });
+      await client.getByLabel('Port', { exact: true }).fill(String((flooder.address() as AddressInfo).port));
+      await client.getByRole('button', { name: 'Connect', exact: true }).click();
+      await client.getByRole('button', { name: 'Disconnect' }).waitFor();
+      // While the bytes pour in, the page still answers at once: another tool opens and back.
+      await page.waitForTimeout(1500);
+      const nav = page.getByRole('navigation', { name: 'Tools' });
+      const started = Date.now();
+      await nav.getByRole('link', { name: 'UDP' }).click();
+      await page.getByRole('heading', { level: 1, name: 'UDP client and server' }).waitFor({ timeout: 5000 });
+      await nav.getByRole('link', { name: 'TCP' }).click();
+      await page.getByRole('heading', { level: 1, name: 'TCP client and server' }).waitFor({ timeout: 5000 });
+      console.log(`flood: the page switched tools and back in ${Date.now() - started} ms`);
+      expect(Date.now() - started).toBeLessThan(5000);
+      // Past the per-session cap (64 MiB) the transcript says bytes were counted but not kept.
+      await expect
+        .poll(() => client.getByRole('log', { name: 'Transcript' }).textContent(), { timeout: 60_000 })
+        .toMatch(/not kept/);
+      console.log(`flood: "not kept" shown ${Date.now() - started} ms after the tool switch`);
+      await client.getByRole('button', { name: 'Disconnect' }).click();
+      await client.getByRole('button', { name: 'Connect', exact: true }).waitFor();
+      expect(problems.all).toEqual([]);
+    } finally {
+      flooder.close();
+    }
   });
 
   it('explains bad input next to the field and keeps what was typed', async () => {
