@@ -28,6 +28,8 @@ interface MessageComposerProps {
   busy?: boolean;
   /** More buttons after Send. */
   children?: ReactNode;
+  /** More fields beside "Type as" and "Line ending" (e.g. the reply deadline). */
+  options?: ReactNode;
 }
 
 /**
@@ -90,6 +92,7 @@ export function MessageComposer(props: MessageComposerProps) {
           labels={lineEndingLabels}
           onChange={(lineEnding) => onChange({ lineEnding })}
         />
+        {props.options}
       </div>
       {!composed.ok ? (
         <p id={`${id}-preview`} className="control-error" role="alert" data-code="E_PARSE">

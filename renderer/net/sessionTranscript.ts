@@ -59,7 +59,7 @@ export function toTranscriptInput(entry: TranscriptEntry): TranscriptInput {
       const peer = entry.peer ? formatSocketAddress(entry.peer) : undefined;
       const note =
         entry.protocol === 'tcp'
-          ? `connected: this socket ${local} → server ${peer ?? '?'}${entry.rttMs === undefined ? '' : `, handshake took ${formatDuration(entry.rttMs)}`}`
+          ? `connected: this socket ${local} → server ${peer ?? '?'}${entry.rttMs === undefined ? '' : ` (the RTT is the handshake: ${formatDuration(entry.rttMs)})`}`
           : peer
             ? `opened a connected UDP socket ${local} → ${peer} (it talks only to that peer)`
             : `opened a UDP socket on ${local}`;

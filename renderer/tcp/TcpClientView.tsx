@@ -119,17 +119,18 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
         sendError={errors.send}
         messageError={errors.message}
         sendBlocked={sendBlocked}
-      >
-        <TextField
-          label="Reply deadline (s)"
-          className="field-seconds field-inline"
-          inputMode="decimal"
-          value={state.replyDeadline}
-          onChange={(value) => model.setReplyDeadline(value)}
-          error={errors.replyDeadline}
-          placeholder="none"
-        />
-      </MessageComposer>
+        options={
+          <TextField
+            label="Reply deadline (s)"
+            className="field-seconds"
+            inputMode="decimal"
+            value={state.replyDeadline}
+            onChange={(value) => model.setReplyDeadline(value)}
+            error={errors.replyDeadline}
+            hint="empty: do not wait"
+          />
+        }
+      />
       {state.replyWaits.map((wait) => (
         <Countdown
           key={wait.seq}

@@ -7,9 +7,9 @@ import { ServerModel, type StartedServer } from '../net/serverModel';
 import type { TranscriptInput, TranscriptOptions } from '../transcript/model';
 
 export const tcpModeLabels: Record<TcpServerMode, string> = {
-  classic: 'Classic: one recv(1024), reply, close the connection socket (the textbook)',
-  lines: 'Line by line: keep the connection, reply to each line',
-  echo: 'Echo: send back what arrives, unchanged',
+  classic: 'Classic (textbook): recv(1024), reply, close',
+  lines: 'Line by line: reply to each line, stay open',
+  echo: 'Echo: send back what arrives',
 };
 
 const closedBy: Record<Extract<TcpServerLogEntry, { kind: 'closed' }>['by'], string> = {

@@ -51,14 +51,6 @@ export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClo
           disabled={connected}
           error={errors.port}
         />
-        <TextField
-          label="Reply deadline (s)"
-          className="field-seconds"
-          inputMode="decimal"
-          value={state.replyDeadline}
-          onChange={(value) => model.setReplyDeadline(value)}
-          error={errors.replyDeadline}
-        />
       </div>
       <CheckboxField
         label={
@@ -116,6 +108,16 @@ export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClo
         sendError={errors.send}
         messageError={errors.message}
         busy={busy !== undefined}
+        options={
+          <TextField
+            label="Reply deadline (s)"
+            className="field-seconds"
+            inputMode="decimal"
+            value={state.replyDeadline}
+            onChange={(value) => model.setReplyDeadline(value)}
+            error={errors.replyDeadline}
+          />
+        }
       />
       {state.replyWaits.map((wait) => (
         <Countdown

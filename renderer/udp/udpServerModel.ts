@@ -13,7 +13,7 @@ import type { TranscriptInput, TranscriptOptions } from '../transcript/model';
 export type UdpServerMode = (typeof udpServerModes)[number];
 
 export const udpModeLabels: Record<UdpServerMode, string> = {
-  upper: 'Uppercase: reply with the datagram in capitals (the textbook)',
+  upper: 'Uppercase (textbook): reply in capitals',
   echo: 'Echo: send the datagram back unchanged',
 };
 
