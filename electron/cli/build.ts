@@ -17,10 +17,19 @@ export const electronDist = join(projectRoot, 'dist', 'electron');
 
 export async function buildRenderer(options: { quiet?: boolean } = {}): Promise<void> {
   const { build } = await import('vite');
-  await build({
-    configFile: join(projectRoot, 'renderer', 'vite.config.ts'),
-    logLevel: options.quiet ? 'warn' : 'info',
-  });
+  // NODE_ENV picks React's build; a caller's NODE_ENV=test (Vitest starting the web host)
+  // would ship the development build, several times slower on a fast stream.
+  const callerNodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: join(projectRoot, 'renderer', 'vite.config.ts'),
+      logLevel: options.quiet ? 'warn' : 'info',
+    });
+  } finally {
+    if (callerNodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = callerNodeEnv;
+  }
 }
 
 export async function buildElectron(): Promise<void> {
