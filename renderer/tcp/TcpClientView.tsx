@@ -4,7 +4,8 @@ import { Countdown } from '../net/Countdown';
 import { ErrorText, TextField } from '../net/fields';
 import { formatAddress, formatSocketAddress } from '../net/format';
 import { MessageComposer } from '../net/MessageComposer';
-import { useStore } from '../net/useStore';
+import type { Traffic } from '../net/traffic';
+import { useFrameStore, useStore } from '../net/useStore';
 import { TranscriptView } from '../transcript/TranscriptView';
 import type { TcpClientModel, TcpConnection } from './tcpClientModel';
 
@@ -111,7 +112,7 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
       <ErrorText error={errors.connect} />
       <ErrorText error={errors.disconnect} />
       <ErrorText error={errors.shutdown} />
-      {connection && <ConnectionFacts connection={connection} />}
+      {connection && <ConnectionFacts connection={connection} traffic={model.traffic} />}
       <MessageComposer
         value={state.composer}
         onChange={(change) => model.setComposer(change)}
@@ -147,7 +148,8 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
   );
 }
 
-function ConnectionFacts({ connection }: { connection: TcpConnection }) {
+function ConnectionFacts({ connection, traffic }: { connection: TcpConnection; traffic: Traffic }) {
+  const totals = useFrameStore(traffic);
   return (
     <dl className="facts">
       <div>
@@ -165,7 +167,7 @@ function ConnectionFacts({ connection }: { connection: TcpConnection }) {
       <div>
         <dt>Sent / received</dt>
         <dd className="mono">
-          {formatByteCount(connection.sentBytes)} / {formatByteCount(connection.receivedBytes)}
+          {formatByteCount(totals.sent)} / {formatByteCount(totals.received)}
         </dd>
       </div>
       <div>

@@ -15,6 +15,7 @@ import { formatAddress } from '../net/format';
 import { type ModelOptions, type SendOutcome, type Wait, without } from '../net/session';
 import { SessionTranscript } from '../net/sessionTranscript';
 import { Store } from '../net/store';
+import { Traffic } from '../net/traffic';
 import type { TabModel } from '../net/tabs';
 
 export type TcpClientControl =
@@ -33,8 +34,6 @@ export interface TcpConnection {
   /** The server shut down its write side (FIN). */
   readonly peerEnded: boolean;
   readonly closeReason?: 'local' | 'peer' | 'reset' | 'error' | 'lost' | undefined;
-  readonly sentBytes: number;
-  readonly receivedBytes: number;
 }
 
 export interface TcpClientState {
@@ -74,6 +73,8 @@ const placement = {
  */
 export class TcpClientModel extends Store<TcpClientState> implements TabModel {
   readonly transcript: SessionTranscript;
+  /** Bytes sent and received on the current connection. */
+  readonly traffic = new Traffic();
   private connecting: AbortController | undefined;
   private readonly now: () => number;
 
@@ -218,6 +219,7 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
       const result = await this.client.call('tcp.send', request, { timeoutMs: callGraceMs });
       this.transcript.builder.sent('tcp', result, data);
       this.transcript.sync();
+      this.traffic.add(result.sentBytes, 0);
       const replyWaits = result.replyDeadline
         ? [
             ...this.state.replyWaits,
@@ -227,7 +229,6 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
       this.set({
         ...this.state,
         replyWaits,
-        connection: this.withConnection((c) => ({ ...c, sentBytes: c.sentBytes + result.sentBytes })),
         errors: without(this.state.errors, 'send', 'message'),
       });
       return 'sent';
@@ -292,14 +293,13 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
     this.transcript.sync();
     if (name === 'tcp.data') {
       const data = payload as EventPayloadOf<'tcp.data'>;
+      // The session's own total: past the keep cap, chunks are counted but no longer listed.
+      this.traffic.setTotals({ received: data.receivedBytes });
       const answered = new Set(data.chunks.flatMap((chunk) => (chunk.reply ? [chunk.reply.seq] : [])));
-      const received = data.chunks.reduce((sum, chunk) => sum + chunk.bytes, 0);
-      this.set({
-        ...this.state,
-        replyWaits:
-          answered.size > 0 ? this.state.replyWaits.filter((w) => !answered.has(w.seq ?? -1)) : this.state.replyWaits,
-        connection: this.withConnection((c) => ({ ...c, receivedBytes: c.receivedBytes + received })),
-      });
+      // Most chunks of a stream answer nothing: the panel's state (and its view) stays as it is.
+      if (answered.size > 0) {
+        this.set({ ...this.state, replyWaits: this.state.replyWaits.filter((w) => !answered.has(w.seq ?? -1)) });
+      }
     } else if (name === 'tcp.peerEnded') {
       this.set({ ...this.state, connection: this.withConnection((c) => ({ ...c, peerEnded: true })) });
     } else if (name === 'tcp.noReply') {
@@ -307,7 +307,8 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
       this.set({ ...this.state, replyWaits: this.state.replyWaits.filter((wait) => wait.seq !== seq) });
     } else if (name === 'tcp.closed') {
       const closed = payload as EventPayloadOf<'tcp.closed'>;
-      this.closed(closed.reason, closed.sentBytes, closed.receivedBytes);
+      this.traffic.setTotals({ sent: closed.sentBytes, received: closed.receivedBytes });
+      this.closed(closed.reason);
     }
   }
 
@@ -330,6 +331,7 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
   }
 
   private opened(result: ResponseOf<'tcp.connect'>): void {
+    this.traffic.reset();
     this.transcript.builder.opened('tcp', result);
     this.transcript.sync();
     this.set({
@@ -346,24 +348,16 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
         open: true,
         writeShut: false,
         peerEnded: false,
-        sentBytes: 0,
-        receivedBytes: 0,
       },
     });
   }
 
-  private closed(reason: NonNullable<TcpConnection['closeReason']>, sentBytes?: number, receivedBytes?: number): void {
+  private closed(reason: NonNullable<TcpConnection['closeReason']>): void {
     this.set({
       ...this.state,
       phase: 'idle',
       replyWaits: [],
-      connection: this.withConnection((c) => ({
-        ...c,
-        open: false,
-        closeReason: reason,
-        sentBytes: sentBytes ?? c.sentBytes,
-        receivedBytes: receivedBytes ?? c.receivedBytes,
-      })),
+      connection: this.withConnection((c) => ({ ...c, open: false, closeReason: reason })),
     });
   }
 

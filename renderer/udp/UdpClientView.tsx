@@ -4,7 +4,8 @@ import { Countdown } from '../net/Countdown';
 import { CheckboxField, ErrorText, TextField } from '../net/fields';
 import { formatSocketAddress } from '../net/format';
 import { MessageComposer } from '../net/MessageComposer';
-import { useStore } from '../net/useStore';
+import type { Traffic } from '../net/traffic';
+import { useFrameStore, useStore } from '../net/useStore';
 import { TranscriptView } from '../transcript/TranscriptView';
 import type { UdpClientModel, UdpSocketInfo } from './udpClientModel';
 
@@ -100,7 +101,7 @@ export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClo
       </div>
       <ErrorText error={errors.connect} />
       <ErrorText error={errors.disconnect} />
-      {socket && <SocketFacts socket={socket} />}
+      {socket && <SocketFacts socket={socket} traffic={model.traffic} />}
       <MessageComposer
         value={state.composer}
         onChange={(change) => model.setComposer(change)}
@@ -144,7 +145,8 @@ function socketHint(socket: UdpSocketInfo | undefined, busy: string | undefined)
   return 'Unconnected: each Send goes to the Host and Port above.';
 }
 
-function SocketFacts({ socket }: { socket: UdpSocketInfo }) {
+function SocketFacts({ socket, traffic }: { socket: UdpSocketInfo; traffic: Traffic }) {
+  const totals = useFrameStore(traffic);
   return (
     <dl className="facts">
       <div>
@@ -160,7 +162,7 @@ function SocketFacts({ socket }: { socket: UdpSocketInfo }) {
       <div>
         <dt>Datagrams sent / received</dt>
         <dd className="mono">
-          {socket.sentDatagrams} / {socket.receivedDatagrams}
+          {totals.sent} / {totals.received}
         </dd>
       </div>
       <div>

@@ -14,6 +14,7 @@ import {
 import { type ModelOptions, type SendOutcome, type Wait, without } from '../net/session';
 import { SessionTranscript } from '../net/sessionTranscript';
 import { Store } from '../net/store';
+import { Traffic } from '../net/traffic';
 import type { TabModel } from '../net/tabs';
 
 export type UdpClientControl = 'host' | 'port' | 'replyDeadline' | 'message' | 'send' | 'connect' | 'disconnect';
@@ -25,8 +26,6 @@ export interface UdpSocketInfo {
   /** Set for a connected UDP socket: the only peer it talks to (getpeername()). */
   readonly peer: SocketAddress | undefined;
   readonly open: boolean;
-  readonly sentDatagrams: number;
-  readonly receivedDatagrams: number;
 }
 
 export interface UdpClientState {
@@ -61,6 +60,8 @@ const placement = {
  */
 export class UdpClientModel extends Store<UdpClientState> implements TabModel {
   readonly transcript: SessionTranscript;
+  /** Datagrams sent and received on the current socket. */
+  readonly traffic = new Traffic();
   private readonly now: () => number;
 
   constructor(
@@ -148,11 +149,8 @@ export class UdpClientModel extends Store<UdpClientState> implements TabModel {
       const wait = result.replyDeadline
         ? [{ seq: result.seq, startedAt: this.now(), timeoutMs: result.replyDeadline.timeoutMs }]
         : [];
-      this.set({
-        ...this.state,
-        replyWaits: [...this.state.replyWaits, ...wait],
-        socket: this.withSocket((s) => ({ ...s, sentDatagrams: s.sentDatagrams + 1 })),
-      });
+      this.traffic.add(1, 0);
+      this.set({ ...this.state, replyWaits: [...this.state.replyWaits, ...wait] });
       return 'sent';
     } catch (error) {
       const { control, error: shown } = placeError(error, 'send', {
@@ -204,12 +202,12 @@ export class UdpClientModel extends Store<UdpClientState> implements TabModel {
     this.transcript.sync();
     if (name === 'udp.datagrams') {
       const event = payload as EventPayloadOf<'udp.datagrams'>;
+      this.traffic.setTotals({ received: event.receivedDatagrams });
       const answered = new Set(event.datagrams.flatMap((d) => (d.reply ? [d.reply.seq] : [])));
-      this.set({
-        ...this.state,
-        replyWaits: this.state.replyWaits.filter((wait) => !answered.has(wait.seq ?? -1)),
-        socket: this.withSocket((s) => ({ ...s, receivedDatagrams: event.receivedDatagrams })),
-      });
+      // A flood of datagrams that answer nothing leaves the panel's state (and its view) alone.
+      if (answered.size > 0) {
+        this.set({ ...this.state, replyWaits: this.state.replyWaits.filter((wait) => !answered.has(wait.seq ?? -1)) });
+      }
     } else if (name === 'udp.noReply') {
       const { seq } = payload as EventPayloadOf<'udp.noReply'>;
       this.set({ ...this.state, replyWaits: this.state.replyWaits.filter((wait) => wait.seq !== seq) });
@@ -273,6 +271,7 @@ export class UdpClientModel extends Store<UdpClientState> implements TabModel {
   }
 
   private opened(result: ResponseOf<'udp.open'>): void {
+    this.traffic.reset();
     this.transcript.builder.opened('udp', result);
     this.transcript.sync();
     this.set({
@@ -284,8 +283,6 @@ export class UdpClientModel extends Store<UdpClientState> implements TabModel {
         local: result.local,
         peer: result.peer,
         open: true,
-        sentDatagrams: 0,
-        receivedDatagrams: 0,
       },
     });
   }
