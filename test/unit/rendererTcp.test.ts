@@ -82,6 +82,19 @@ describe('the TCP client tab', () => {
     expect(text).toContain('the server shut down its write side');
     expect(tab.state.phase).toBe('idle');
     expect(tab.state.connection?.peerEnded).toBe(true);
+    expect(tab.traffic.state).toEqual({ sent: 3, received: 3 });
+  });
+
+  it('counts a stream that answers nothing in its traffic totals only: the panel state stays the same object', async () => {
+    const { tab } = await labWithServer('echo');
+    expect(await tab.connect()).toBe(true);
+    tab.setReplyDeadline('');
+    tab.setComposer({ text: 'x'.repeat(1000) });
+    await tab.send();
+    const before = tab.state;
+    await until(() => tab.traffic.state.received === 1000, 'the echo');
+    expect(tab.state).toBe(before);
+    expect(tab.transcript.view.state.rows.some((row) => row.direction === 'server-to-client')).toBe(true);
   });
 
   it('shows the textbook server closing first, then Disconnect tidies up', async () => {

@@ -133,6 +133,7 @@ describe('the UDP client tab', () => {
     const reply = tab.transcript.view.state.rows.find((row) => row.direction === 'server-to-client');
     expect(reply?.size).toBe(3000);
     expect(reply?.data?.length).toBe(2048);
+    expect(tab.traffic.state).toEqual({ sent: 1, received: 1 });
     await until(() => lab.server.state.counters?.datagramsReplied === 1, 'the server counters');
     expect(lab.server.log.toText()).toContain(`127.0.0.1:${tab.state.socket?.local.port}`);
   });
