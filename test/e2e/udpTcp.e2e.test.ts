@@ -75,7 +75,7 @@ describe.skipIf(skipWithoutChromium('UDP/TCP lab end-to-end spec'))('the UDP/TCP
     expect(problems.all).toEqual([]);
   });
 
-  it('UDP: start the server from the UI, send straße, see STRASSE from the server and the datagram in its log', async () => {
+  it('UDP: start the server from the UI, send straße and hello (Enter), see STRASSE and HELLO and the client port in its log', async () => {
     const { page, problems } = await open('udp');
     const port = await freePort();
     const server = page.getByRole('region', { name: 'UDP server' });
@@ -92,7 +92,78 @@ describe.skipIf(skipWithoutChromium('UDP/TCP lab end-to-end spec'))('the UDP/TCP
     expect(await transcript.textContent()).toContain(`from 127.0.0.1:${port}`);
     const log = server.getByRole('log', { name: 'Server log' });
     await expect.poll(() => log.textContent()).toContain('STRASSE');
+
+    // hello, sent from the keyboard: Enter in the Message field sends the next datagram from the same socket.
+    await client.getByLabel('Message').fill('hello');
+    await client.getByLabel('Message').press('Enter');
+    await expect.poll(() => transcript.textContent()).toContain('HELLO');
+    const facts = (await client.locator('dl').first().textContent()) ?? '';
+    const localPort = /0\.0\.0\.0:(\d+)/.exec(facts)?.[1];
+    expect(localPort).toBeDefined();
+    // The server saw the datagrams come from the client socket's port.
+    await expect.poll(() => log.textContent()).toContain(`127.0.0.1:${localPort}`);
+    expect(await log.textContent()).toContain('HELLO');
+    expect(await client.getByLabel('Message').inputValue()).toBe('hello');
     await screenshot(page, 'udp.png');
+    expect(problems.all).toEqual([]);
+  });
+
+  it('two TCP clients in tabs, driven from the keyboard: two connection sockets, two source ports', async () => {
+    const { page, problems } = await open('tcp');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    const port = await freePort();
+    const server = page.getByRole('region', { name: 'TCP server' });
+    await server.getByLabel('Mode').selectOption({ label: await lineModeLabel(server) });
+    // Enter in the server's Port field starts it.
+    await server.getByLabel('Port', { exact: true }).fill(String(port));
+    await server.getByLabel('Port', { exact: true }).press('Enter');
+    await server.getByText(`Listening on 127.0.0.1:${port}`, { exact: true }).waitFor();
+
+    const client = page.getByRole('region', { name: 'TCP client' });
+    const connectAndSend = async (text: string) => {
+      await client.getByLabel('Port', { exact: true }).fill(String(port));
+      await client.getByLabel('Port', { exact: true }).press('Enter');
+      await client.getByRole('button', { name: 'Disconnect' }).waitFor();
+      // Connecting moves the focus to the Message field: type, then Enter sends.
+      await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+      await page.keyboard.type(text);
+      await page.keyboard.press('Enter');
+      const facts = (await client.locator('dl').first().textContent()) ?? '';
+      return /This socket\s*127\.0\.0\.1:(\d+)/.exec(facts)?.[1];
+    };
+
+    const firstPort = await connectAndSend('one\\n');
+    const transcript = client.getByRole('log', { name: 'Transcript' });
+    await expect.poll(() => transcript.textContent()).toContain('ONE');
+
+    await page.getByRole('button', { name: '+ New client' }).click();
+    const tabs = page.getByRole('tablist', { name: 'TCP client sessions' });
+    await expect.poll(() => tabs.getByRole('tab', { selected: true }).textContent()).toContain('Client 2');
+    const secondPort = await connectAndSend('two\\n');
+    await expect.poll(() => transcript.textContent()).toContain('TWO');
+    expect(await transcript.textContent()).not.toContain('ONE');
+    expect(firstPort).toBeDefined();
+    expect(secondPort).toBeDefined();
+    expect(secondPort).not.toBe(firstPort);
+
+    // One welcoming socket, two connection sockets: the log names each client's own port.
+    const log = server.getByRole('log', { name: 'Server log' });
+    await expect.poll(() => log.textContent()).toContain(`c2 127.0.0.1:${secondPort}`);
+    expect(await log.textContent()).toContain(`c1 127.0.0.1:${firstPort}`);
+    await expect.poll(() => server.textContent()).toMatch(/Connections accepted\s*2/);
+
+    // Arrow keys move between the tabs; the first client's conversation is still there.
+    await tabs.getByRole('tab', { selected: true }).focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => tabs.getByRole('tab', { selected: true }).textContent()).toContain('Client 1');
+    await expect.poll(() => transcript.textContent()).toContain('ONE');
+
+    // Copy as text: one line per event, bytes escaped so they can be pasted back as a message.
+    await client.getByRole('button', { name: 'Copy as text' }).click();
+    await client.getByText(/^Copied \d+ lines\.$/).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toMatch(/client → server {2}4 bytes {2}#1 {2}one\\n/);
+    expect(copied).toMatch(/server → client {2}4 bytes {2}#1 {2}RTT [\d.]+ ms {2}ONE\\n/);
     expect(problems.all).toEqual([]);
   });
 
