@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { appCommands, appEvents } from '../app/contract';
+import { httpCommands, httpEvents } from '../http/contract';
+import { smtpCommands, smtpEvents } from '../smtp/contract';
 import { tcpCommands, tcpEvents } from '../tcp/contract';
 import { udpCommands, udpEvents } from '../udp/contract';
 
@@ -12,12 +14,16 @@ export const commands = {
   ...appCommands,
   ...udpCommands,
   ...tcpCommands,
+  ...httpCommands,
+  ...smtpCommands,
 };
 
 export const events = {
   ...appEvents,
   ...udpEvents,
   ...tcpEvents,
+  ...httpEvents,
+  ...smtpEvents,
 };
 
 export type Commands = typeof commands;

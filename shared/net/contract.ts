@@ -104,3 +104,31 @@ export const cancelWaitRequest = z.object({ sessionId, seq: z.number().int().pos
 export const cancelWaitResponse = z.object({ sessionId, cancelled: z.array(z.number().int().positive()) });
 
 export const errorInfo = errorInfoSchema;
+
+/**
+ * A peer's TLS certificate as the user sees it: who it names, who vouches for it, how
+ * long it is valid, its fingerprint, and whether the system's trust store accepted it
+ * (a self-signed certificate is accepted only when the user chose to).
+ */
+export const tlsCertificate = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  /** DNS names and IP addresses the certificate covers, e.g. `DNS:localhost, IP Address:127.0.0.1`. */
+  subjectAltName: z.string().optional(),
+  validFrom: z.string(),
+  validTo: z.string(),
+  /** SHA-256 fingerprint, colon-separated hex. */
+  fingerprint256: z.string(),
+  serialNumber: z.string(),
+  selfSigned: z.boolean(),
+  /** Whether the certificate chain was trusted by the system's store. */
+  authorized: z.boolean(),
+  /** Why it was not trusted (e.g. DEPTH_ZERO_SELF_SIGNED_CERT), when it was not. */
+  authorizationError: z.string().optional(),
+  /** Negotiated protocol and cipher, e.g. TLSv1.3 / TLS_AES_256_GCM_SHA384. */
+  protocol: z.string().optional(),
+  cipher: z.string().optional(),
+  /** The name sent in SNI, if any (never for an IP address). */
+  servername: z.string().optional(),
+});
+export type TlsCertificate = z.infer<typeof tlsCertificate>;
