@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { SmtpPage } from '../smtp/SmtpPage';
 import { TcpPage } from '../tcp/TcpPage';
 import { UdpPage } from '../udp/UdpPage';
 
@@ -44,6 +45,7 @@ export const tools: readonly Tool[] = [
     label: 'SMTP',
     title: 'SMTP by hand',
     summary: 'Hold a mail conversation command by command and see every reply code the server gives.',
+    Panel: SmtpPage,
   },
 ];
 

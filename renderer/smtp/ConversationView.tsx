@@ -1,0 +1,242 @@
+import { useId, useRef, useState } from 'react';
+import { describeAwaiting, phaseInfo, type SmtpStepKind, smtpStepKinds, stepTitles } from '../../shared/smtp';
+import { Countdown } from '../net/Countdown';
+import { CheckboxField, ErrorText, SelectField, TextField } from '../net/fields';
+import { formatAddress } from '../net/format';
+import { useStore } from '../net/useStore';
+import { TranscriptView } from '../transcript/TranscriptView';
+import { type ConversationModel, type SmtpConnection, securityLabels, type Security } from './conversationModel';
+import { ReplyBlock } from './ReplyBlock';
+import { CertificateFacts, StepCard } from './StepCard';
+
+const securities: readonly Security[] = ['plain', 'implicit-tls'];
+
+/**
+ * The conversation builder: connect to a mail server, then send the steps one
+ * at a time or all in a row; every step shows its bytes and the reply explained,
+ * and the transcript below has both directions byte for byte.
+ */
+export function ConversationView({ model }: { model: ConversationModel }) {
+  const state = useStore(model);
+  const headingId = useId();
+  const panel = useRef<HTMLElement>(null);
+  const [adding, setAdding] = useState<SmtpStepKind>('ehlo');
+  const { phase, connection, errors, steps } = state;
+  const open = connection?.open === true;
+  const waiting = state.stepWait !== undefined;
+  const canSend = open && !waiting && !state.sendingAll;
+  const focus = (selector: string) =>
+    requestAnimationFrame(() => panel.current?.querySelector<HTMLElement>(selector)?.focus());
+
+  const connect = async () => {
+    const connected = await model.connect();
+    focus(connected ? '[data-action="send-step"]' : '[data-action="connect"]');
+  };
+  const add = () => {
+    const after = insertAfter(steps, state.runs);
+    const id = model.addStep(adding, after);
+    if (after !== undefined) model.setNextStep(id);
+    requestAnimationFrame(() => {
+      const card = panel.current?.querySelector<HTMLElement>(`[data-step="${id}"]`);
+      (card?.querySelector<HTMLElement>('input, textarea') ?? card)?.focus();
+    });
+  };
+
+  const nextIndex = steps.findIndex((step) => step.id === state.nextStepId);
+  const next = nextIndex >= 0 ? steps[nextIndex] : undefined;
+  const eightBitMime = state.session.ehlo?.eightBitMime ?? false;
+
+  return (
+    <section className="panel smtp-conversation" aria-labelledby={headingId} ref={panel}>
+      <div className="panel-head">
+        <h2 id={headingId}>SMTP conversation</h2>
+        <span className="panel-session">{open ? describeAwaiting(state.session) : 'not connected'}</span>
+      </div>
+      <p className="panel-intro">
+        Talk to a mail server the way the textbook does with telnet: connect, then send each command and read the
+        three-digit reply. The steps below start as the textbook’s; edit, add, reorder, or send one out of order to see
+        what the server says.
+      </p>
+      <div className="field-row">
+        <TextField
+          label="Host"
+          className="field-grow"
+          value={state.host}
+          onChange={(host) => model.setHost(host)}
+          onEnter={() => void connect()}
+          disabled={phase !== 'idle'}
+          error={errors.host}
+        />
+        <TextField
+          label="Port"
+          className="field-port"
+          inputMode="numeric"
+          value={state.port}
+          onChange={(port) => model.setPort(port)}
+          onEnter={() => void connect()}
+          disabled={phase !== 'idle'}
+          error={errors.port}
+          hint="25, 587, 2525; 465 = TLS"
+        />
+        <SelectField
+          label="Security"
+          value={state.security}
+          options={securities}
+          labels={securityLabels}
+          onChange={(security) => model.setSecurity(security)}
+          disabled={phase !== 'idle'}
+        />
+        <TextField
+          label="Connect deadline (s)"
+          className="field-seconds"
+          inputMode="decimal"
+          value={state.connectDeadline}
+          onChange={(value) => model.setConnectDeadline(value)}
+          disabled={phase !== 'idle'}
+          error={errors.connectDeadline}
+        />
+        <TextField
+          label="Reply deadline (s)"
+          className="field-seconds"
+          inputMode="decimal"
+          value={state.replyDeadline}
+          onChange={(value) => model.setReplyDeadline(value)}
+          error={errors.replyDeadline}
+          hint="for each step"
+        />
+      </div>
+      <CheckboxField
+        label="Accept a self-signed certificate (the built-in server makes its own)"
+        checked={state.acceptSelfSigned}
+        onChange={(accept) => model.setAcceptSelfSigned(accept)}
+        disabled={phase !== 'idle'}
+      />
+      <div className="actions">
+        {open ? (
+          <button type="button" data-action="disconnect" onClick={() => void model.disconnect()}>
+            Disconnect
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="primary"
+            data-action="connect"
+            onClick={() => void connect()}
+            disabled={phase === 'connecting'}
+          >
+            Connect
+          </button>
+        )}
+        {phase === 'connecting' && state.connectWait && (
+          <Countdown
+            label={`Connecting to ${formatAddress(state.host.trim(), Number(state.port))}…`}
+            wait={state.connectWait}
+            onCancel={() => model.cancelConnect()}
+          />
+        )}
+      </div>
+      <ErrorText error={errors.connect} />
+      <ErrorText error={errors.disconnect} />
+      {connection && <ConnectionFacts connection={connection} />}
+
+      <div className="smtp-toolbar" role="toolbar" aria-label="Conversation">
+        <button
+          type="button"
+          className="primary"
+          data-action="send-step"
+          onClick={() => void model.sendStep()}
+          disabled={!canSend || next === undefined}
+          title={next ? `Sends step ${nextIndex + 1}, ${stepTitles[next.kind]}` : undefined}
+        >
+          Send step
+        </button>
+        <button type="button" onClick={() => void model.sendAll()} disabled={waiting || state.sendingAll || !next}>
+          Send all
+        </button>
+        <span className="action-hint">
+          {next ? `Next: ${nextIndex + 1}. ${stepTitles[next.kind]}` : 'All steps sent.'}
+          {open && state.session.phase !== 'closed' && phaseInfo[state.session.phase].next.length > 0 && (
+            <> · the server expects: {phaseInfo[state.session.phase].next.slice(0, 4).join(', ')}</>
+          )}
+        </span>
+        <span className="smtp-toolbar-end">
+          <SelectField
+            label="New step"
+            className="smtp-add-kind"
+            value={adding}
+            options={smtpStepKinds}
+            labels={stepTitles}
+            onChange={setAdding}
+          />
+          <button type="button" onClick={add}>
+            Add step
+          </button>
+          <button type="button" className="link-button" onClick={() => model.resetSteps()} disabled={waiting}>
+            Start over
+          </button>
+        </span>
+      </div>
+      {state.stepWait && (
+        <Countdown
+          label={`Waiting for the reply to ${state.stepWait.what}…`}
+          wait={state.stepWait}
+          onCancel={() => void model.cancelStep()}
+        />
+      )}
+      <ErrorText error={errors.send} />
+      <p className="smtp-keys">Tip: on a step, Alt+↑ and Alt+↓ move it.</p>
+      <ol className="smtp-steps" aria-label="Steps">
+        {steps.map((step, index) => (
+          <StepCard
+            key={step.id}
+            model={model}
+            step={step}
+            index={index}
+            count={steps.length}
+            run={state.runs[step.id]}
+            isNext={step.id === state.nextStepId}
+            error={state.stepErrors[step.id]}
+            draft={state.drafts[step.id]}
+            eightBitMime={eightBitMime}
+            canSend={canSend}
+            busy={state.stepWait?.stepId === step.id}
+          />
+        ))}
+      </ol>
+      <TranscriptView
+        model={model.transcript}
+        emptyText="Connect: the server's greeting, every command and every reply appear here, CR and LF made visible."
+      />
+    </section>
+  );
+}
+
+/** After the last step sent on this connection (so Send step sends it next); at the end before any was sent. */
+function insertAfter(steps: readonly { id: string }[], runs: Readonly<Record<string, unknown>>): string | undefined {
+  let last: string | undefined;
+  for (const step of steps) if (runs[step.id] !== undefined) last = step.id;
+  return last;
+}
+
+function ConnectionFacts({ connection }: { connection: SmtpConnection }) {
+  return (
+    <div className="smtp-connection">
+      <dl className="facts">
+        <div>
+          <dt>Server</dt>
+          <dd className="mono">{formatAddress(connection.host, connection.port)}</dd>
+        </div>
+        <div>
+          <dt>Encryption</dt>
+          <dd>{connection.tls ? (connection.implicitTls ? 'TLS from the start' : 'TLS (after STARTTLS)') : 'none'}</dd>
+        </div>
+        <div>
+          <dt>State</dt>
+          <dd>{connection.open ? 'open' : `closed: ${connection.closeReason ?? ''}`}</dd>
+        </div>
+      </dl>
+      <ReplyBlock reply={connection.greeting} label="the greeting" />
+      {connection.implicitTls && connection.certificate && <CertificateFacts certificate={connection.certificate} />}
+    </div>
+  );
+}
