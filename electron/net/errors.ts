@@ -4,7 +4,7 @@ import { formatSeconds } from './clock';
 
 /** Where an OS error happened: named in the message so the user knows which host, which port. */
 export interface NetContext {
-  protocol: 'UDP' | 'TCP';
+  protocol: 'UDP' | 'TCP' | 'SMTP';
   action: 'lookup' | 'connect' | 'bind' | 'listen' | 'send' | 'receive';
   /** The host as the user typed it. */
   host?: string | undefined;
