@@ -76,7 +76,6 @@ export function ConversationView({ model }: { model: ConversationModel }) {
           onEnter={() => void connect()}
           disabled={phase !== 'idle'}
           error={errors.port}
-          hint="25, 587, 2525; 465 = TLS"
         />
         <SelectField
           label="Security"
@@ -86,6 +85,8 @@ export function ConversationView({ model }: { model: ConversationModel }) {
           onChange={(security) => model.setSecurity(security)}
           disabled={phase !== 'idle'}
         />
+      </div>
+      <div className="field-row">
         <TextField
           label="Connect deadline (s)"
           className="field-seconds"
@@ -102,15 +103,14 @@ export function ConversationView({ model }: { model: ConversationModel }) {
           value={state.replyDeadline}
           onChange={(value) => model.setReplyDeadline(value)}
           error={errors.replyDeadline}
-          hint="for each step"
+        />
+        <CheckboxField
+          label="Accept a self-signed certificate (the built-in server makes its own)"
+          checked={state.acceptSelfSigned}
+          onChange={(accept) => model.setAcceptSelfSigned(accept)}
+          disabled={phase !== 'idle'}
         />
       </div>
-      <CheckboxField
-        label="Accept a self-signed certificate (the built-in server makes its own)"
-        checked={state.acceptSelfSigned}
-        onChange={(accept) => model.setAcceptSelfSigned(accept)}
-        disabled={phase !== 'idle'}
-      />
       <div className="actions">
         {open ? (
           <button type="button" data-action="disconnect" onClick={() => void model.disconnect()}>

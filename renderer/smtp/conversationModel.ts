@@ -50,8 +50,8 @@ export type ConversationControl =
 export type Security = SmtpSecurity;
 
 export const securityLabels: Record<Security, string> = {
-  plain: 'Plain (STARTTLS later if offered)',
-  'implicit-tls': 'Implicit TLS (port 465)',
+  plain: 'Plain (STARTTLS later)',
+  'implicit-tls': 'TLS from the start (465)',
 };
 
 /** One line a step sent: exactly the bytes, and for AUTH what the base64 stands for. */
@@ -499,9 +499,6 @@ export class ConversationModel extends Store<ConversationState> {
     if (sending.kind === 'message') {
       const issues = this.lint(sending).issues.filter((issue) => issue.severity !== 'info');
       for (const issue of issues) warnings.push(`Sent anyway: ${issue.message}.`);
-      if (built.stuffing) {
-        for (const change of built.stuffing.changes) warnings.push(change);
-      }
     }
     const insideTls = this.state.connection?.tls ?? false;
     const title = stepTitles[sending.kind];

@@ -1,0 +1,117 @@
+/**
+ * SMTP by hand end to end in browser mode: the conversation builder holding the
+ * textbook conversation over real loopback sockets.
+ *
+ * Screenshots go to SCREENSHOT_DIR (default /tmp/pp/shots3).
+ */
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type PageProblems, skipWithoutChromium } from './support/browser';
+import { browserPages } from './support/pages';
+
+const shots = process.env.SCREENSHOT_DIR ?? '/tmp/pp/shots3';
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, name) });
+}
+
+/** The page scrolls inside its main area, so a full-page shot needs a tall window for a moment. */
+async function tallScreenshot(page: Page, name: string, height = 4000): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: size?.width ?? 1280, height });
+  await screenshot(page, name);
+  if (size) await page.setViewportSize(size);
+}
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+/** The textbook's server, written here: one reply per command, the message read to CRLF.CRLF. */
+async function textbookServer(): Promise<{ port: number; messages: string[] }> {
+  const messages: string[] = [];
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    let buffer = '';
+    let inData = false;
+    socket.write('220 hamburger.edu\r\n');
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      for (;;) {
+        if (inData) {
+          const end = buffer.indexOf('\r\n.\r\n');
+          if (end < 0) return;
+          messages.push(buffer.slice(0, end + 2));
+          buffer = buffer.slice(end + 5);
+          inData = false;
+          socket.write('250 Message accepted for delivery\r\n');
+          continue;
+        }
+        const end = buffer.indexOf('\r\n');
+        if (end < 0) return;
+        const line = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const verb = line.split(/[ :]/)[0]?.toUpperCase();
+        if (verb === 'HELO') socket.write(`250 Hello ${line.slice(5)}, pleased to meet you\r\n`);
+        else if (verb === 'EHLO') socket.write('250-hamburger.edu\r\n250-8BITMIME\r\n250 SIZE 1000000\r\n');
+        else if (verb === 'MAIL') socket.write(`250 ${line.slice(11, -1)} ... Sender ok\r\n`);
+        else if (verb === 'RCPT') socket.write(`250 ${line.slice(9, -1)} ... Recipient ok\r\n`);
+        else if (verb === 'DATA') {
+          inData = true;
+          socket.write('354 Enter mail, end with "." on a line by itself\r\n');
+        } else if (verb === 'QUIT') socket.end('221 hamburger.edu closing connection\r\n');
+        else socket.write('502 Command not implemented\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+  server.unref();
+  return { port: (server.address() as net.AddressInfo).port, messages };
+}
+
+describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () => {
+  const pages = browserPages({ width: 1280, height: 800 });
+
+  async function openSmtp(): Promise<{ page: Page; problems: PageProblems; builder: Locator }> {
+    const { page, problems } = await pages.open();
+    await page.getByRole('contentinfo', { name: 'Status bar' }).getByText('Connected', { exact: true }).waitFor();
+    await page.goto(`${page.url().split('#')[0]}#/smtp`);
+    const builder = page.getByRole('region', { name: 'SMTP conversation' });
+    await builder.waitFor();
+    return { page, problems, builder };
+  }
+
+  it('runs the textbook conversation with Send all against a server on loopback', async () => {
+    const server = await textbookServer();
+    const { page, problems, builder } = await openSmtp();
+    await screenshot(page, 'smtp-start.png');
+    await builder.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+    await builder.getByLabel('Port', { exact: true }).fill(String(server.port));
+    await builder.getByRole('button', { name: 'Connect', exact: true }).click();
+    await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
+    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+
+    const transcript = builder.getByRole('log', { name: 'Transcript' });
+    await expect.poll(() => transcript.textContent(), { timeout: 10_000 }).toContain('221 hamburger.edu');
+    const text = (await transcript.textContent()) ?? '';
+    expect(text).toContain('HELO crepes.fr');
+    expect(text).toMatch(/CR\s*LF/);
+    expect(server.messages).toEqual(['Do you like ketchup?\r\nHow about pickles?\r\n']);
+    const steps = builder.getByRole('list', { name: 'Steps' });
+    await expect.poll(() => steps.textContent()).toContain('Goodbye');
+    await screenshot(page, 'smtp-textbook.png');
+    await tallScreenshot(page, 'smtp-textbook-tall.png');
+    await builder
+      .locator('li[data-step]')
+      .nth(4)
+      .screenshot({ path: join(shots, 'smtp-message-step.png') });
+    await transcript.screenshot({ path: join(shots, 'smtp-transcript.png') });
+    expect(problems.all).toEqual([]);
+  });
+});
