@@ -1,4 +1,6 @@
 import net from 'node:net';
+import tls from 'node:tls';
+import { makeSelfSignedCertificate } from '../../electron/net/selfSignedCertificate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationModel } from '../../renderer/smtp/conversationModel';
 import { createClient } from '../../shared/contract/client';
@@ -427,5 +429,78 @@ describe('the conversation builder against a mail server', () => {
     const received = decode(server.messages[0] as Uint8Array);
     expect(received).toMatch(/^Subject: Pickles again\r$/m);
     expect(received).toContain('\r\n.starts with a dot');
+  });
+
+  it('upgrades with STARTTLS on the same connection: certificate shown, later steps marked inside TLS', async () => {
+    const certificate = await makeSelfSignedCertificate('localhost');
+    const seen: Array<{ line: string; tls: boolean }> = [];
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((plain) => {
+      sockets.push(plain);
+      plain.on('error', () => {});
+      let socket: net.Socket = plain;
+      let buffer = '';
+      const onData = (chunk: Buffer) => {
+        buffer += chunk.toString('latin1');
+        for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
+          const line = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const secure = socket instanceof tls.TLSSocket;
+          seen.push({ line, tls: secure });
+          if (line.startsWith('EHLO')) {
+            socket.write(secure ? '250-hamburger.edu\r\n250 AUTH PLAIN\r\n' : '250-hamburger.edu\r\n250 STARTTLS\r\n');
+          } else if (line === 'STARTTLS') {
+            socket.write('220 2.0.0 Ready to start TLS\r\n');
+            plain.removeListener('data', onData);
+            const upgraded = new tls.TLSSocket(plain, { isServer: true, key: certificate.key, cert: certificate.cert });
+            upgraded.on('error', () => {});
+            upgraded.on('data', onData);
+            socket = upgraded;
+          } else if (line === 'QUIT') socket.end('221 bye\r\n');
+          else socket.write('250 OK\r\n');
+        }
+      };
+      plain.on('data', onData);
+      plain.write('220 hamburger.edu ESMTP\r\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          server.close(() => resolve());
+        }),
+    );
+    const model = await modelFor({ port: (server.address() as net.AddressInfo).port, messages: [], lines: [] });
+    // EHLO, STARTTLS, EHLO again (inside TLS), NOOP, QUIT.
+    model.resetSteps();
+    for (const id of model.state.steps.map((step) => step.id)) model.removeStep(id);
+    const first = model.addStep('ehlo');
+    const starttls = model.addStep('starttls');
+    const again = model.addStep('ehlo');
+    const noop = model.addStep('noop');
+    model.addStep('quit');
+    expect(await model.sendAll()).toBe('ok');
+
+    const runs = model.state.runs;
+    expect(runs[first]?.insideTls).toBe(false);
+    expect(runs[first]?.replies[0]?.capabilities.map((capability) => capability.keyword)).toEqual(['STARTTLS']);
+    expect(runs[starttls]?.replies[0]?.code).toBe(220);
+    expect(runs[starttls]?.certificate).toMatchObject({ selfSigned: true, authorized: false });
+    expect(runs[starttls]?.certificate?.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(runs[again]?.insideTls).toBe(true);
+    expect(runs[again]?.replies[0]?.capabilities.map((capability) => capability.keyword)).toEqual(['AUTH']);
+    expect(runs[noop]?.insideTls).toBe(true);
+    expect(model.state.connection?.tls).toBe(true);
+    expect(seen).toEqual([
+      { line: 'EHLO crepes.fr', tls: false },
+      { line: 'STARTTLS', tls: false },
+      { line: 'EHLO crepes.fr', tls: true },
+      { line: 'NOOP', tls: true },
+      { line: 'QUIT', tls: true },
+    ]);
+    const text = model.transcript.toText();
+    expect(text).toMatch(/TLS started on this connection/);
+    expect(text).toMatch(/NOOP; inside TLS/);
   });
 });
