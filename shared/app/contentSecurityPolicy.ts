@@ -3,8 +3,13 @@
  * browser-mode host's header, Electron's header, and a <meta> copy in the built
  * index.html (Electron's file:// pages do not reliably get response headers).
  *
- * Only the app's own scripts and styles (no inline code, no eval), no plugins, nothing
- * from elsewhere; frame-src allows blob:/data: for sandboxed previews of received HTML.
+ * Only the app's own scripts (no inline code, no eval), no plugins, nothing from elsewhere.
+ * Received bodies are shown without loosening script-src:
+ * - images as blob:/data: URLs (img-src);
+ * - HTML only inside a sandboxed srcdoc frame (no scripts, opaque origin). Such a frame
+ *   inherits this policy, so its styles arrive as one data: stylesheet built by the
+ *   viewer (style-src data:) rather than as inline <style>/style="" ('unsafe-inline'
+ *   stays out); frame-src allows blob:/data: for previews that use those instead.
  */
 export function contentSecurityPolicy(
   options: { websocketOrigin?: string; delivery?: 'header' | 'meta' } = {},
@@ -13,7 +18,7 @@ export function contentSecurityPolicy(
   const directives = [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self'",
+    "style-src 'self' data:",
     "img-src 'self' data: blob:",
     websocketOrigin ? `connect-src 'self' ${websocketOrigin}` : "connect-src 'self'",
     "frame-src 'self' blob: data:",

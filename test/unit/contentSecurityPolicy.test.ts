@@ -8,8 +8,18 @@ describe('the app page policy', () => {
     const policy = contentSecurityPolicy();
     expect(policy).not.toMatch(/unsafe-|\*/);
     expect(directives(policy).get('script-src')).toBe("script-src 'self'");
-    expect(directives(policy).get('style-src')).toBe("style-src 'self'");
+    // data: carries the stylesheet of a sandboxed HTML preview; inline styles stay refused.
+    expect(directives(policy).get('style-src')).toBe("style-src 'self' data:");
     expect(directives(policy).get('object-src')).toBe("object-src 'none'");
+  });
+
+  it('lets the response viewer show images and sandboxed HTML previews without allowing scripts there', () => {
+    const policy = directives(contentSecurityPolicy());
+    expect(policy.get('img-src')).toBe("img-src 'self' data: blob:");
+    expect(policy.get('frame-src')).toBe("frame-src 'self' blob: data:");
+    // The preview frame inherits the policy: no inline or data: scripts reach it either.
+    expect(policy.get('script-src')).not.toMatch(/data:|blob:|unsafe/);
+    expect(contentSecurityPolicy({ delivery: 'meta' })).not.toMatch(/unsafe-/);
   });
 
   it('adds the WebSocket origin for browser mode only', () => {
