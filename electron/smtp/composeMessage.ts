@@ -72,7 +72,7 @@ export async function composeMessage(request: ComposeRequest): Promise<ComposeRe
   const dateHeader = /^Date: ?(.*)$/im.exec(head)?.[1] ?? '';
   return {
     raw: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength),
-    messageId: `<${node.messageId()}>`,
+    messageId: `<${bareMessageId(node.messageId())}>`,
     date: dateHeader,
     envelope: { from: envelope.from || '', to: envelope.to ?? [] },
     size: raw.byteLength,
