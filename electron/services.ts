@@ -1,7 +1,8 @@
 import { appService } from './app/service';
 import type { Service } from './host/serve';
+import { mailServerService } from './smtp/mailServerService';
 import { tcpService } from './tcp/service';
 import { udpService } from './udp/service';
 
 /** Every service the Node side offers, the same for Electron and browser mode. */
-export const services: readonly Service[] = [appService, udpService, tcpService];
+export const services: readonly Service[] = [appService, udpService, tcpService, mailServerService];

@@ -1,0 +1,639 @@
+import { X509Certificate } from 'node:crypto';
+import type net from 'node:net';
+import type tls from 'node:tls';
+import {
+  SMTPServer,
+  type SMTPServerAddress,
+  type SMTPServerAuthentication,
+  type SMTPServerAuthenticationResponse,
+  type SMTPServerDataStream,
+  type SMTPServerOptions,
+  type SMTPServerSession,
+} from 'smtp-server';
+import type { ErrorInfo } from '../../shared/contract/errors';
+import type { ParsedRequestOf, ResponseOf } from '../../shared/contract/index';
+import type { SocketAddress } from '../../shared/net/contract';
+import type {
+  MailMessage,
+  MailServerCertificate,
+  MailServerCounters,
+  MailServerLogEntry,
+  MailSummary,
+} from '../../shared/smtp/mailServerContract';
+import type { Session } from '../host/serve';
+import { formatAddress, isAllInterfaces, toSocketAddress } from '../net/address';
+import { stamp } from '../net/clock';
+import { Coalescer } from '../net/coalescer';
+import { netError } from '../net/errors';
+import type { ResolvedNetOptions } from '../net/options';
+import { resolveHost } from '../net/resolve';
+import { makeSelfSignedCertificate } from '../net/selfSignedCertificate';
+import { ServerLog } from '../net/serverLog';
+import { checkFolderWritable, emlFileName, resolveFolder, saveEml } from './mailServerEml';
+import { MailInbox } from './mailServerInbox';
+import { parseMail } from './mailServerParse';
+import { ConnectionTranscript } from './mailServerTranscript';
+
+type StartRequest = ParsedRequestOf<'mailServer.start'>;
+type ClosedBy = 'server' | 'client' | 'reset' | 'error' | 'idle';
+
+interface Connection {
+  readonly id: string;
+  readonly client: SocketAddress;
+  readonly transcript: ConnectionTranscript;
+  sessionId: string | undefined;
+  tls: boolean;
+  closed: boolean;
+  closedBy: ClosedBy | undefined;
+  error: ErrorInfo | undefined;
+}
+
+/** The textbook's replies where smtp-server lets us choose the words. */
+const replies = {
+  helo: '%s Hello %s, pleased to meet you',
+  accepted: 'Message accepted for delivery',
+  authRequired: 'Authentication required: send AUTH PLAIN or AUTH LOGIN first',
+  authFailed: 'Authentication credentials invalid',
+};
+
+/** Commands an unauthenticated client may send while AUTH is required (smtp-server's 10 is tight for typing). */
+const maxUnauthenticatedCommands = 50;
+const maxClients = 100;
+const maxRecipients = 100;
+
+function replyError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode: code });
+}
+
+/**
+ * The built-in mail server: a sink. smtp-server (nodemailer's SMTP server library) speaks
+ * the protocol (EHLO, SIZE, STARTTLS, AUTH PLAIN/LOGIN, pipelining, dot-unstuffing); this
+ * class chooses the teacher's options, logs every line both ways, and keeps each accepted
+ * message in a bounded inbox (optionally an .eml file). Nothing is ever relayed.
+ */
+export class MailServer {
+  private stopped = false;
+  private nextConnection = 1;
+  private nextMessage = 1;
+  private readonly connections = new Set<Connection>();
+  private readonly bySession = new Map<string, Connection>();
+  private readonly sockets = new Set<net.Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly rejected: Set<string>;
+  private readonly counters = {
+    connectionsAccepted: 0,
+    connectionsOpen: 0,
+    messagesAccepted: 0,
+    messagesRejected: 0,
+    messagesAbandoned: 0,
+    messagesSaved: 0,
+    bytesReceived: 0,
+    bytesReplied: 0,
+  };
+  private readonly log: ServerLog<MailServerLogEntry>;
+  private readonly inbox: MailInbox;
+  private readonly inboxEvents: Coalescer<true>;
+  private readonly smtp: SMTPServer;
+  private readonly resource = { close: () => void this.dispose('local') };
+
+  private constructor(
+    readonly id: string,
+    private readonly session: Session,
+    private readonly request: StartRequest,
+    private readonly saveFolder: string | undefined,
+    certificate: { key: string; cert: string } | undefined,
+    options: ResolvedNetOptions,
+  ) {
+    this.rejected = new Set(request.rejectRecipients.map((address) => address.toLowerCase()));
+    this.inbox = new MailInbox(request.inboxLimit);
+    this.log = new ServerLog<MailServerLogEntry>(options, options.keepBytes, (entries, omitted) =>
+      session.emit('mailServer.log', { serverId: id, entries, counters: this.snapshot(), omittedEntries: omitted }),
+    );
+    this.inboxEvents = new Coalescer<true>({
+      ...options.coalescing,
+      flush: () => {
+        if (!this.inbox.changed) return;
+        const { added, removed } = this.inbox.takeChange();
+        session.emit('mailServer.inbox', {
+          serverId: id,
+          added,
+          removed,
+          inboxMessages: this.inbox.count,
+          inboxBytes: this.inbox.bytes,
+        });
+      },
+    });
+    this.smtp = new SMTPServer(this.smtpOptions(certificate));
+    this.smtp.on('error', (error: Error) => this.serverError(error));
+    // Ahead of smtp-server's own listener, so the transcript sees the greeting too.
+    this.smtp.server.prependListener('connection', (socket: net.Socket) => this.accept(socket));
+  }
+
+  static async start(
+    id: string,
+    request: StartRequest,
+    session: Session,
+    options: ResolvedNetOptions,
+    signal: AbortSignal,
+  ): Promise<{ server: MailServer; result: ResponseOf<'mailServer.start'> }> {
+    const [target] = await resolveHost(request.bindAddress, {
+      protocol: 'TCP',
+      timeoutMs: 5000,
+      signal,
+      port: request.port,
+    });
+    if (!target)
+      throw netError(new Error('no address'), { protocol: 'TCP', action: 'listen', host: request.bindAddress });
+    const saveFolder = request.saveFolder === undefined ? undefined : resolveFolder(request.saveFolder);
+    if (saveFolder !== undefined) await checkFolderWritable(saveFolder);
+    const made = request.startTls ? await makeSelfSignedCertificate(request.hostname) : undefined;
+    const server = new MailServer(id, session, request, saveFolder, made, options);
+    session.own(server.resource);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const listener = server.smtp.server;
+        const onError = (error: Error) =>
+          reject(
+            netError(error, {
+              protocol: 'TCP',
+              action: 'listen',
+              host: request.bindAddress,
+              address: target.address,
+              port: request.port,
+            }),
+          );
+        listener.once('error', onError);
+        listener.listen({ host: target.address, port: request.port, exclusive: true }, () => {
+          listener.off('error', onError);
+          resolve();
+        });
+      });
+    } catch (error) {
+      void server.dispose('error', false);
+      throw error;
+    }
+    const local = toSocketAddress(server.smtp.server.address() as net.AddressInfo);
+    const at = stamp();
+    const warning = isAllInterfaces(local.address) ? allInterfacesWarning(local, request) : undefined;
+    server.log.add({
+      ...at,
+      kind: 'listening',
+      local,
+      hostname: request.hostname,
+      startTls: request.startTls,
+      authRequired: request.requireAuth !== undefined,
+      maxMessageBytes: request.maxMessageBytes,
+      ...(warning ? { warning } : {}),
+    });
+    const result: ResponseOf<'mailServer.start'> = {
+      ...at,
+      serverId: id,
+      local,
+      hostname: request.hostname,
+      maxMessageBytes: request.maxMessageBytes,
+      inboxLimit: request.inboxLimit,
+    };
+    if (made) result.certificate = describeCertificate(made.cert);
+    if (saveFolder !== undefined) result.saveFolder = saveFolder;
+    if (warning) result.warning = warning;
+    return { server, result };
+  }
+
+  /** Stops listening and closes every connection; resolves once the port is free again. */
+  async stop(): Promise<ResponseOf<'mailServer.stop'>> {
+    await this.dispose('local');
+    return { ...stamp(), serverId: this.id };
+  }
+
+  async message(messageId: string): Promise<MailMessage> {
+    const { summary, raw } = this.inbox.get(messageId);
+    const content = await parseMail(raw);
+    const message: MailMessage = {
+      ...summary,
+      serverId: this.id,
+      headers: content.headers,
+      attachments: content.attachments,
+      raw: raw.slice(),
+    };
+    if (content.text !== undefined) message.text = content.text;
+    if (content.html !== undefined) message.html = content.html;
+    if (content.parseError !== undefined) message.parseError = content.parseError;
+    return message;
+  }
+
+  async saveMessage(messageId: string, folder: string): Promise<ResponseOf<'mailServer.saveMessage'>> {
+    const target = resolveFolder(folder, 'folder');
+    const { summary, raw } = this.inbox.get(messageId);
+    await checkFolderWritable(target);
+    const path = await saveEml(target, emlFileName(summary.received.at, messageId), raw);
+    this.inbox.saved(messageId, path);
+    this.log.add({ ...stamp(), kind: 'saved', messageId, path });
+    return { ...stamp(), messageId, path };
+  }
+
+  clearInbox(): ResponseOf<'mailServer.clearInbox'> {
+    const removed = this.inbox.clear();
+    this.inboxEvents.touch();
+    this.log.countersChanged();
+    return { ...stamp(), serverId: this.id, removed };
+  }
+
+  private smtpOptions(certificate: { key: string; cert: string } | undefined): SMTPServerOptions {
+    const { request } = this;
+    return {
+      name: request.hostname,
+      heloResponse: replies.helo,
+      size: request.maxMessageBytes,
+      rejectOversized: true,
+      authMethods: ['PLAIN', 'LOGIN'],
+      authOptional: request.requireAuth === undefined,
+      // Students see AUTH on loopback without TLS; the panel says the password crosses in clear.
+      allowInsecureAuth: true,
+      authRequiredMessage: replies.authRequired,
+      disabledCommands: [...(request.startTls ? [] : ['STARTTLS']), ...(request.requireAuth ? [] : ['AUTH'])],
+      hideSTARTTLS: !request.startTls,
+      ...(certificate ? { key: certificate.key, cert: certificate.cert } : {}),
+      // The log is our own transcript of the socket; smtp-server's would go to the console.
+      logger: false,
+      // A reverse lookup of 127.0.0.1 is useless here and would delay every greeting.
+      disableReverseLookup: true,
+      maxClients,
+      maxRecipients,
+      maxAllowedUnauthenticatedCommands: maxUnauthenticatedCommands,
+      socketTimeout: request.idleTimeoutMs,
+      closeTimeout: 1000,
+      onConnect: (session, callback) => {
+        this.connected(session);
+        callback();
+      },
+      onSecure: (socket, session, callback) => {
+        this.secured(socket, session);
+        callback();
+      },
+      onAuth: (auth, session, callback) => this.authenticate(auth, session, callback),
+      onRcptTo: (address, session, callback) => this.recipient(address, session, callback),
+      onData: (stream, session, callback) => this.data(stream, session, callback),
+      onClose: (session) => {
+        const connection = this.bySession.get(session.id);
+        if (connection) this.closed(connection);
+      },
+    };
+  }
+
+  private snapshot(): MailServerCounters {
+    return {
+      ...this.counters,
+      inboxMessages: this.inbox.count,
+      inboxBytes: this.inbox.bytes,
+      inboxEvicted: this.inbox.evicted,
+    };
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    const client = toSocketAddress({
+      address: socket.remoteAddress ?? '',
+      family: socket.remoteFamily ?? '',
+      port: socket.remotePort ?? 0,
+    });
+    const local = toSocketAddress({
+      address: socket.localAddress ?? '',
+      family: socket.localFamily ?? '',
+      port: socket.localPort ?? 0,
+    });
+    const connection: Connection = {
+      id: `c${this.nextConnection++}`,
+      client,
+      transcript: new ConnectionTranscript({
+        received: (data, message) => {
+          this.counters.bytesReceived += data.byteLength;
+          this.log.add(
+            {
+              ...stamp(),
+              kind: 'received',
+              connectionId: connection.id,
+              data: this.log.keep(data),
+              bytes: data.byteLength,
+              tls: connection.tls,
+              message,
+            },
+            data.byteLength,
+          );
+        },
+        replied: (data) => this.replied(connection, data),
+      }),
+      sessionId: undefined,
+      tls: false,
+      closed: false,
+      closedBy: undefined,
+      error: undefined,
+    };
+    this.connections.add(connection);
+    this.counters.connectionsAccepted++;
+    this.counters.connectionsOpen++;
+    this.log.add({ ...stamp(), kind: 'accepted', connectionId: connection.id, client, local });
+    this.watch(connection, socket);
+    connection.transcript.attach(socket);
+  }
+
+  /** Follows one socket of a connection (the plain one, then the TLS one after STARTTLS). */
+  private watch(connection: Connection, socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.on('error', (error) => {
+      connection.error ??= netError(error, {
+        protocol: 'TCP',
+        action: 'receive',
+        address: connection.client.address,
+        port: connection.client.port,
+      }).toInfo();
+      connection.closedBy ??= connection.error.code === 'E_RESET' ? 'reset' : 'error';
+    });
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      // After STARTTLS the TLS socket carries on over the same connection.
+      if (connection.tls && !('encrypted' in socket)) return;
+      this.closed(connection);
+    });
+  }
+
+  private replied(connection: Connection, data: Uint8Array): void {
+    this.counters.bytesReplied += data.byteLength;
+    const code = Number.parseInt(Buffer.from(data.subarray(0, 3)).toString('latin1'), 10);
+    if (code === 221) connection.closedBy ??= 'server';
+    if (code === 421) connection.closedBy ??= /timeout/i.test(Buffer.from(data).toString('latin1')) ? 'idle' : 'server';
+    this.log.add(
+      {
+        ...stamp(),
+        kind: 'replied',
+        connectionId: connection.id,
+        data: this.log.keep(data),
+        bytes: data.byteLength,
+        tls: connection.tls,
+        ...(Number.isInteger(code) ? { code } : {}),
+      },
+      data.byteLength,
+    );
+  }
+
+  private connected(session: SMTPServerSession): void {
+    for (const connection of this.connections) {
+      if (connection.sessionId === undefined && connection.client.port === session.remotePort) {
+        connection.sessionId = session.id;
+        this.bySession.set(session.id, connection);
+        return;
+      }
+    }
+  }
+
+  private secured(socket: net.Socket | tls.TLSSocket, session: SMTPServerSession): void {
+    const connection = this.bySession.get(session.id);
+    if (!connection || connection.tls) return;
+    connection.tls = true;
+    const secure = socket as tls.TLSSocket;
+    const protocol = secure.getProtocol?.() ?? undefined;
+    const cipher = secure.getCipher?.()?.name;
+    this.log.add({
+      ...stamp(),
+      kind: 'tls',
+      connectionId: connection.id,
+      ...(protocol ? { protocol } : {}),
+      ...(cipher ? { cipher } : {}),
+    });
+    this.watch(connection, socket);
+    connection.transcript.attach(socket);
+  }
+
+  private authenticate(
+    auth: SMTPServerAuthentication,
+    session: SMTPServerSession,
+    callback: (error: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void,
+  ): void {
+    const expected = this.request.requireAuth;
+    const user = auth.username ?? '';
+    const ok = expected !== undefined && user === expected.user && auth.password === expected.password;
+    const connection = this.bySession.get(session.id);
+    if (connection)
+      this.log.add({ ...stamp(), kind: 'auth', connectionId: connection.id, method: auth.method, user, ok });
+    if (ok) callback(null, { user });
+    else callback(replyError(535, replies.authFailed));
+  }
+
+  private recipient(address: SMTPServerAddress, session: SMTPServerSession, callback: (error?: Error | null) => void) {
+    if (!this.rejected.has(address.address.toLowerCase())) {
+      callback();
+      return;
+    }
+    this.counters.messagesRejected++;
+    const connection = this.bySession.get(session.id);
+    if (connection) {
+      this.log.add({
+        ...stamp(),
+        kind: 'rejected',
+        connectionId: connection.id,
+        code: 550,
+        reason: `RCPT TO <${address.address}>: on this server's list of recipients to refuse`,
+      });
+    }
+    callback(replyError(550, `<${address.address}>: Recipient address rejected: no such user here`));
+  }
+
+  /**
+   * Collects the message (already dot-unstuffed by smtp-server) up to the size limit; a
+   * larger one is drained and refused with 552. Only a message received in full, with the
+   * connection still there after the DATA delay, is kept: a partial one is discarded.
+   */
+  private data(
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    callback: (error?: Error | null, message?: string) => void,
+  ): void {
+    const connection = this.bySession.get(session.id);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= this.request.maxMessageBytes) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    stream.on('error', () => {
+      failed = true;
+      this.abandoned(connection, size);
+    });
+    stream.on('end', () => {
+      if (failed) return;
+      if (stream.sizeExceeded || size > this.request.maxMessageBytes) {
+        this.counters.messagesRejected++;
+        if (connection) {
+          this.log.add({
+            ...stamp(),
+            kind: 'rejected',
+            connectionId: connection.id,
+            code: 552,
+            reason: `the message has ${size} bytes, over this server's limit of ${this.request.maxMessageBytes}`,
+          });
+        }
+        callback(replyError(552, 'Message exceeds fixed maximum message size'));
+        return;
+      }
+      const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      const received = stamp();
+      const finish = () => {
+        if (this.stopped || connection?.closed) {
+          this.abandoned(connection, size);
+          return;
+        }
+        this.accepted(raw, received, session, connection).then(
+          () => callback(null, replies.accepted),
+          (error: unknown) => callback(replyError(451, `Local error in processing: ${String(error)}`)),
+        );
+      };
+      if (this.request.dataReplyDelayMs === 0) finish();
+      else this.later(finish, this.request.dataReplyDelayMs);
+    });
+  }
+
+  private abandoned(connection: Connection | undefined, bytes: number): void {
+    this.counters.messagesAbandoned++;
+    if (connection) this.log.add({ ...stamp(), kind: 'abandoned', connectionId: connection.id, bytes });
+    else this.log.countersChanged();
+  }
+
+  private async accepted(
+    raw: Buffer,
+    received: ReturnType<typeof stamp>,
+    session: SMTPServerSession,
+    connection: Connection | undefined,
+  ): Promise<void> {
+    const messageId = `m${this.nextMessage++}`;
+    const { headline } = await parseMail(raw);
+    const envelope = session.envelope;
+    const mailFrom = envelope.mailFrom === false ? '' : envelope.mailFrom.address;
+    const rcptTo = envelope.rcptTo.map((address) => address.address);
+    const user = typeof session.user === 'string' ? session.user : undefined;
+    const summary: MailSummary = {
+      messageId,
+      received,
+      from: headline.from ?? mailFrom,
+      to: headline.to ?? rcptTo.join(', '),
+      subject: headline.subject,
+      ...(headline.date === undefined ? {} : { date: headline.date }),
+      size: raw.byteLength,
+      attachments: headline.attachments,
+      envelope: {
+        mailFrom,
+        rcptTo,
+        heloName: session.hostNameAppearsAs || '',
+        client: connection?.client ?? { address: session.remoteAddress, family: 'IPv4', port: session.remotePort },
+        secure: session.secure,
+        ...(user === undefined ? {} : { user }),
+      },
+    };
+    if (this.stopped) return;
+    this.inbox.add(summary, new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
+    this.counters.messagesAccepted++;
+    this.log.add({
+      ...stamp(),
+      kind: 'message',
+      connectionId: connection?.id ?? '',
+      messageId,
+      mailFrom,
+      rcptTo,
+      size: raw.byteLength,
+    });
+    if (this.saveFolder !== undefined) await this.autoSave(messageId, received.at, raw);
+    this.inboxEvents.push(true);
+  }
+
+  /** A message that could not be saved stays in the inbox; the log says why. */
+  private async autoSave(messageId: string, at: number, raw: Uint8Array): Promise<void> {
+    try {
+      const path = await saveEml(this.saveFolder as string, emlFileName(at, messageId), raw);
+      this.inbox.saved(messageId, path);
+      this.counters.messagesSaved++;
+      this.log.add({ ...stamp(), kind: 'saved', messageId, path });
+    } catch (error) {
+      this.log.add({
+        ...stamp(),
+        kind: 'saveFailed',
+        messageId,
+        error:
+          error instanceof Error && 'toInfo' in error
+            ? (error as { toInfo(): ErrorInfo }).toInfo()
+            : { code: 'E_FILE', message: String(error) },
+      });
+    }
+  }
+
+  private later(run: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private closed(connection: Connection): void {
+    if (connection.closed) return;
+    connection.closed = true;
+    connection.transcript.flush();
+    this.connections.delete(connection);
+    if (connection.sessionId !== undefined) this.bySession.delete(connection.sessionId);
+    this.counters.connectionsOpen--;
+    if (this.stopped) return;
+    this.log.add({
+      ...stamp(),
+      kind: 'closed',
+      connectionId: connection.id,
+      by: connection.closedBy ?? 'client',
+      ...(connection.error ? { error: connection.error } : {}),
+    });
+  }
+
+  private serverError(error: Error): void {
+    if (this.stopped) return;
+    const address = (error as { remoteAddress?: unknown }).remoteAddress;
+    const info = netError(error, {
+      protocol: 'TCP',
+      action: 'receive',
+      address: typeof address === 'string' ? address : undefined,
+    }).toInfo();
+    this.log.add({ ...stamp(), kind: 'error', error: info });
+  }
+
+  private async dispose(reason: 'local' | 'error', announce = true): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.session.release(this.resource);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const closed = new Promise<void>((resolve) => this.smtp.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    if (announce) this.log.add({ ...stamp(), kind: 'stopped', reason });
+    this.log.close();
+    this.inboxEvents.close();
+    await closed;
+  }
+}
+
+function describeCertificate(pem: string): MailServerCertificate {
+  const certificate = new X509Certificate(pem);
+  return {
+    subject: certificate.subject.replace(/\n/g, ', '),
+    fingerprint256: certificate.fingerprint256,
+    validFrom: certificate.validFrom,
+    validTo: certificate.validTo,
+    pem,
+  };
+}
+
+function allInterfacesWarning(local: SocketAddress, request: StartRequest): string {
+  return (
+    `The mail server listens on all interfaces (${formatAddress(local.address, local.port)}): other machines on the ` +
+    `network can send it mail${request.requireAuth ? ', and AUTH passwords cross the network readable unless STARTTLS is used first' : ''}. ` +
+    'Stop it when the lab is over, or bind to 127.0.0.1 to keep it on this machine.'
+  );
+}
