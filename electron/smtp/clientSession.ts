@@ -6,7 +6,7 @@ import type { ErrorInfo } from '../../shared/contract/errors';
 import type { SocketAddress, TlsCertificate } from '../../shared/net/contract';
 import type { SmtpChunk, SmtpReplyInfo, SmtpSendOutcome } from '../../shared/smtp/clientContract';
 import { createReplyParser, type ReplyParser, type SmtpReply } from '../../shared/smtp/replyParser';
-import { type SmtpExchangeSubject, SmtpSessionTracker } from '../../shared/smtp/session';
+import { SmtpSessionTracker } from '../../shared/smtp/session';
 import type { Session } from '../host/serve';
 import { formatAddress, toSocketAddress } from '../net/address';
 import { ByteBudget } from '../net/byteBudget';
@@ -87,7 +87,8 @@ export class SmtpClientSession {
   private readonly target: string;
   private readonly host: string;
   private lastError: PlaygroundError | undefined;
-  private lastReply: { index: number; answers: SmtpExchangeSubject | null; code: number | null } | undefined;
+  /** The last reply to STARTTLS: TLS may start right after a 220, if nothing came or went since. */
+  private startTlsAnswer: { index: number; seq: number | null; code: number | null } | undefined;
   /** Bytes received since the last complete reply (the start of the next one). */
   private bytesSinceReply = 0;
   private readonly resource = { close: () => this.destroy() };
@@ -258,18 +259,25 @@ export class SmtpClientSession {
     if (this.steps.some((step) => step.wait)) {
       throw refuse('a step is still waiting for its reply: wait for it (or cancel the wait) before starting TLS.');
     }
-    const last = this.lastReply;
-    const answeredStartTls = last?.answers?.kind === 'command' && last.answers.verb === 'STARTTLS';
-    if (!answeredStartTls || last?.code !== 220) {
+    const answer = this.startTlsAnswer;
+    if (!answer) {
       throw refuse(
-        answeredStartTls
-          ? `the server did not agree to start TLS: it answered STARTTLS with ${last?.code ?? 'a line without a code'}, not 220.`
-          : 'send the STARTTLS step first and wait for its 220 reply: TLS starts only when the server has agreed.',
+        'send the STARTTLS step first and wait for its 220 reply: TLS starts only when the server has agreed.',
       );
     }
-    if (this.bytesSinceReply > 0 || this.replyCount > last.index) {
+    if (answer.code !== 220) {
+      throw refuse(
+        `the server did not agree to start TLS: it answered STARTTLS with ${answer.code ?? 'a line without a code'}, not 220.`,
+      );
+    }
+    if (this.bytesSinceReply > 0 || this.replyCount > answer.index) {
       throw refuse(
         `${this.target} sent more bytes after its 220 reply to STARTTLS. They arrived before the TLS handshake, unprotected, and a client must not read them as if they were protected (RFC 3207 §5): TLS is not started. Close this connection.`,
+      );
+    }
+    if (this.seq > (answer.seq ?? 0)) {
+      throw refuse(
+        'more was sent after STARTTLS got its 220: the server now expects the TLS handshake, not plain commands. Close this connection and start again.',
       );
     }
     const plain = this.socket;
@@ -359,8 +367,10 @@ export class SmtpClientSession {
   private replied(reply: SmtpReply, receivedMono: number): void {
     const index = ++this.replyCount;
     const exchange = this.tracker.received(reply);
-    this.lastReply = { index, answers: exchange.answers, code: exchange.code };
     const step = this.steps.find((candidate) => index >= candidate.first && index <= candidate.last);
+    if (exchange.answers?.kind === 'command' && exchange.answers.verb === 'STARTTLS') {
+      this.startTlsAnswer = { index, seq: step?.seq ?? null, code: exchange.code };
+    }
     const info: SmtpReplyInfo = {
       at: Date.now(),
       mono: receivedMono,
