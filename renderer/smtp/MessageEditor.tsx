@@ -14,6 +14,9 @@ import {
 
 const headerFields = ['from', 'to', 'cc', 'subject', 'date', 'messageId'] as const;
 
+/** Characters of built source shown in an editable box; beyond it (big attachments) a preview is enough. */
+const largeSource = 256 * 1024;
+
 /**
  * The DATA step's content. Compose: headers, body and attachments, turned into
  * MIME source by the Node side (nodemailer's MailComposer) and shown raw before
@@ -93,6 +96,17 @@ export function MessageEditor(props: {
             />
           </div>
           <div className="field">
+            <label htmlFor={`${id}-html`}>HTML body (optional)</label>
+            <textarea
+              id={`${id}-html`}
+              rows={2}
+              value={draft.html}
+              spellCheck={false}
+              placeholder="<p>Do you like <b>ketchup</b>?</p>"
+              onChange={(event) => model.editDraft(step.id, 'html', event.target.value)}
+            />
+          </div>
+          <div className="field">
             <label htmlFor={`${id}-file`}>Attach files</label>
             <input id={`${id}-file`} type="file" multiple onChange={(event) => void attach(event.target.files)} />
           </div>
@@ -131,21 +145,32 @@ export function MessageEditor(props: {
         </div>
       )}
 
-      <div className="field">
-        <label htmlFor={`${id}-raw`}>
-          {compose ? 'MIME source (built, read-only here)' : 'Message as typed (raw)'}
-        </label>
-        <textarea
-          id={`${id}-raw`}
-          className="smtp-raw"
-          rows={compose ? 8 : 4}
-          value={step.text}
-          readOnly={compose}
-          spellCheck={false}
-          onChange={(event) => model.editStep(step.id, { text: event.target.value })}
-        />
-        {compose && <span className="field-hint">To change these bytes by hand, switch to Raw.</span>}
-      </div>
+      {compose && step.text.length > largeSource ? (
+        <div className="field">
+          <span className="smtp-source-label" id={`${id}-source`}>
+            MIME source (built; {formatByteCount(step.text.length)}, the first {formatByteCount(largeSource)} shown)
+          </span>
+          <pre className="smtp-bytes smtp-source" aria-labelledby={`${id}-source`}>
+            {step.text.slice(0, largeSource)}…
+          </pre>
+        </div>
+      ) : (
+        <div className="field">
+          <label htmlFor={`${id}-raw`}>
+            {compose ? 'MIME source (built, read-only here)' : 'Message as typed (raw)'}
+          </label>
+          <textarea
+            id={`${id}-raw`}
+            className="smtp-raw"
+            rows={compose ? 8 : 4}
+            value={step.text}
+            readOnly={compose}
+            spellCheck={false}
+            onChange={(event) => model.editStep(step.id, { text: event.target.value })}
+          />
+          {compose && <span className="field-hint">To change these bytes by hand, switch to Raw.</span>}
+        </div>
+      )}
       <div className="field-row smtp-message-options">
         <CheckboxField
           label="Send line breaks as typed (a bare LF instead of CRLF)"

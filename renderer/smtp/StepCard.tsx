@@ -55,10 +55,13 @@ export const StepCard = memo(function StepCard(props: StepCardProps) {
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (!event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
     event.preventDefault();
-    const target = event.currentTarget;
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement : event.currentTarget;
     model.moveStep(step.id, event.key === 'ArrowUp' ? -1 : 1);
-    // The card moved in the DOM: keep the focus on it.
-    requestAnimationFrame(() => target.focus());
+    // Moving the card in the DOM can drop the focus: put it back where it was.
+    requestAnimationFrame(() => {
+      focused.focus();
+      focused.scrollIntoView({ block: 'nearest' });
+    });
   };
 
   const classes = [

@@ -343,6 +343,7 @@ export class ConversationModel extends Store<ConversationState> {
           ...(draft.date.trim() === '' ? {} : { date: draft.date.trim() }),
           ...(draft.messageId.trim() === '' ? {} : { messageId: draft.messageId.trim() }),
           text: draft.body,
+          ...(draft.html.trim() === '' ? {} : { html: draft.html }),
           attachments: draft.attachments.map((attachment) => ({
             filename: attachment.filename,
             contentType: attachment.contentType,

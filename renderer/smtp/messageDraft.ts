@@ -32,6 +32,8 @@ export interface MessageDraft {
   readonly date: string;
   readonly messageId: string;
   readonly body: string;
+  /** Optional HTML alternative to the text body. */
+  readonly html: string;
   readonly attachments: readonly DraftAttachment[];
   /** Bumped on every change to the fields above, so a built source knows when it went stale. */
   readonly version: number;
@@ -39,9 +41,9 @@ export interface MessageDraft {
   readonly builtVersion: number | undefined;
 }
 
-export type DraftField = 'from' | 'to' | 'cc' | 'subject' | 'date' | 'messageId' | 'body';
+export type DraftField = 'from' | 'to' | 'cc' | 'subject' | 'date' | 'messageId' | 'body' | 'html';
 
-export const draftFieldLabels: Record<Exclude<DraftField, 'body'>, string> = {
+export const draftFieldLabels: Record<Exclude<DraftField, 'body' | 'html'>, string> = {
   from: 'From',
   to: 'To',
   cc: 'Cc',
@@ -74,6 +76,7 @@ export function defaultDraft(options: { now?: Date; body?: string } = {}): Messa
     date: formatMailDate(options.now ?? new Date()),
     messageId: makeMessageId('crepes.fr'),
     body: options.body ?? 'Do you like ketchup?\nHow about pickles?',
+    html: '',
     attachments: [],
     version: 0,
     builtVersion: undefined,

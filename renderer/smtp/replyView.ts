@@ -54,7 +54,11 @@ export function replyView({ reply, explanation, note, late }: ExplainedReply, is
     meaning: explanation?.summary ?? '',
     classText: explanation?.classText ?? '',
     note: late ? [note, 'It arrived after the step had stopped waiting.'].filter(Boolean).join(' ') : note,
-    enhanced: explanation?.enhanced ? `${explanation.enhanced.code}: ${explanation.enhanced.meaning}` : null,
+    enhanced: explanation?.enhanced
+      ? explanation.enhanced.meaning.startsWith(explanation.enhanced.code)
+        ? explanation.enhanced.meaning
+        : `${explanation.enhanced.code}: ${explanation.enhanced.meaning}`
+      : null,
     challenge: explanation?.challenge?.decoded ?? null,
     capabilities,
     problems: reply.diagnostics.map((diagnostic) => diagnostic.message),

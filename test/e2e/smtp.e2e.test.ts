@@ -39,6 +39,7 @@ async function textbookServer(): Promise<{ port: number; messages: string[] }> {
     socket.on('error', () => {});
     let buffer = '';
     let inData = false;
+    let mailFrom = false;
     socket.write('220 hamburger.edu\r\n');
     socket.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('latin1');
@@ -59,9 +60,12 @@ async function textbookServer(): Promise<{ port: number; messages: string[] }> {
         const verb = line.split(/[ :]/)[0]?.toUpperCase();
         if (verb === 'HELO') socket.write(`250 Hello ${line.slice(5)}, pleased to meet you\r\n`);
         else if (verb === 'EHLO') socket.write('250-hamburger.edu\r\n250-8BITMIME\r\n250 SIZE 1000000\r\n');
-        else if (verb === 'MAIL') socket.write(`250 ${line.slice(11, -1)} ... Sender ok\r\n`);
-        else if (verb === 'RCPT') socket.write(`250 ${line.slice(9, -1)} ... Recipient ok\r\n`);
-        else if (verb === 'DATA') {
+        else if (verb === 'MAIL') {
+          mailFrom = true;
+          socket.write(`250 ${line.slice(11, -1)} ... Sender ok\r\n`);
+        } else if (verb === 'RCPT') {
+          socket.write(mailFrom ? `250 ${line.slice(9, -1)} ... Recipient ok\r\n` : '503 5.5.1 need MAIL first\r\n');
+        } else if (verb === 'DATA') {
           inData = true;
           socket.write('354 Enter mail, end with "." on a line by itself\r\n');
         } else if (verb === 'QUIT') socket.end('221 hamburger.edu closing connection\r\n');
@@ -112,6 +116,60 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
       .nth(4)
       .screenshot({ path: join(shots, 'smtp-message-step.png') });
     await transcript.screenshot({ path: join(shots, 'smtp-transcript.png') });
+    expect(problems.all).toEqual([]);
+  });
+
+  it('moves a step with Alt+↑ and sends it out of order: the 503 is explained at that step', async () => {
+    const server = await textbookServer();
+    const { page, problems, builder } = await openSmtp();
+    await builder.getByLabel('Port', { exact: true }).fill(String(server.port));
+    await builder.getByLabel('Port', { exact: true }).press('Enter');
+    await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
+
+    const recipient = builder.getByLabel('Recipient address (3. RCPT TO)');
+    await recipient.focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    // The step is now second, and the focus stayed in its field.
+    const moved = builder.getByLabel('Recipient address (2. RCPT TO)');
+    await moved.waitFor();
+    expect(await moved.evaluate((element) => element === document.activeElement)).toBe(true);
+
+    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    const step = builder.getByRole('listitem', { name: '2. RCPT TO' });
+    await expect.poll(() => step.textContent(), { timeout: 10_000 }).toContain('503');
+    expect(await step.textContent()).toContain('You sent RCPT TO before MAIL FROM');
+    // Send all stopped there: MAIL FROM, now third, is next and was not sent.
+    expect(await builder.getByRole('listitem', { name: '3. MAIL FROM' }).textContent()).toContain('next');
+    await step.scrollIntoViewIfNeeded();
+    await screenshot(page, 'smtp-out-of-order.png');
+    expect(problems.all).toEqual([]);
+  });
+
+  it('composes a message with an attachment: the MIME source is shown before it is sent', async () => {
+    const server = await textbookServer();
+    const { page, problems, builder } = await openSmtp();
+    await builder.getByLabel('Port', { exact: true }).fill(String(server.port));
+    const message = builder.getByRole('listitem', { name: '5. The message' });
+    await message.getByRole('radio', { name: /Compose/ }).check();
+    await message.getByLabel('Subject', { exact: true }).fill('Pickles');
+    await message.getByLabel('Attach files').setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('ketchup: yes\n'),
+    });
+    await message.getByText('notes.txt').waitFor();
+    await message.getByRole('button', { name: 'Build MIME source' }).click();
+    const source = message.getByLabel('MIME source (built, read-only here)');
+    await expect.poll(() => source.inputValue()).toContain('Subject: Pickles');
+    expect(await source.inputValue()).toMatch(/filename=notes\.txt/);
+    await message.scrollIntoViewIfNeeded();
+    await screenshot(page, 'smtp-compose.png');
+
+    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    const transcript = builder.getByRole('log', { name: 'Transcript' });
+    await expect.poll(() => transcript.textContent(), { timeout: 10_000 }).toContain('221 hamburger.edu');
+    expect(server.messages[0]).toMatch(/^Subject: Pickles\r$/m);
+    expect(server.messages[0]).toContain('a2V0Y2h1cDogeWVzCg==');
     expect(problems.all).toEqual([]);
   });
 });
