@@ -177,11 +177,9 @@ export function ConversationView({ model }: { model: ConversationModel }) {
         </span>
       </div>
       {state.stepWait && (
-        <Countdown
-          label={`Waiting for the reply to ${state.stepWait.what}…`}
-          wait={state.stepWait}
-          onCancel={() => void model.cancelStep()}
-        />
+        <p className="action-hint">
+          Waiting for the reply to {state.stepWait.what}: its countdown and Cancel are on that step below.
+        </p>
       )}
       <ErrorText error={errors.send} />
       <p className="smtp-keys">Tip: on a step, Alt+↑ and Alt+↓ move it.</p>
@@ -199,7 +197,9 @@ export function ConversationView({ model }: { model: ConversationModel }) {
             draft={state.drafts[step.id]}
             eightBitMime={eightBitMime}
             canSend={canSend}
-            busy={state.stepWait?.stepId === step.id}
+            wait={state.stepWait?.stepId === step.id ? state.stepWait : undefined}
+            deadline={state.stepDeadlines[step.id] ?? ''}
+            defaultDeadline={state.replyDeadline}
           />
         ))}
       </ol>

@@ -3,10 +3,11 @@ import { formatByteCount, lineEndings, toVisibleSegments } from '../../shared/by
 import type { TlsCertificate } from '../../shared/net/contract';
 import { type BuiltLine, buildStep, type SmtpStep, stepTitles } from '../../shared/smtp';
 import { lineEndingLabels } from '../net/composer';
+import { Countdown } from '../net/Countdown';
 import type { ControlError } from '../net/errors';
 import { ErrorText, SelectField, TextField } from '../net/fields';
 import { Segments } from '../transcript/ByteView';
-import { type ConversationModel, hideSecret, type StepRun } from './conversationModel';
+import { type ConversationModel, hideSecret, type StepRun, type StepWait } from './conversationModel';
 import { MessageEditor } from './MessageEditor';
 import type { MessageDraft } from './messageDraft';
 import { ReplyBlock } from './ReplyBlock';
@@ -35,8 +36,11 @@ interface StepCardProps {
   eightBitMime: boolean;
   /** Connected and no step waiting: "Send now" works. */
   canSend: boolean;
-  /** This step is waiting for its reply: it cannot be removed. */
-  busy: boolean;
+  /** This step is waiting for its reply (with the countdown); it cannot be removed meanwhile. */
+  wait: StepWait | undefined;
+  /** The step's own reply deadline as typed ('' = the common one). */
+  deadline: string;
+  defaultDeadline: string;
 }
 
 /**
@@ -116,7 +120,7 @@ export const StepCard = memo(function StepCard(props: StepCardProps) {
           <button
             type="button"
             onClick={() => model.removeStep(step.id)}
-            disabled={props.busy}
+            disabled={props.wait !== undefined}
             aria-label={`Remove ${name}`}
             title="Remove this step"
           >
@@ -124,7 +128,18 @@ export const StepCard = memo(function StepCard(props: StepCardProps) {
           </button>
         </span>
       </div>
-      <StepFields model={model} step={step} name={name} />
+      <div className="smtp-step-body">
+        <StepFields model={model} step={step} name={name} />
+        <TextField
+          label="Deadline (s)"
+          className="field-seconds smtp-step-deadline"
+          inputMode="decimal"
+          value={props.deadline}
+          placeholder={props.defaultDeadline}
+          onChange={(seconds) => model.setStepDeadline(step.id, seconds)}
+          hint={<span className="visually-hidden">for the reply to {name}; empty: the common reply deadline</span>}
+        />
+      </div>
       {step.kind === 'message' && props.draft && (
         <MessageEditor model={model} step={step} draft={props.draft} eightBitMime={props.eightBitMime} />
       )}
@@ -145,6 +160,13 @@ export const StepCard = memo(function StepCard(props: StepCardProps) {
             <li key={warning}>{warning}</li>
           ))}
         </ul>
+      )}
+      {props.wait && (
+        <Countdown
+          label={`Waiting for the reply to ${props.wait.what}…`}
+          wait={props.wait}
+          onCancel={() => void model.cancelStep()}
+        />
       )}
       {run && <RunResult run={run} />}
     </li>

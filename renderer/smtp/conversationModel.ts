@@ -106,6 +106,8 @@ export interface ConversationState {
   readonly acceptSelfSigned: boolean;
   readonly connectDeadline: string;
   readonly replyDeadline: string;
+  /** A step's own reply deadline in seconds as typed, by step id; empty or missing: the common one. */
+  readonly stepDeadlines: Readonly<Record<string, string>>;
   readonly steps: readonly SmtpStep[];
   /** Message editor fields, by message step id. */
   readonly drafts: Readonly<Record<string, MessageDraft>>;
@@ -168,6 +170,7 @@ export class ConversationModel extends Store<ConversationState> {
       acceptSelfSigned: true,
       connectDeadline: '10',
       replyDeadline: '10',
+      stepDeadlines: {},
       steps,
       drafts: message ? { [message.id]: defaultDraft({ body: message.text }) } : {},
       runs: {},
@@ -222,6 +225,15 @@ export class ConversationModel extends Store<ConversationState> {
 
   setReplyDeadline(replyDeadline: string): void {
     this.patch({ replyDeadline }, 'replyDeadline', 'send');
+  }
+
+  /** This step waits this long for its reply (e.g. longer for a server that is slow to accept the message). */
+  setStepDeadline(id: string, seconds: string): void {
+    this.set({
+      ...this.state,
+      stepDeadlines: { ...this.state.stepDeadlines, [id]: seconds },
+      stepErrors: without(this.state.stepErrors, id),
+    });
   }
 
   /* ---- steps ---- */
@@ -474,9 +486,12 @@ export class ConversationModel extends Store<ConversationState> {
       this.setError('send', controlError('Not connected: press Connect first (the server greets you, then you talk).'));
       return 'failed';
     }
-    const deadline = parseSecondsField(this.state.replyDeadline, false);
+    const own = this.state.stepDeadlines[step.id]?.trim() ?? '';
+    const deadline = parseSecondsField(own === '' ? this.state.replyDeadline : own, false);
     if (!deadline.ok || deadline.ms === undefined) {
-      this.setError('replyDeadline', controlError(deadline.ok ? 'Type a reply deadline.' : deadline.message));
+      const problem = controlError(deadline.ok ? 'Type a reply deadline.' : deadline.message);
+      if (own === '') this.setError('replyDeadline', problem);
+      else this.set({ ...this.state, stepErrors: { ...this.state.stepErrors, [step.id]: problem } });
       return 'invalid';
     }
     const replyTimeoutMs = deadline.ms;

@@ -364,8 +364,9 @@ describe('the conversation builder against a mail server', () => {
   it('reports a server that goes silent after DATA at that step, and keeps everything typed', async () => {
     const server = await mailServer({ afterData: 'silence' });
     const model = await modelFor(server);
-    model.setReplyDeadline('0.5');
     const message = stepOf(model, 'message') as SmtpStep;
+    // The message's own deadline; the other steps keep the common 3 s.
+    model.setStepDeadline(message.id, '0.5');
     model.editStep(message.id, { text: 'Subject: hi\n\nstill here' });
     expect(await model.sendAll()).toBe('failed');
     const run = model.state.runs[message.id];
