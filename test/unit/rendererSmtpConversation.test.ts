@@ -504,4 +504,61 @@ describe('the conversation builder against a mail server', () => {
     expect(text).toMatch(/TLS started on this connection/);
     expect(text).toMatch(/NOOP; inside TLS/);
   });
+
+  it('connects with implicit TLS (465-style): the greeting arrives inside TLS and the certificate is shown', async () => {
+    const certificate = await makeSelfSignedCertificate('localhost');
+    const sockets: net.Socket[] = [];
+    const server = tls.createServer({ key: certificate.key, cert: certificate.cert }, (socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      socket.write('220 hamburger.edu ESMTP over TLS\r\n');
+      socket.on('data', () => socket.end('221 bye\r\n'));
+    });
+    // Raw connections too: one whose handshake fails never reaches the handler above.
+    server.on('connection', (socket: net.Socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          server.close(() => resolve());
+        }),
+    );
+    const model = await modelFor({ port: (server.address() as net.AddressInfo).port, messages: [], lines: [] });
+    model.setSecurity('implicit-tls');
+    expect(await model.connect()).toBe(true);
+    expect(model.state.connection).toMatchObject({ tls: true, implicitTls: true, greeting: { code: 220 } });
+    expect(model.state.connection?.certificate).toMatchObject({ selfSigned: true });
+    expect(model.transcript.toText()).toMatch(/the greeting; inside TLS/);
+
+    // Without accepting self-signed certificates the handshake is refused, and said so beside Connect.
+    await model.disconnect();
+    model.setAcceptSelfSigned(false);
+    expect(await model.connect()).toBe(false);
+    expect(model.state.errors.connect?.message).toMatch(/certificate|self-signed/i);
+  });
+
+  it('shows a 421 greeting and the server hanging up, and lints 8-bit text only when 8BITMIME was not offered', async () => {
+    const busy = await mailServer({ greeting: '421 4.3.2 hamburger.edu too busy, try later\r\n' });
+    const model = await modelFor(busy);
+    expect(await model.connect()).toBe(true);
+    expect(model.state.connection?.greeting.code).toBe(421);
+    expect(model.state.connection?.greeting.title).toMatch(/not available/i);
+
+    const server = await mailServer({
+      answer: (line) => (line.startsWith('EHLO') ? '250-hamburger.edu\r\n250 8BITMIME\r\n' : undefined),
+    });
+    const other = await modelFor(server);
+    const message = stepOf(other, 'message') as SmtpStep;
+    other.editStep(message.id, { text: 'Subject: crêpes\n\nthé' });
+    expect(other.lint(stepOf(other, 'message') as SmtpStep).issues.map((issue) => issue.kind)).toContain('eight-bit');
+    const ehlo = other.addStep('ehlo');
+    other.moveStep(ehlo, -10);
+    expect(await other.connect()).toBe(true);
+    expect(await other.sendStep(ehlo)).toBe('ok');
+    expect(other.state.session.ehlo?.eightBitMime).toBe(true);
+    expect(other.lint(stepOf(other, 'message') as SmtpStep).issues.map((issue) => issue.kind)).not.toContain(
+      'eight-bit',
+    );
+  });
 });
