@@ -10,7 +10,7 @@ import {
   type SMTPServerOptions,
   type SMTPServerSession,
 } from 'smtp-server';
-import type { ErrorInfo } from '../../shared/contract/errors';
+import { type ErrorInfo, isPlaygroundError } from '../../shared/contract/errors';
 import type { ParsedRequestOf, ResponseOf } from '../../shared/contract/index';
 import type { SocketAddress } from '../../shared/net/contract';
 import type {
@@ -532,6 +532,9 @@ export class MailServer {
         ...(user === undefined ? {} : { user }),
       },
     };
+    // Saved before it counts as received: the 250 then means the file is there too.
+    const savedAs = this.saveFolder === undefined ? undefined : await this.autoSave(messageId, received.at, raw);
+    if (savedAs !== undefined) summary.savedAs = savedAs;
     if (this.stopped) return;
     this.inbox.add(summary, new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
     this.counters.messagesAccepted++;
@@ -544,27 +547,24 @@ export class MailServer {
       rcptTo,
       size: raw.byteLength,
     });
-    if (this.saveFolder !== undefined) await this.autoSave(messageId, received.at, raw);
+    if (savedAs !== undefined) this.log.add({ ...stamp(), kind: 'saved', messageId, path: savedAs });
     this.inboxEvents.push(true);
   }
 
   /** A message that could not be saved stays in the inbox; the log says why. */
-  private async autoSave(messageId: string, at: number, raw: Uint8Array): Promise<void> {
+  private async autoSave(messageId: string, at: number, raw: Uint8Array): Promise<string | undefined> {
     try {
       const path = await saveEml(this.saveFolder as string, emlFileName(at, messageId), raw);
-      this.inbox.saved(messageId, path);
       this.counters.messagesSaved++;
-      this.log.add({ ...stamp(), kind: 'saved', messageId, path });
+      return path;
     } catch (error) {
       this.log.add({
         ...stamp(),
         kind: 'saveFailed',
         messageId,
-        error:
-          error instanceof Error && 'toInfo' in error
-            ? (error as { toInfo(): ErrorInfo }).toInfo()
-            : { code: 'E_FILE', message: String(error) },
+        error: isPlaygroundError(error) ? error.toInfo() : { code: 'E_FILE', message: String(error) },
       });
+      return undefined;
     }
   }
 

@@ -3,7 +3,7 @@ import type net from 'node:net';
 const LF = 0x0a;
 /** A line this long without LF is logged in pieces, so one endless line cannot hold memory. */
 const maxPendingBytes = 64 * 1024;
-/** A read of the message with more lines than this is logged as one entry, not one per line. */
+/** A message's first lines are logged one by one (the textbook's); the rest is gathered. */
 const maxLinesApart = 16;
 const endOfData = Buffer.from('.\r\n');
 
@@ -25,8 +25,11 @@ export class ConnectionTranscript {
   private pending: Buffer | undefined;
   /** Between our 354 and the client's "." line, lines are the message, not commands. */
   private inMessage = false;
-  /** The client's last command, to tell a STARTTLS 220 from the greeting. */
-  lastCommand = '';
+  /** Message lines logged one by one so far. */
+  private messageLines = 0;
+  private gathered: Buffer[] = [];
+  private gatheredBytes = 0;
+  private flushSoon: NodeJS.Immediate | undefined;
 
   constructor(private readonly sink: TranscriptSink) {}
 
@@ -47,7 +50,10 @@ export class ConnectionTranscript {
   }
 
   private wrote(bytes: Buffer): void {
-    if (bytes[0] === 0x33 && bytes[1] === 0x35 && bytes[2] === 0x34) this.inMessage = true;
+    if (bytes[0] === 0x33 && bytes[1] === 0x35 && bytes[2] === 0x34) {
+      this.inMessage = true;
+      this.messageLines = 0;
+    }
     this.sink.replied(bytes);
   }
 
@@ -55,59 +61,58 @@ export class ConnectionTranscript {
     let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
     let start = 0;
-    let messageFrom = -1;
-    const flushMessage = (end: number) => {
-      if (messageFrom >= 0 && end > messageFrom) this.sink.received(data.subarray(messageFrom, end), true);
-      messageFrom = -1;
-    };
     for (;;) {
       const newline = data.indexOf(LF, start);
       if (newline < 0) break;
       const end = newline + 1;
-      if (this.inMessage) {
-        const line = data.subarray(start, end);
-        if (line.equals(endOfData)) {
-          flushMessage(start);
-          this.sink.received(line, true);
-          this.inMessage = false;
-        } else if (messageFrom >= 0) {
-          // Part of a run already gathered.
-        } else if (this.linesAhead(data, start) > maxLinesApart) {
-          // A big read of the message: one entry for its lines rather than hundreds.
-          messageFrom = start;
-        } else {
-          this.sink.received(line, true);
-        }
-      } else {
-        const line = data.subarray(start, end);
-        this.lastCommand = line.toString('latin1').trim().toUpperCase();
+      const line = data.subarray(start, end);
+      if (!this.inMessage) {
         this.sink.received(line, false);
+      } else if (line.equals(endOfData)) {
+        this.flushGathered();
+        this.sink.received(line, true);
+        this.inMessage = false;
+      } else if (this.messageLines < maxLinesApart) {
+        this.messageLines++;
+        this.sink.received(line, true);
+      } else {
+        this.gather(line);
       }
       start = end;
     }
-    flushMessage(start);
     if (start < data.length) {
       data = data.subarray(start);
-      if (data.length >= maxPendingBytes) this.sink.received(data, this.inMessage);
-      else this.pending = Buffer.from(data);
+      if (data.length < maxPendingBytes) this.pending = Buffer.from(data);
+      else if (this.inMessage) this.gather(data);
+      else this.sink.received(data, false);
     }
   }
 
-  /** Whether at least `limit` more lines follow in this read (counting stops at the limit). */
-  private linesAhead(data: Buffer, from: number): number {
-    let count = 0;
-    let at = from;
-    while (count < maxLinesApart) {
-      const next = data.indexOf(LF, at);
-      if (next < 0) break;
-      count++;
-      at = next + 1;
-    }
-    return count;
+  /**
+   * Past its first lines, a message is bulk (a big attachment is 180,000 base64 lines):
+   * the lines that arrive within one turn of the event loop become one entry, at most
+   * 64 KiB, so the log stays readable and cheap while a typed message still shows live.
+   */
+  private gather(bytes: Buffer): void {
+    this.gathered.push(Buffer.from(bytes));
+    this.gatheredBytes += bytes.length;
+    if (this.gatheredBytes >= maxPendingBytes) this.flushGathered();
+    else this.flushSoon ??= setImmediate(() => this.flushGathered());
+  }
+
+  private flushGathered(): void {
+    if (this.flushSoon) clearImmediate(this.flushSoon);
+    this.flushSoon = undefined;
+    if (this.gatheredBytes === 0) return;
+    const bytes = this.gathered.length === 1 ? (this.gathered[0] as Buffer) : Buffer.concat(this.gathered);
+    this.gathered = [];
+    this.gatheredBytes = 0;
+    this.sink.received(bytes, true);
   }
 
   /** What was left unfinished when the connection closed (a line without LF). */
   flush(): void {
+    this.flushGathered();
     if (this.pending) this.sink.received(this.pending, this.inMessage);
     this.pending = undefined;
   }
