@@ -236,6 +236,9 @@ function ConnectionFacts({ connection }: { connection: SmtpConnection }) {
         </div>
       </dl>
       <ReplyBlock reply={connection.greeting} label="the greeting" />
+      {connection.unasked.map((reply, index) => (
+        <ReplyBlock key={index} reply={reply} label="sent by the server without a step waiting for it" />
+      ))}
       {connection.implicitTls && connection.certificate && <CertificateFacts certificate={connection.certificate} />}
     </div>
   );

@@ -90,6 +90,8 @@ export interface SmtpConnection {
   readonly greeting: ReplyView;
   readonly certificate: TlsCertificate | undefined;
   readonly closeReason: string | undefined;
+  /** Replies no step waited for: a 421 while idle, or one that came after its step's deadline. */
+  readonly unasked: readonly ReplyView[];
 }
 
 /** The step waiting for its reply, with the deadline the user sees counting down. */
@@ -731,7 +733,9 @@ export class ConversationModel extends Store<ConversationState> {
   /** A reply no step is waiting for: a 421 while idle, or one that came after its deadline. */
   private unsolicited(info: EventPayloadOf<'smtp.reply'>): void {
     if (info.sessionId !== this.sessionId || (info.seq !== null && !info.late)) return;
-    this.received(info);
+    const view = this.received(info);
+    const connection = this.state.connection;
+    if (connection) this.set({ ...this.state, connection: { ...connection, unasked: [...connection.unasked, view] } });
   }
 
   private opened(connected: ResponseOf<'smtp.connect'>, host: string, port: number): void {
@@ -762,6 +766,7 @@ export class ConversationModel extends Store<ConversationState> {
         greeting,
         certificate: connected.certificate,
         closeReason: undefined,
+        unasked: [],
       },
     });
   }

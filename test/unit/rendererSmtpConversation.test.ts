@@ -561,4 +561,19 @@ describe('the conversation builder against a mail server', () => {
       'eight-bit',
     );
   });
+
+  it('shows a 421 the server sends on its own while no step waits, then the close', async () => {
+    const server = await mailServer({
+      answer: (line) =>
+        line.startsWith('HELO') ? '250 Hello\r\n421 4.4.2 hamburger.edu idle too long, closing\r\n' : undefined,
+    });
+    const model = await modelFor(server);
+    expect(await model.connect()).toBe(true);
+    expect(await model.sendStep()).toBe('ok');
+    await until(() => (model.state.connection?.unasked.length ?? 0) > 0, 'the unasked 421');
+    const unasked = model.state.connection?.unasked[0];
+    expect(unasked?.code).toBe(421);
+    expect(unasked?.note).toMatch(/on its own/);
+    expect(model.transcript.toText()).toContain('421 4.4.2 hamburger.edu idle too long');
+  });
 });
