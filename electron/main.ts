@@ -3,15 +3,32 @@
  * the frame port (electron/electronPort.ts) to the electron API. Keep it thin;
  * every decision lives in a plain module with its own tests.
  */
-import { app, BrowserWindow, ipcMain, type Session, session, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  type Session,
+  session,
+  shell,
+  type WebContents,
+} from 'electron';
+import { answerAppRequest, appScheme, appSchemePrivileges } from './desktop/appProtocol';
+import { appMenuTemplate } from './desktop/menu';
 import { servePages } from './electronPort';
 import { serve } from './host/serve';
 import { services } from './services';
+import { listStaticFiles } from './web/staticFiles';
 import {
   type AppPaths,
   appPaths,
+  askToOpenLink,
   denyPermissionCheck,
   denyPermissionRequest,
+  linkDecision,
+  userChoseToOpen,
   windowOpenDecision,
   windowOptions,
   withContentSecurityPolicy,
@@ -21,6 +38,8 @@ let mainWindow: BrowserWindow | undefined;
 
 // Every renderer sandboxed, whatever options a window is created with.
 app.enableSandbox();
+// Must happen before 'ready': the page's origin is app://playground, not file://.
+protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: appSchemePrivileges }]);
 
 if (!app.requestSingleInstanceLock()) {
   // Another copy is running; it comes to the front (see 'second-instance').
@@ -41,8 +60,13 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(() => {
+      const paths = appPaths(app.getAppPath());
       secure(session.defaultSession);
-      mainWindow = createWindow(appPaths(app.getAppPath()));
+      serveApp(paths);
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, packaged: app.isPackaged })),
+      );
+      mainWindow = createWindow(paths);
     })
     .catch((error: unknown) => {
       console.error(`Protocol Playground could not start: ${error instanceof Error ? error.message : String(error)}`);
@@ -53,6 +77,7 @@ if (!app.requestSingleInstanceLock()) {
 function secure(ses: Session): void {
   ses.setPermissionRequestHandler(denyPermissionRequest);
   ses.setPermissionCheckHandler(denyPermissionCheck);
+  ses.setDevicePermissionHandler(denyPermissionCheck);
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) });
   });
@@ -60,9 +85,39 @@ function secure(ses: Session): void {
 
 /** Applied to every webContents, including any a future feature might create. */
 function harden(contents: WebContents): void {
-  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-navigate', (event) => {
+    event.preventDefault();
+    offerToOpenExternally(contents, event.url);
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(windowOpenDecision);
+  contents.setWindowOpenHandler((details) => {
+    offerToOpenExternally(contents, details.url);
+    return windowOpenDecision(details);
+  });
+}
+
+/** An http(s) link goes to the system browser once the user says so; anything else is dropped. */
+function offerToOpenExternally(contents: WebContents, url: string): void {
+  const decision = linkDecision(url);
+  if (decision.action !== 'ask-to-open-externally') return;
+  const owner = BrowserWindow.fromWebContents(contents);
+  const question = askToOpenLink(decision.url);
+  (owner ? dialog.showMessageBox(owner, question) : dialog.showMessageBox(question))
+    .then((answer) => (userChoseToOpen(answer) ? shell.openExternal(decision.url) : undefined))
+    .catch((error: unknown) => {
+      console.error(`could not open ${decision.url}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+}
+
+/** The built renderer over app://, listed once: only those files can ever be served. */
+function serveApp(paths: AppPaths): void {
+  const files = listStaticFiles(paths.rendererDir);
+  if (files.size === 0) {
+    console.error(
+      `no built renderer in ${paths.rendererDir} (run \`npm run build\`, or start with \`npm start\`, which builds first)`,
+    );
+  }
+  protocol.handle(appScheme, (request) => answerAppRequest(request, files));
 }
 
 function createWindow(paths: AppPaths): BrowserWindow {
@@ -71,9 +126,10 @@ function createWindow(paths: AppPaths): BrowserWindow {
     appUrl: paths.appUrl,
     onPage: (port) => serve(port, { transport: 'electron', services }),
   });
-  window.loadFile(paths.indexHtml).catch((error: unknown) => {
+  window.loadURL(paths.appUrl).catch((error: unknown) => {
     console.error(
-      `could not load the app's page ${paths.indexHtml}: ${error instanceof Error ? error.message : String(error)} ` +
+      `could not load the app's page ${paths.appUrl} from ${paths.rendererDir}: ` +
+        `${error instanceof Error ? error.message : String(error)} ` +
         '(run `npm run build`, or start with `npm start`, which builds first)',
     );
   });

@@ -4,26 +4,25 @@
  */
 
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy as appContentSecurityPolicy } from '../shared/app/contentSecurityPolicy';
 import { productName } from './app/version';
+import { appUrl } from './desktop/appProtocol';
 
 export interface AppPaths {
   /** The bundled preload script (a sandboxed preload cannot load modules). */
   readonly preload: string;
-  /** The built renderer's page. */
-  readonly indexHtml: string;
+  /** The built renderer, served over app:// (electron/desktop/appProtocol.ts). */
+  readonly rendererDir: string;
   /** The URL the page is loaded from: the only page whose IPC frames are accepted. */
   readonly appUrl: string;
 }
 
-/** Where the built app lives under the app root (the project folder, or the packaged app). */
+/** Where the built app lives under the app root (the project folder, or the packaged app.asar). */
 export function appPaths(appRoot: string): AppPaths {
-  const indexHtml = join(appRoot, 'dist', 'renderer', 'index.html');
   return {
     preload: join(appRoot, 'dist', 'electron', 'preload.cjs'),
-    indexHtml,
-    appUrl: pathToFileURL(indexHtml).href,
+    rendererDir: join(appRoot, 'dist', 'renderer'),
+    appUrl,
   };
 }
 
@@ -35,6 +34,8 @@ export function windowOptions(paths: Pick<AppPaths, 'preload'>) {
     minWidth: 640,
     minHeight: 420,
     title: productName,
+    // Windows/Linux: the small menu (electron/desktop/menu.ts) shows on Alt only.
+    autoHideMenuBar: true,
     webPreferences: {
       preload: paths.preload,
       contextIsolation: true,
@@ -82,11 +83,50 @@ export function denyPermissionCheck(): boolean {
   return false;
 }
 
+/** What to do with a URL the page tries to open in a new window or navigate its main frame to. */
+export type LinkDecision =
+  { readonly action: 'deny' } | { readonly action: 'ask-to-open-externally'; readonly url: string };
+
 /**
- * Decides `window.open` and target=_blank links: no new windows, ever.
- * Seam for issue 6: opening an http(s) link in the system browser after the user
- * confirms belongs here (return deny and hand the URL to shell.openExternal).
+ * The page never opens windows and never navigates away. A plain http(s) link is
+ * offered to the system browser, after the user confirms (askToOpenLink); every
+ * other scheme (file:, javascript:, data:, custom handlers...) is refused.
  */
+export function linkDecision(url: string): LinkDecision {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { action: 'deny' };
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { action: 'deny' };
+  // user:password@host hides the real host from a quick reading of the dialog.
+  if (parsed.username !== '' || parsed.password !== '') return { action: 'deny' };
+  return { action: 'ask-to-open-externally', url: parsed.href };
+}
+
+/** `setWindowOpenHandler`'s answer: Electron itself never opens a window for the page. */
 export function windowOpenDecision(_details: { readonly url: string }): { action: 'deny' } {
   return { action: 'deny' };
+}
+
+export const openLinkButton = 0;
+
+/** The question shown before a link goes to the system browser; Cancel is the default. */
+export function askToOpenLink(url: string) {
+  return {
+    type: 'question' as const,
+    title: productName,
+    message: 'Open this link in your web browser?',
+    detail: url,
+    buttons: ['Open in browser', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    noLink: true,
+  };
+}
+
+/** True when the user's answer to askToOpenLink means "open it". */
+export function userChoseToOpen(answer: { readonly response: number }): boolean {
+  return answer.response === openLinkButton;
 }

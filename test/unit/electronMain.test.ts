@@ -3,8 +3,11 @@
  * one cannot be loaded outside Electron). The stand-in records what main asks
  * of Electron; the frames go through the real serve() and services.
  */
-import { pathToFileURL } from 'node:url';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { appMenuTemplate } from '../../electron/desktop/menu';
 import { FRAME_CHANNEL } from '../../electron/ipcChannel';
 
 const standIn = vi.hoisted(() => {
@@ -42,6 +45,7 @@ const standIn = vi.hoisted(() => {
   }
 
   class ElectronEvent {
+    constructor(readonly url = '') {}
     defaultPrevented = false;
     preventDefault() {
       this.defaultPrevented = true;
@@ -63,8 +67,13 @@ const standIn = vi.hoisted(() => {
     exit(code: number) {
       app.calls.push(`exit ${code}`);
     },
-    whenReady: () => Promise.resolve(),
-    getAppPath: () => '/opt/Protocol Playground',
+    whenReady() {
+      app.calls.push('whenReady');
+      return Promise.resolve();
+    },
+    appRoot: '',
+    getAppPath: () => app.appRoot,
+    isPackaged: false,
   });
 
   class WebContents extends Emitter {
@@ -102,10 +111,13 @@ const standIn = vi.hoisted(() => {
       windows.push(this);
       app.emit('web-contents-created', new ElectronEvent(), this.webContents);
     }
-    loadFile(path: string) {
-      this.loaded.push(path);
-      this.webContents.load(new URL(`file://${path.split('/').map(encodeURIComponent).join('/')}`).href);
+    loadURL(url: string) {
+      this.loaded.push(url);
+      this.webContents.load(url);
       return Promise.resolve();
+    }
+    static fromWebContents(contents: unknown) {
+      return windows.find((window) => window.webContents === contents) ?? null;
     }
     isDestroyed = () => false;
     isMinimized = () => false;
@@ -131,12 +143,16 @@ const standIn = vi.hoisted(() => {
   const defaultSession = {
     permissionRequestHandler: undefined as PermissionRequestHandler | undefined,
     permissionCheckHandler: undefined as PermissionCheckHandler | undefined,
+    devicePermissionHandler: undefined as PermissionCheckHandler | undefined,
     headersListener: undefined as HeadersListener | undefined,
     setPermissionRequestHandler(handler: PermissionRequestHandler) {
       defaultSession.permissionRequestHandler = handler;
     },
     setPermissionCheckHandler(handler: PermissionCheckHandler) {
       defaultSession.permissionCheckHandler = handler;
+    },
+    setDevicePermissionHandler(handler: PermissionCheckHandler) {
+      defaultSession.devicePermissionHandler = handler;
     },
     webRequest: {
       onHeadersReceived(listener: HeadersListener) {
@@ -145,8 +161,56 @@ const standIn = vi.hoisted(() => {
     },
   };
 
+  type ProtocolHandler = (request: { url: string; method: string }) => Promise<Response>;
+  const protocol = {
+    privileged: [] as Array<{ scheme: string; privileges: Record<string, boolean> }>,
+    handlers: new Map<string, ProtocolHandler>(),
+    registerSchemesAsPrivileged(schemes: Array<{ scheme: string; privileges: Record<string, boolean> }>) {
+      app.calls.push('registerSchemesAsPrivileged');
+      protocol.privileged.push(...schemes);
+    },
+    handle(scheme: string, handler: ProtocolHandler) {
+      protocol.handlers.set(scheme, handler);
+    },
+  };
+
+  const Menu = {
+    applicationMenu: undefined as unknown,
+    buildFromTemplate: (template: unknown) => ({ template }),
+    setApplicationMenu(menu: unknown) {
+      Menu.applicationMenu = menu;
+    },
+  };
+
+  const dialog = {
+    asked: [] as Array<{ owner: unknown; options: { detail?: string; buttons?: string[] } }>,
+    answer: 1,
+    showMessageBox(owner: unknown, options?: { detail?: string; buttons?: string[] }) {
+      if (options === undefined) dialog.asked.push({ owner: undefined, options: owner as typeof options & object });
+      else dialog.asked.push({ owner, options });
+      return Promise.resolve({ response: dialog.answer, checkboxChecked: false });
+    },
+  };
+  const shell = {
+    opened: [] as string[],
+    openExternal(url: string) {
+      shell.opened.push(url);
+      return Promise.resolve();
+    },
+  };
+
   const ipcMain = new Emitter();
-  const module = { app, BrowserWindow, ipcMain, session: { defaultSession }, ElectronEvent };
+  const module = {
+    app,
+    BrowserWindow,
+    ipcMain,
+    session: { defaultSession },
+    ElectronEvent,
+    protocol,
+    Menu,
+    dialog,
+    shell,
+  };
   return { ...module, windows, WebContents };
 });
 
@@ -155,16 +219,27 @@ vi.mock('electron', () => ({
   BrowserWindow: standIn.BrowserWindow,
   ipcMain: standIn.ipcMain,
   session: standIn.session,
+  protocol: standIn.protocol,
+  Menu: standIn.Menu,
+  dialog: standIn.dialog,
+  shell: standIn.shell,
 }));
 
-const { app, windows, ipcMain, session, ElectronEvent } = standIn;
-const appRoot = '/opt/Protocol Playground';
-const appUrl = pathToFileURL(`${appRoot}/dist/renderer/index.html`).href;
+const { app, windows, ipcMain, session, ElectronEvent, protocol, Menu, dialog, shell } = standIn;
+const appUrl = 'app://playground/index.html';
+let appRoot: string;
 
 let warn: ReturnType<typeof vi.spyOn>;
 
 beforeAll(async () => {
   warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  // A built renderer for the app:// handler to serve.
+  appRoot = mkdtempSync(join(tmpdir(), 'pp-electron-main-'));
+  mkdirSync(join(appRoot, 'dist', 'renderer', 'assets'), { recursive: true });
+  writeFileSync(join(appRoot, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Protocol Playground</title>');
+  writeFileSync(join(appRoot, 'dist', 'renderer', 'assets', 'index.js'), 'export {}');
+  writeFileSync(join(appRoot, 'secret.txt'), 'outside the renderer');
+  app.appRoot = appRoot;
   await import('../../electron/main');
   await vi.waitFor(() => expect(windows).toHaveLength(1));
 });
@@ -172,7 +247,11 @@ beforeAll(async () => {
 afterAll(() => {
   windows[0]?.webContents.destroy();
   warn.mockRestore();
+  rmSync(appRoot, { recursive: true, force: true });
 });
+
+/** Lets the dialog's promise chain (ask, then maybe open) finish. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 function theWindow() {
   const window = windows[0];
@@ -204,6 +283,42 @@ describe('electron/main.ts', () => {
     expect(app.calls).not.toContain('quit');
   });
 
+  it('registers app:// as a privileged (standard, secure) scheme before the app is ready', () => {
+    expect(protocol.privileged).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false }) },
+    ]);
+    expect(app.calls.indexOf('registerSchemesAsPrivileged')).toBeLessThan(app.calls.indexOf('whenReady'));
+  });
+
+  it('serves the built renderer over app:// with the CSP header, and nothing outside it', async () => {
+    const handler = protocol.handlers.get('app');
+    if (!handler) throw new Error('main.ts handles no app:// requests');
+    const page = await handler({ url: appUrl, method: 'GET' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('content-security-policy')).not.toContain('unsafe-eval');
+    expect(await page.text()).toContain('<title>Protocol Playground</title>');
+    expect(
+      (await handler({ url: 'app://playground/assets/index.js', method: 'GET' })).headers.get('content-type'),
+    ).toBe('text/javascript; charset=utf-8');
+    for (const url of [
+      'app://playground/../secret.txt',
+      'app://playground/..%2fsecret.txt',
+      'app://playground/secret.txt',
+    ]) {
+      const refused = await handler({ url, method: 'GET' });
+      expect(refused.status, url).toBeGreaterThanOrEqual(400);
+      expect(await refused.text()).not.toContain('outside the renderer');
+    }
+  });
+
+  it('sets the small menu without Reload or DevTools when packaged (the development menu here)', () => {
+    expect(Menu.applicationMenu).toEqual({
+      template: appMenuTemplate({ platform: process.platform, packaged: false }),
+    });
+  });
+
   it('a second instance brings the one window to the front instead of opening another', () => {
     app.emit('second-instance', new ElectronEvent(), [], '/');
     expect(windows).toHaveLength(1);
@@ -223,31 +338,56 @@ describe('electron/main.ts', () => {
       spellcheck: false,
       preload: `${appRoot}/dist/electron/preload.cjs`,
     });
-    expect(theWindow().loaded).toEqual([`${appRoot}/dist/renderer/index.html`]);
+    expect(theWindow().loaded).toEqual([appUrl]);
   });
 
   it('denies every permission request and check', () => {
-    const { permissionRequestHandler, permissionCheckHandler } = session.defaultSession;
+    const { permissionRequestHandler, permissionCheckHandler, devicePermissionHandler } = session.defaultSession;
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
       const callback = vi.fn();
       permissionRequestHandler?.(theWindow().webContents, permission, callback, {});
       expect(callback).toHaveBeenCalledWith(false);
       expect(permissionCheckHandler?.(theWindow().webContents, permission, appUrl, {})).toBe(false);
     }
+    expect(devicePermissionHandler?.({ deviceType: 'usb', origin: 'app://playground' })).toBe(false);
     expect(permissionRequestHandler).toBeTypeOf('function');
     expect(permissionCheckHandler).toBeTypeOf('function');
   });
 
-  it('prevents navigation and webview attachment, and denies new windows', () => {
+  it('prevents navigation and webview attachment, and denies new windows', async () => {
     const contents = theWindow().webContents;
-    const navigate = new ElectronEvent();
-    contents.emit('will-navigate', navigate, 'https://example.com/');
+    const navigate = new ElectronEvent('file:///etc/passwd');
+    contents.emit('will-navigate', navigate, navigate.url);
     expect(navigate.defaultPrevented).toBe(true);
     const attach = new ElectronEvent();
     contents.emit('will-attach-webview', attach, {}, {});
     expect(attach.defaultPrevented).toBe(true);
-    expect(contents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
     expect(contents.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    await settle();
+    expect(dialog.asked).toEqual([]);
+    expect(shell.opened).toEqual([]);
+  });
+
+  it('offers an http(s) link to the system browser only after the user confirms', async () => {
+    const contents = theWindow().webContents;
+    dialog.answer = 1; // Cancel
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com/rfc' })).toEqual({ action: 'deny' });
+    await settle();
+    expect(dialog.asked).toHaveLength(1);
+    expect(dialog.asked[0]?.owner).toBe(theWindow());
+    expect(dialog.asked[0]?.options.detail).toBe('https://example.com/rfc');
+    expect(shell.opened).toEqual([]);
+
+    dialog.answer = 0; // Open in browser
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com/rfc' })).toEqual({ action: 'deny' });
+    const navigate = new ElectronEvent('http://example.org/page');
+    contents.emit('will-navigate', navigate, navigate.url);
+    expect(navigate.defaultPrevented).toBe(true);
+    await settle();
+    expect(dialog.asked).toHaveLength(3);
+    expect(shell.opened).toEqual(['https://example.com/rfc', 'http://example.org/page']);
+    expect(windows).toHaveLength(1);
   });
 
   it('puts a strict CSP header on every response, replacing any the response had', () => {
