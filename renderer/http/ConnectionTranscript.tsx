@@ -77,9 +77,15 @@ export function ConnectionTranscript({
         <TranscriptView
           key={shownId}
           model={store.transcriptOf(shownId)}
-          label={`Connection ${store.connection(shownId)?.seq ?? ''} transcript`}
+          label={transcriptLabel(store.connection(shownId))}
         />
       )}
     </section>
   );
+}
+
+function transcriptLabel(connection: ConnectionRecord | undefined): string {
+  if (!connection) return 'Connection transcript';
+  const port = connection.localPort === undefined ? '' : ` (local port ${connection.localPort})`;
+  return `Connection ${connection.seq}${port} transcript`;
 }

@@ -8,9 +8,10 @@ import { makePreviewDocument } from './previewDocument';
  */
 export function HtmlPreview({ html, title = 'HTML preview' }: { html: string; title?: string }) {
   const preview = useMemo(() => makePreviewDocument(html), [html]);
-  const { scripts, images, links, embeds, stylesheets } = preview.removed;
+  const { scripts, handlers, images, links, embeds, stylesheets } = preview.removed;
   const left = [
     scripts > 0 && `${scripts} ${scripts === 1 ? 'script' : 'scripts'} not run`,
+    handlers > 0 && `${handlers} event ${handlers === 1 ? 'handler' : 'handlers'} not run`,
     images > 0 && `${images} ${images === 1 ? 'image' : 'images'} not loaded`,
     stylesheets > 0 && `${stylesheets} linked ${stylesheets === 1 ? 'stylesheet' : 'stylesheets'} not loaded`,
     embeds > 0 && `${embeds} embedded ${embeds === 1 ? 'object' : 'objects'} not loaded`,

@@ -126,7 +126,6 @@ export class HttpExchanges extends Store<ExchangesState> {
         data: sent.request,
         seq: record.seq,
         stream: `${sent.connectionId}:out`,
-        party: this.partyOf(sent.connectionId),
         note: `request #${record.seq}: ${sent.method}`,
       });
     }
@@ -257,7 +256,6 @@ export class HttpExchanges extends Store<ExchangesState> {
       direction: 'system',
       at: record.openedAt,
       mono: input.mono,
-      party: this.partyOf(record.id),
       note: `connection ${record.seq} opened: ${local} → ${input.remoteAddress ?? input.target}${input.tls ? ` (${input.tls})` : ''}`,
       tone: 'ok',
     });
@@ -285,7 +283,6 @@ export class HttpExchanges extends Store<ExchangesState> {
       direction: 'system',
       at,
       mono: input.mono,
-      party: this.partyOf(input.connectionId),
       note: `connection ${this.connection(input.connectionId)?.seq ?? '?'} closed: ${note}`,
       tone: input.by === 'error' ? 'error' : input.by === 'server' ? 'warn' : 'info',
     });
@@ -304,7 +301,6 @@ export class HttpExchanges extends Store<ExchangesState> {
       at: input.at,
       data: input.data,
       size: input.length,
-      party: this.partyOf(input.connectionId),
       note: 'bytes on an idle connection: no request was outstanding, so they belong to no response',
       tone: 'warn',
     });
@@ -341,7 +337,6 @@ export class HttpExchanges extends Store<ExchangesState> {
           at: view.at,
           data: view.raw,
           seq: exchange.seq,
-          party: this.partyOf(exchange.connectionId),
           note: `${interim ? 'interim response' : 'response'} to #${exchange.seq}: ${view.startLine}`,
           tone: view.status >= 400 ? 'warn' : 'ok',
         });
@@ -360,7 +355,6 @@ export class HttpExchanges extends Store<ExchangesState> {
       for (const d of list) {
         this.transcriptOf(connectionId).append({
           direction: 'system',
-          party: this.partyOf(connectionId),
           note: d.message,
           tone: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'info',
         });
@@ -403,7 +397,6 @@ export class HttpExchanges extends Store<ExchangesState> {
           direction: 'server-to-client',
           size: done.body.received,
           seq: done.seq,
-          party: this.partyOf(exchange.connectionId),
           note: `body of #${done.seq}: ${formatByteCount(done.body.received)}${input.complete ? '' : ' (cut short: the connection closed before its declared end)'} — see Body`,
           tone: input.complete ? 'info' : 'warn',
         });
@@ -424,7 +417,6 @@ export class HttpExchanges extends Store<ExchangesState> {
       if (exchange?.connectionId) {
         this.transcriptOf(exchange.connectionId).append({
           direction: 'system',
-          party: this.partyOf(exchange.connectionId),
           note: `request #${exchange.seq} failed: ${failure.message}`,
           tone: 'error',
         });
@@ -484,12 +476,6 @@ export class HttpExchanges extends Store<ExchangesState> {
       strayBytes: 0,
     };
     this.set({ ...this.state, connections: [...this.state.connections, record] });
-  }
-
-  private partyOf(connectionId: string): string {
-    const connection = this.connection(connectionId);
-    if (!connection) return 'connection';
-    return `connection ${connection.seq}${connection.localPort !== undefined ? ` (local port ${connection.localPort})` : ''}`;
   }
 
   private patchExchange(exchangeId: string, change: (exchange: ExchangeRecord) => ExchangeRecord): void {

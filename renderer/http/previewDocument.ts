@@ -12,13 +12,15 @@
  * - scripts and on* handlers are removed as well (they could not run anyway).
  *
  * DOMParser documents are inert: nothing in them runs or loads while this walks them.
+ * Chromium still checks the page's policy while parsing and logs every inline style and
+ * handler it refuses, so those are renamed in the text first (disarmHtml).
  */
 
 export interface PreviewDocument {
   /** For the iframe's srcdoc. */
   html: string;
   /** What was left out, for a note under the preview ("3 images not loaded"). */
-  removed: { scripts: number; images: number; links: number; embeds: number; stylesheets: number };
+  removed: { scripts: number; handlers: number; images: number; links: number; embeds: number; stylesheets: number };
 }
 
 const embedded = ['iframe', 'frame', 'frameset', 'object', 'embed', 'video', 'audio', 'source', 'track', 'portal'];
@@ -29,9 +31,20 @@ function offlineCss(css: string): string {
   return css.replace(/@import[^;]*;?/gi, '').replace(/url\(\s*(?:"[^"]*"|'[^']*'|[^)]*)\s*\)/gi, 'none');
 }
 
+/**
+ * Renames what the page's policy would refuse while the text is parsed: <style> becomes
+ * a <textarea data-pp-style> (both hold raw text), style= and on*= attributes in tags
+ * get a data-pp- prefix. Only quiets the parse; the DOM walk decides what stays.
+ */
+export function disarmHtml(html: string): string {
+  return html
+    .replace(/<(\/?)style\b/gi, (_, slash: string) => (slash ? '</textarea' : '<textarea data-pp-style'))
+    .replace(/<[a-z][^>]*>/gi, (tag) => tag.replace(/(\s)(style|on[a-z]+)(?=\s*=)/gi, '$1data-pp-$2'));
+}
+
 export function makePreviewDocument(html: string): PreviewDocument {
-  const doc = new DOMParser().parseFromString(html, 'text/html');
-  const removed = { scripts: 0, images: 0, links: 0, embeds: 0, stylesheets: 0 };
+  const doc = new DOMParser().parseFromString(disarmHtml(html), 'text/html');
+  const removed = { scripts: 0, handlers: 0, images: 0, links: 0, embeds: 0, stylesheets: 0 };
   const css: string[] = [];
 
   for (const element of Array.from(doc.querySelectorAll('script'))) {
@@ -50,7 +63,7 @@ export function makePreviewDocument(html: string): PreviewDocument {
     element.replaceWith(note);
     removed.embeds++;
   }
-  for (const element of Array.from(doc.querySelectorAll('style'))) {
+  for (const element of Array.from(doc.querySelectorAll('textarea[data-pp-style], style'))) {
     css.push(offlineCss(element.textContent ?? ''));
     element.remove();
   }
@@ -59,15 +72,14 @@ export function makePreviewDocument(html: string): PreviewDocument {
   for (const element of Array.from(doc.querySelectorAll('*'))) {
     for (const attribute of Array.from(element.attributes)) {
       const name = attribute.name.toLowerCase();
-      if (name.startsWith('on')) {
+      if (name.startsWith('on') || name.startsWith('data-pp-on')) {
         element.removeAttribute(attribute.name);
-        if (!element.hasAttribute('data-pp-handlers')) removed.scripts++;
-        element.setAttribute('data-pp-handlers', '');
-      } else if (name === 'style') {
+        removed.handlers++;
+      } else if (name === 'style' || name === 'data-pp-style') {
         const id = String(++styled);
-        css.push(`[data-pp-style="${id}"] { ${offlineCss(attribute.value).replaceAll('}', '')} }`);
-        element.removeAttribute('style');
-        element.setAttribute('data-pp-style', id);
+        css.push(`[data-pp-css="${id}"] { ${offlineCss(attribute.value).replaceAll('}', '')} }`);
+        element.removeAttribute(attribute.name);
+        element.setAttribute('data-pp-css', id);
       }
     }
     const tag = element.localName;
@@ -75,9 +87,12 @@ export function makePreviewDocument(html: string): PreviewDocument {
       const source = element.getAttribute('src') ?? element.getAttribute('href') ?? element.getAttribute('xlink:href');
       if (source !== null && !source.startsWith('data:')) {
         const alt = element.getAttribute('alt');
-        element.setAttribute('alt', `[image ${source}${alt ? `: ${alt}` : ''} — not loaded in the preview]`);
-        element.setAttribute('class', `${element.getAttribute('class') ?? ''} pp-missing`.trim());
+        const note = doc.createElement('span');
+        note.className = 'pp-missing';
+        note.textContent = `[image ${source}${alt ? ` “${alt}”` : ''}: not loaded in the preview]`;
+        element.replaceWith(note);
         removed.images++;
+        continue;
       }
     } else if (tag === 'a' && element.hasAttribute('href')) {
       element.setAttribute('title', `link to ${element.getAttribute('href')} (not followed in the preview)`);
