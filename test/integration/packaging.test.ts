@@ -1,0 +1,174 @@
+/**
+ * A real `electron-builder --linux dir` build with the test profile, offline,
+ * against a stand-in Electron folder and an explicit Electron version, into a
+ * temporary folder; then the resulting app.asar is listed with @electron/asar.
+ * Every download electron-builder could try is pointed at a closed local port,
+ * so a build that needs the network fails here instead of hanging in CI.
+ */
+import { spawn } from 'node:child_process';
+import { builtinModules, createRequire } from 'node:module';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extractFile, listPackage } from '@electron/asar';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildElectron, buildRenderer, projectRoot, rendererIsStale } from '../../electron/cli/build';
+import { testConfig } from '../../electron/cli/dist';
+
+const buildTimeoutMs = 120_000;
+const electronVersion = (
+  JSON.parse(readFileSync(createRequire(import.meta.url).resolve('electron/package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+let temp: string;
+let appDir: string;
+let asarPath: string;
+let entries: string[];
+let buildLog = '';
+
+/** Runs electron-builder's CLI; resolves with its exit code, killing it after `timeoutMs`. */
+function electronBuilder(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<number | string> {
+  const cli = join(projectRoot, 'node_modules', 'electron-builder', 'cli.js');
+  const child = spawn(process.execPath, [cli, ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Colour codes stripped: the log is searched below.
+  const keep = (chunk: Buffer) => (buildLog += chunk.toString('utf8').replace(/\u001b\[[0-9;]*m/g, ''));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve(`timed out after ${timeoutMs / 1000} s`);
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve(`could not start: ${error.message}`);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve(signal ?? code ?? 'no exit code');
+    });
+  });
+}
+
+beforeAll(async () => {
+  if (rendererIsStale()) await buildRenderer({ quiet: true });
+  await buildElectron();
+
+  temp = mkdtempSync(join(tmpdir(), 'pp-packaging-'));
+  // What electron-builder copies as "Electron": an executable it renames, and a resources folder.
+  const electronDist = join(temp, 'electron-dist');
+  mkdirSync(join(electronDist, 'resources'), { recursive: true });
+  writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho "stand-in Electron: no binary in CI"\nexit 1\n');
+  chmodSync(join(electronDist, 'electron'), 0o755);
+  const output = join(temp, 'out');
+
+  const closed = 'http://127.0.0.1:9';
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ELECTRON_CACHE: join(temp, 'electron-cache'),
+    ELECTRON_BUILDER_CACHE: join(temp, 'builder-cache'),
+    ELECTRON_MIRROR: `${closed}/`,
+    ELECTRON_BUILDER_BINARIES_MIRROR: `${closed}/`,
+    HTTP_PROXY: closed,
+    HTTPS_PROXY: closed,
+    npm_config_offline: 'true',
+    npm_config_update_notifier: 'false',
+    CSC_IDENTITY_AUTO_DISCOVERY: 'false',
+  };
+  delete env.ELECTRON_RUN_AS_NODE;
+  // electron-builder goes quiet under Vitest; its log is checked below.
+  for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
+  const result = await electronBuilder(
+    [
+      '--linux',
+      'dir',
+      '--x64',
+      '--config',
+      testConfig,
+      '--publish',
+      'never',
+      `-c.electronVersion=${electronVersion}`,
+      `-c.electronDist=${electronDist}`,
+      `-c.directories.output=${output}`,
+    ],
+    env,
+    buildTimeoutMs,
+  );
+  if (result !== 0) throw new Error(`electron-builder --linux dir failed (${result}):\n${buildLog.slice(-4000)}`);
+
+  appDir = join(output, 'linux-unpacked');
+  asarPath = join(appDir, 'resources', 'app.asar');
+  entries = listPackage(asarPath, { isPack: false }).map((entry) => entry.split('\\').join('/'));
+}, buildTimeoutMs + 60_000);
+
+afterAll(() => {
+  if (temp) rmSync(temp, { recursive: true, force: true });
+});
+
+describe('electron-builder --linux dir (test profile, stand-in Electron, offline)', () => {
+  it('packs the app as app.asar next to the renamed executable, with the explicit Electron version', () => {
+    expect(existsSync(asarPath)).toBe(true);
+    expect(existsSync(join(appDir, 'protocol-playground'))).toBe(true);
+    expect(existsSync(join(appDir, 'resources', 'app'))).toBe(false);
+    expect(buildLog).toContain(`electron=${electronVersion}`);
+    expect(buildLog).toContain('using custom unpacked Electron distribution');
+    expect(buildLog).not.toMatch(/downloading|fuse/i);
+  });
+
+  it('holds the built main, preload and renderer', () => {
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        '/package.json',
+        '/dist/electron/main.cjs',
+        '/dist/electron/preload.cjs',
+        '/dist/renderer/index.html',
+      ]),
+    );
+    expect(entries.filter((entry) => /^\/dist\/renderer\/assets\/[^/]+\.js$/.test(entry))).not.toEqual([]);
+    expect(entries.filter((entry) => /^\/dist\/renderer\/assets\/[^/]+\.css$/.test(entry))).not.toEqual([]);
+    const page = extractFile(asarPath, 'dist/renderer/index.html').toString('utf8');
+    expect(page).toContain('http-equiv="Content-Security-Policy"');
+    expect(page).toMatch(/src="\.\/assets\//);
+  });
+
+  it('holds no tests, no TypeScript sources, no source maps, no project files', () => {
+    const unwanted = entries.filter(
+      (entry) =>
+        /\.(ts|tsx|mts|cts|map)$/.test(entry) ||
+        /\/(test|tests|__tests__|bench|shared|renderer\/src)(\/|$)/.test(entry) ||
+        /\.test\.|\.spec\./.test(entry) ||
+        (/^\/(electron|renderer)(\/|$)/.test(entry) && !/^\/electron(\/http(\/sampleSite(\/.*)?)?)?$/.test(entry)) ||
+        /^\/(README\.md|electron-builder\.yml|tsconfig\.json|eslint\.config\.js|package-lock\.json|\.ci|\.github)/.test(
+          entry,
+        ),
+    );
+    expect(unwanted).toEqual([]);
+  });
+
+  it('holds no node_modules: every production dependency is inside the esbuild bundle', () => {
+    expect(entries.filter((entry) => entry.includes('node_modules'))).toEqual([]);
+    // So the bundle must need nothing but Node's own modules and Electron.
+    const main = extractFile(asarPath, 'dist/electron/main.cjs').toString('utf8');
+    const required = new Set([...main.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((match) => match[1]));
+    const external = [...required].filter(
+      (name) => name !== undefined && !name.startsWith('node:') && !builtinModules.includes(name),
+    );
+    expect(external).toEqual(['electron']);
+  });
+
+  it('ships the built-in web server’s sample site when the project has one', () => {
+    const sampleSite = join(projectRoot, 'electron', 'http', 'sampleSite');
+    const packed = entries.filter((entry) => entry.startsWith('/electron/http/sampleSite/'));
+    expect(packed.length > 0).toBe(existsSync(sampleSite));
+  });
+
+  it('carries a production package.json: the bundled main, no scripts or dev dependencies', () => {
+    const packed = JSON.parse(extractFile(asarPath, 'package.json').toString('utf8')) as Record<string, unknown>;
+    expect(packed.main).toBe('dist/electron/main.cjs');
+    expect(packed.productName).toBe('Protocol Playground');
+    expect(packed.devDependencies).toBeUndefined();
+    expect(packed.scripts).toBeUndefined();
+  });
+});
