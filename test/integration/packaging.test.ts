@@ -10,6 +10,7 @@ import { builtinModules, createRequire } from 'node:module';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { extractFile, listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildElectron, buildRenderer, projectRoot, rendererIsStale } from '../../electron/cli/build';
@@ -33,7 +34,7 @@ function electronBuilder(args: string[], env: NodeJS.ProcessEnv, timeoutMs: numb
   const cli = join(projectRoot, 'node_modules', 'electron-builder', 'cli.js');
   const child = spawn(process.execPath, [cli, ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // Colour codes stripped: the log is searched below.
-  const keep = (chunk: Buffer) => (buildLog += chunk.toString('utf8').replace(/\u001b\[[0-9;]*m/g, ''));
+  const keep = (chunk: Buffer) => (buildLog += stripVTControlCharacters(chunk.toString('utf8')));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   return new Promise((resolve) => {
