@@ -1,7 +1,10 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, test } from 'vitest';
+import { MailServerPanel } from '../../renderer/smtp/MailServerPanel';
 import { MailServerModel, parseRecipientList } from '../../renderer/smtp/mailServerModel';
 import { RawSmtp, transport } from '../integration/mailServerHarness';
 import { type App, freeTcpPort, startApp, until } from '../integration/netHarness';
@@ -170,5 +173,30 @@ describe('MailServerModel', () => {
       'dave@y.org',
     ]);
     expect(parseRecipientList('')).toEqual([]);
+  });
+
+  test('the panel: a region named Mail server with Port, Start, the Server log, the Inbox list and the opened message', async () => {
+    const model = newModel();
+    const empty = renderToStaticMarkup(createElement(MailServerPanel, { model }));
+    expect(empty).toMatch(/<section[^>]*aria-labelledby="([^"]+)"[^>]*>.*<h2 id="\1">Mail server<\/h2>/s);
+    expect(empty).toMatch(/<label for="[^"]+">Port<\/label>/);
+    expect(empty).toContain('>Start</button>');
+    expect(empty).toContain('<ul aria-label="Inbox"');
+
+    model.setPort(String(await freeTcpPort()));
+    expect(await model.start()).toBe(true);
+    await textbook(model.state.local?.port ?? 0);
+    await until(() => model.inbox.state.messages.length === 1, 'the message');
+    await model.inbox.open('m1');
+    const html = renderToStaticMarkup(createElement(MailServerPanel, { model }));
+    expect(html).toContain('>Stop</button>');
+    expect(html).toMatch(/role="log"/);
+    expect(html).toContain('Server log');
+    expect(html).toMatch(/<ul aria-label="Inbox"[^>]*><li[^>]*><button[^>]*aria-current="true"/);
+    expect(html).toContain('alice@crepes.fr');
+    expect(html).toContain('Message m1');
+    expect(html).toContain('&lt;bob@hamburger.edu&gt;');
+    // CR and LF drawn in the raw source.
+    expect(html).toMatch(/aria-label="Raw source".*CR.*LF/s);
   });
 });

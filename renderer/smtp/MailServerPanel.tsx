@@ -1,0 +1,278 @@
+import { useId } from 'react';
+import { formatByteCount } from '../../shared/bytes';
+import type { MailServerCounters } from '../../shared/smtp/mailServerContract';
+import { CheckboxField, ErrorText, SelectField, TextField } from '../net/fields';
+import { formatSocketAddress } from '../net/format';
+import { bindChoices, isAllInterfaces } from '../net/serverModel';
+import { useStore } from '../net/useStore';
+import { TranscriptView } from '../transcript/TranscriptView';
+import { InboxView } from './InboxView';
+import type { MailServerModel } from './mailServerModel';
+import './mailServer.css';
+
+const bindValues = bindChoices.map((choice) => choice.value);
+const bindLabels = Object.fromEntries(bindChoices.map((choice) => [choice.value, choice.label]));
+
+/**
+ * The built-in mail server: a region named "Mail server" with its Port, the teacher's
+ * options, Start/Stop, the "Server log" (the session from the server's side, CR and LF
+ * visible) and the "Inbox". The model lives outside React (see mailServerModel.ts).
+ */
+export function MailServerPanel({ model }: { model: MailServerModel }) {
+  const state = useStore(model);
+  const options = useStore(model.options);
+  const run = useStore(model.run);
+  const headingId = useId();
+  const locked = state.phase !== 'stopped';
+  const running = state.phase === 'running';
+  const allInterfaces = isAllInterfaces(state.bindAddress);
+  const errors = options.errors;
+  return (
+    <section className="panel server-panel mail-server-panel" aria-labelledby={headingId}>
+      <div className="panel-head">
+        <h2 id={headingId}>Mail server</h2>
+        <span className={`pill is-${state.phase}`}>{phaseLabel(state.phase)}</span>
+      </div>
+      <p className="panel-intro">
+        A mail server of your own to talk to: it greets, answers every command, and keeps the mail it accepts in the
+        Inbox below. It is a sink: it never passes mail on to anyone.
+      </p>
+      <div className="field-row">
+        <TextField
+          label="Port"
+          className="field-port"
+          inputMode="numeric"
+          value={state.port}
+          onChange={(port) => model.setPort(port)}
+          onEnter={() => void model.start()}
+          disabled={locked}
+          error={state.errors.port}
+        />
+        <SelectField
+          label="Listen on"
+          className="field-grow"
+          value={state.bindAddress}
+          options={bindValues}
+          labels={bindLabels}
+          onChange={(value) => model.setBindAddress(value)}
+          disabled={locked}
+          error={state.errors.bindAddress}
+        />
+      </div>
+
+      <details className="mail-options">
+        <summary>Options{optionSummary(options)}</summary>
+        <TextField
+          label="Server name"
+          value={options.hostname}
+          onChange={(hostname) => model.options.update({ hostname })}
+          disabled={locked}
+          error={errors.hostname}
+          hint="Said in the greeting: 220 hamburger.edu ESMTP."
+        />
+        <CheckboxField
+          label="Offer STARTTLS (a certificate is made on the spot)"
+          checked={options.startTls}
+          onChange={(startTls) => model.options.update({ startTls })}
+          disabled={locked}
+        />
+        <CheckboxField
+          label="Require AUTH (PLAIN or LOGIN) before MAIL FROM"
+          checked={options.requireAuth}
+          onChange={(requireAuth) => model.options.update({ requireAuth })}
+          disabled={locked}
+        />
+        {options.requireAuth && (
+          <div className="mail-option-group">
+            <div className="field-row">
+              <TextField
+                label="AUTH user"
+                className="field-grow"
+                value={options.authUser}
+                onChange={(authUser) => model.options.update({ authUser })}
+                disabled={locked}
+                error={errors.authUser}
+              />
+              <TextField
+                label="AUTH password"
+                className="field-grow"
+                value={options.authPassword}
+                onChange={(authPassword) => model.options.update({ authPassword })}
+                disabled={locked}
+                error={errors.authPassword}
+              />
+            </div>
+            <p className="field-hint">
+              This server accepts AUTH without TLS so you can watch it on this computer. The password then crosses the
+              network only base64-encoded, which anyone can decode: real servers refuse AUTH before STARTTLS.
+            </p>
+          </div>
+        )}
+        <div className="field">
+          <label htmlFor={`${headingId}-reject`}>Reject recipients (550)</label>
+          <textarea
+            id={`${headingId}-reject`}
+            rows={2}
+            spellCheck={false}
+            value={options.rejectRecipients}
+            placeholder="bob@hamburger.edu, carol@hamburger.edu"
+            disabled={locked}
+            aria-describedby={`${headingId}-reject-hint`}
+            onChange={(event) => model.options.update({ rejectRecipients: event.target.value })}
+          />
+          <span id={`${headingId}-reject-hint`} className="field-hint">
+            RCPT TO one of these gets 550; other recipients are accepted.
+          </span>
+        </div>
+        <div className="field-row">
+          <CheckboxField
+            label="Size limit"
+            checked={options.limitSize}
+            onChange={(limitSize) => model.options.update({ limitSize })}
+            disabled={locked}
+          />
+          {options.limitSize && (
+            <TextField
+              label="Size limit (bytes)"
+              className="field-grow"
+              inputMode="numeric"
+              value={options.maxMessageBytes}
+              onChange={(maxMessageBytes) => model.options.update({ maxMessageBytes })}
+              disabled={locked}
+              error={errors.maxMessageBytes}
+              hint="Advertised as SIZE after EHLO; a larger message gets 552."
+            />
+          )}
+        </div>
+        <TextField
+          label="DATA reply delay (seconds)"
+          className="field-seconds"
+          inputMode="decimal"
+          value={options.dataDelay}
+          onChange={(dataDelay) => model.options.update({ dataDelay })}
+          disabled={locked}
+          error={errors.dataDelay}
+          hint="Wait this long after the final “.” before the 250: a slow server, to try the client's deadline."
+        />
+        <CheckboxField
+          label="Save each message as an .eml file"
+          checked={options.saveToFolder}
+          onChange={(saveToFolder) => model.options.update({ saveToFolder })}
+          disabled={locked}
+        />
+        {options.saveToFolder && (
+          <TextField
+            label="Save folder"
+            value={options.saveFolder}
+            placeholder="~/mail"
+            onChange={(saveFolder) => model.options.update({ saveFolder })}
+            disabled={locked}
+            error={errors.saveFolder}
+            hint="The full path of an existing folder. Each file is written whole, then renamed into place: a message cut off while arriving is never saved."
+          />
+        )}
+      </details>
+
+      {(state.warning || (allInterfaces && state.phase === 'stopped')) && (
+        <p className="warning" role="note">
+          <strong>All interfaces: </strong>
+          {state.warning ??
+            'other machines on the network will be able to send mail to this server. Stop it when the lab is over.'}
+        </p>
+      )}
+      <div className="actions">
+        {state.phase === 'running' || state.phase === 'stopping' ? (
+          <button type="button" onClick={() => void model.stop()} disabled={state.phase === 'stopping'}>
+            Stop
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void model.start()}
+            disabled={state.phase === 'starting'}
+          >
+            Start
+          </button>
+        )}
+        {state.local && (
+          <span className="action-hint">
+            Listening on <span className="mono">{formatSocketAddress(state.local)}</span>
+          </span>
+        )}
+      </div>
+      <ErrorText error={state.errors.start} />
+      <ErrorText error={state.errors.stop} />
+      {running && run.certificate && (
+        <div className="mail-certificate">
+          <p>
+            <strong>STARTTLS certificate</strong> (made on the spot, self-signed: a client must be told to trust it).
+          </p>
+          <dl>
+            <dt>Subject</dt>
+            <dd className="mono">{run.certificate.subject}</dd>
+            <dt>SHA-256 fingerprint</dt>
+            <dd className="mono">{run.certificate.fingerprint256}</dd>
+            <dt>Valid until</dt>
+            <dd>{run.certificate.validTo}</dd>
+          </dl>
+        </div>
+      )}
+      {running && run.saveFolder && (
+        <p className="action-hint">
+          Saving each message in <span className="mono">{run.saveFolder}</span>
+        </p>
+      )}
+      {state.counters && (
+        <dl className="counters">
+          {counterRows(state.counters).map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd className="mono">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      <TranscriptView
+        model={model.log}
+        label="Server log"
+        emptyText="Start the server: every connection, every line a client sends (C:) and every reply (S:) appear here."
+      />
+      <InboxView model={model.inbox} limit={run.inboxLimit} running={running} />
+    </section>
+  );
+}
+
+function optionSummary(options: {
+  startTls: boolean;
+  requireAuth: boolean;
+  rejectRecipients: string;
+  limitSize: boolean;
+  dataDelay: string;
+  saveToFolder: boolean;
+}): string {
+  const on = [
+    options.startTls && 'STARTTLS',
+    options.requireAuth && 'AUTH required',
+    options.rejectRecipients.trim() !== '' && 'rejects recipients',
+    options.limitSize && 'size limit',
+    Number(options.dataDelay.replace(',', '.')) > 0 && 'DATA delay',
+    options.saveToFolder && 'saves .eml',
+  ].filter(Boolean);
+  return on.length > 0 ? `: ${on.join(', ')}` : '';
+}
+
+function counterRows(counters: MailServerCounters): ReadonlyArray<readonly [string, string]> {
+  return [
+    ['Connections', `${counters.connectionsOpen} open / ${counters.connectionsAccepted} in all`],
+    ['Messages accepted', String(counters.messagesAccepted)],
+    ['Refused', String(counters.messagesRejected)],
+    ['Cut off', String(counters.messagesAbandoned)],
+    ['Received', formatByteCount(counters.bytesReceived)],
+    ['Replied', formatByteCount(counters.bytesReplied)],
+  ];
+}
+
+function phaseLabel(phase: 'stopped' | 'starting' | 'running' | 'stopping'): string {
+  return { stopped: 'stopped', starting: 'starting…', running: 'running', stopping: 'stopping…' }[phase];
+}
