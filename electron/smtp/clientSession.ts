@@ -77,6 +77,8 @@ export class SmtpClientSession {
   private replyCount = 0;
   private closed = false;
   private closing = false;
+  /** The STARTTLS handshake is running: nothing else may be written meanwhile. */
+  private upgrading = false;
   private tls: boolean;
   private socket: net.Socket;
   private readonly parser: ReplyParser = createReplyParser();
@@ -184,6 +186,12 @@ export class SmtpClientSession {
 
   async send(request: SendRequest, signal: AbortSignal): Promise<SendResult> {
     if (this.closed) throw this.closedError();
+    if (this.upgrading) {
+      throw new PlaygroundError({
+        code: 'E_STATE',
+        message: `the TLS handshake with ${this.target} is still running: send once it is done (or has failed).`,
+      });
+    }
     const queued = this.socket.writableLength;
     if (queued > 0 && queued + request.data.byteLength > maxQueuedBytes) {
       throw new PlaygroundError({
@@ -256,6 +264,7 @@ export class SmtpClientSession {
     if (this.closed) throw this.closedError();
     const refuse = (message: string) => new PlaygroundError({ code: 'E_STATE', message });
     if (this.tls) throw refuse(`the connection to ${this.target} is already inside TLS.`);
+    if (this.upgrading) throw refuse(`the TLS handshake with ${this.target} is already running.`);
     if (this.steps.some((step) => step.wait)) {
       throw refuse('a step is still waiting for its reply: wait for it (or cancel the wait) before starting TLS.');
     }
@@ -284,6 +293,7 @@ export class SmtpClientSession {
     this.detach(plain);
     const afterSeq = this.seq;
     let upgraded: Awaited<ReturnType<typeof upgradeToTls>>;
+    this.upgrading = true;
     try {
       upgraded = await upgradeToTls(plain, {
         host: this.host,
@@ -301,6 +311,8 @@ export class SmtpClientSession {
           : new PlaygroundError({ code: 'E_TLS', message: `the TLS handshake with ${this.target} failed.` });
       this.finish('error', failure);
       throw failure;
+    } finally {
+      this.upgrading = false;
     }
     this.socket = upgraded.socket;
     this.tls = true;
