@@ -124,6 +124,14 @@ export const webServerLogEntry = z.discriminatedUnion('kind', [
     /** The connection stays open for another request after this response. */
     keepAlive: z.boolean(),
   }),
+  /** Bytes that arrived after the server announced it closes the connection: never read as a request. */
+  stamp.extend({
+    kind: z.literal('ignored'),
+    connectionId,
+    raw: bytes,
+    rawBytes: z.number().int().nonnegative(),
+    reason: z.string(),
+  }),
   stamp.extend({
     kind: z.literal('closed'),
     connectionId,

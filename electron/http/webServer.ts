@@ -1,0 +1,461 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type net from 'node:net';
+import type { ErrorInfo } from '../../shared/contract/errors';
+import type { ParsedRequestOf, ResponseOf } from '../../shared/contract/index';
+import {
+  maxLoggedRequestBytes,
+  type WebServerCounters,
+  type WebServerHeader,
+  type WebServerLogEntry,
+  type webServerCloseReasons,
+} from '../../shared/http/webServerContract';
+import type { SocketAddress } from '../../shared/net/contract';
+import type { Session } from '../host/serve';
+import { allInterfacesWarning, isAllInterfaces, toSocketAddress } from '../net/address';
+import { stamp } from '../net/clock';
+import { netError } from '../net/errors';
+import type { ResolvedNetOptions } from '../net/options';
+import { resolveHost } from '../net/resolve';
+import { ServerLog } from '../net/serverLog';
+import { resolveServedFolder } from './webServerFolder';
+import { handleRequest, type ResponseNote, respondWithPage } from './webServerHandler';
+import { errorPage, rawResponse } from './webServerPages';
+import { answerParseError, requestLineOf, splitRequestLine } from './webServerParseErrors';
+import { RequestByteStream } from './webServerRequestBytes';
+
+type StartRequest = ParsedRequestOf<'webServer.start'>;
+type ClosedBy = (typeof webServerCloseReasons)[number];
+
+interface Connection {
+  id: string;
+  socket: net.Socket;
+  client: SocketAddress;
+  bytes: RequestByteStream;
+  requests: number;
+  /** Responses started but not finished; a raw error reply waits for them (pipelining keeps order). */
+  inFlight: number;
+  afterResponses?: () => void;
+  closedBy?: ClosedBy;
+  error?: ErrorInfo;
+}
+
+/**
+ * The built-in web server: node:http for the connection handling (keep-alive, HTTP/1.0
+ * close, body framing), `send` for the files and conditional GET, and around them
+ * what a teaching server needs: each request's raw bytes in the log next to the
+ * response line, a number per request on each connection, deliberate 400/405/505
+ * answers where Node's parser gives up, and no way out of the served folder.
+ */
+export class WebServer {
+  private stopped = false;
+  private nextConnection = 1;
+  private readonly connections = new Map<net.Socket, Connection>();
+  private readonly counters: WebServerCounters = {
+    connectionsAccepted: 0,
+    connectionsOpen: 0,
+    connectionsRefused: 0,
+    requests: 0,
+    responses2xx: 0,
+    responses3xx: 0,
+    responses4xx: 0,
+    responses5xx: 0,
+    bytesReceived: 0,
+    bytesSent: 0,
+  };
+  private readonly log: ServerLog<WebServerLogEntry>;
+  private readonly resource = { close: () => void this.dispose('local') };
+
+  private constructor(
+    readonly id: string,
+    private readonly session: Session,
+    private readonly server: http.Server,
+    private readonly request: StartRequest,
+    private readonly root: string,
+    options: ResolvedNetOptions,
+  ) {
+    this.log = new ServerLog<WebServerLogEntry>(options, request.keepBytes ?? options.keepBytes, (entries, omitted) =>
+      session.emit('webServer.log', {
+        serverId: id,
+        entries,
+        counters: { ...this.counters },
+        omittedEntries: omitted,
+      }),
+    );
+  }
+
+  static async start(
+    id: string,
+    request: StartRequest,
+    session: Session,
+    options: ResolvedNetOptions,
+    signal: AbortSignal,
+  ): Promise<{ server: WebServer; result: ResponseOf<'webServer.start'> }> {
+    const folder = await resolveServedFolder(request.folder);
+    const [target] = await resolveHost(request.bindAddress, {
+      protocol: 'TCP',
+      timeoutMs: 5000,
+      signal,
+      port: request.port,
+    });
+    if (!target) {
+      throw netError(new Error('no address'), { protocol: 'TCP', action: 'listen', host: request.bindAddress });
+    }
+    // requireHostHeader off: Node would answer a Host-less HTTP/1.1 request itself, unlogged.
+    const listener = http.createServer({ requireHostHeader: false });
+    listener.keepAliveTimeout = request.keepAliveTimeoutMs;
+    // The same bound for a connection that never sends anything, or stalls mid-response.
+    listener.timeout = request.keepAliveTimeoutMs;
+    const server = new WebServer(id, session, listener, request, folder.root, options);
+    session.own(server.resource);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error) =>
+          reject(
+            netError(error, {
+              protocol: 'TCP',
+              action: 'listen',
+              host: request.bindAddress,
+              address: target.address,
+              port: request.port,
+            }),
+          );
+        listener.once('error', onError);
+        listener.listen({ host: target.address, port: request.port, exclusive: true }, () => {
+          listener.off('error', onError);
+          resolve();
+        });
+      });
+    } catch (error) {
+      void server.dispose('error', false);
+      throw error;
+    }
+    listener.on('connection', (socket: net.Socket) => server.accept(socket));
+    listener.on('request', (req: IncomingMessage, res: ServerResponse) => server.onRequest(req, res));
+    listener.on('clientError', (error: Error & { code?: string; reason?: string }, socket: net.Socket) =>
+      server.onClientError(error, socket),
+    );
+    listener.on('error', (error) => server.log.add({ ...stamp(), kind: 'error', error: server.error(error) }));
+    const local = toSocketAddress(listener.address() as net.AddressInfo);
+    const at = stamp();
+    const warning = isAllInterfaces(local.address)
+      ? allInterfacesWarning(local.address, local.port, 'TCP').replace('The TCP server', 'The web server')
+      : undefined;
+    server.log.add({
+      ...at,
+      kind: 'listening',
+      local,
+      folder: folder.root,
+      sampleSite: folder.sampleSite,
+      ...(warning ? { warning } : {}),
+    });
+    const result: ResponseOf<'webServer.start'> = {
+      ...at,
+      serverId: id,
+      local,
+      folder: folder.root,
+      sampleSite: folder.sampleSite,
+      cookieDemo: request.cookieDemo,
+    };
+    if (warning) result.warning = warning;
+    return { server, result };
+  }
+
+  /** Stops listening and closes every connection; resolves once the port is free again. */
+  async stop(): Promise<ResponseOf<'webServer.stop'>> {
+    await this.dispose('local');
+    return { ...stamp(), serverId: this.id };
+  }
+
+  private error(error: unknown, client?: SocketAddress): ErrorInfo {
+    return netError(error, {
+      protocol: 'TCP',
+      action: 'receive',
+      address: client?.address,
+      port: client?.port,
+    }).toInfo();
+  }
+
+  private accept(socket: net.Socket): void {
+    const client = toSocketAddress({
+      address: socket.remoteAddress ?? '',
+      family: socket.remoteFamily ?? '',
+      port: socket.remotePort ?? 0,
+    });
+    if (this.stopped || this.counters.connectionsOpen >= this.request.maxConnections) {
+      socket.destroy();
+      if (this.stopped) return;
+      this.counters.connectionsRefused++;
+      this.log.add({
+        ...stamp(),
+        kind: 'refused',
+        client,
+        reason: `${this.request.maxConnections} connections are already open (the server's limit)`,
+      });
+      return;
+    }
+    const connection: Connection = {
+      id: `c${this.nextConnection++}`,
+      socket,
+      client,
+      bytes: new RequestByteStream(),
+      requests: 0,
+      inFlight: 0,
+    };
+    this.connections.set(socket, connection);
+    this.counters.connectionsAccepted++;
+    this.counters.connectionsOpen++;
+    const local = toSocketAddress({
+      address: socket.localAddress ?? '',
+      family: socket.localFamily ?? '',
+      port: socket.localPort ?? 0,
+    });
+    this.log.add({ ...stamp(), kind: 'accepted', connectionId: connection.id, client, local });
+    // Prepended, so the bytes are kept before Node's parser (listening first) turns them into a request.
+    socket.prependListener('data', (chunk: Buffer) => {
+      this.counters.bytesReceived += chunk.byteLength;
+      connection.bytes.push(chunk);
+      this.log.countersChanged();
+    });
+    socket.on('timeout', () => {
+      connection.closedBy ??= 'idle';
+    });
+    socket.on('end', () => {
+      connection.closedBy ??= 'client';
+    });
+    socket.on('error', (error) => {
+      connection.error = this.error(error, client);
+      connection.closedBy ??= connection.error.code === 'E_RESET' ? 'reset' : 'error';
+    });
+    socket.on('close', () => {
+      this.connections.delete(socket);
+      this.counters.connectionsOpen--;
+      if (this.stopped) return;
+      const entry: WebServerLogEntry = {
+        ...stamp(),
+        kind: 'closed',
+        connectionId: connection.id,
+        by: connection.closedBy ?? 'client',
+        requestsServed: connection.requests,
+      };
+      if (connection.error && entry.kind === 'closed') entry.error = connection.error;
+      this.log.add(entry);
+    });
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const connection = this.connections.get(req.socket as net.Socket);
+    if (!connection || this.stopped) {
+      res.destroy();
+      return;
+    }
+    const requestNumber = ++connection.requests;
+    this.counters.requests++;
+    const chunked = req.headers['transfer-encoding'] !== undefined;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const bodyLength = !chunked && Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
+    const bytes = connection.bytes.takeRequest(bodyLength, maxLoggedRequestBytes);
+    const requestLine = requestLineOf(bytes.raw);
+    const written = splitRequestLine(requestLine);
+    this.log.add(
+      {
+        ...stamp(),
+        kind: 'request',
+        connectionId: connection.id,
+        requestNumber,
+        raw: this.log.keep(bytes.raw),
+        rawBytes: bytes.total,
+        method: req.method ?? '',
+        target: req.url ?? '',
+        version: written?.version ?? '(none)',
+      },
+      bytes.raw.byteLength,
+    );
+    const note: ResponseNote = {};
+    this.trackResponse(connection, requestNumber, req, res, note);
+    // A chunked body's end is known only to Node's parser: the next request could not be cut apart in the log.
+    if (chunked) res.setHeader('Connection', 'close');
+    handleRequest(req, res, requestLine, note, { root: this.root, cookieDemo: this.request.cookieDemo }).catch(
+      (error: unknown) => {
+        const info = this.error(error, connection.client);
+        this.log.add({ ...stamp(), kind: 'error', error: info, connectionId: connection.id });
+        if (res.headersSent) res.destroy();
+        else respondWithPage(res, note, 500, `the server failed: ${info.message}`, { close: true });
+      },
+    );
+  }
+
+  private trackResponse(
+    connection: Connection,
+    requestNumber: number,
+    req: IncomingMessage,
+    res: ServerResponse,
+    note: ResponseNote,
+  ): void {
+    connection.inFlight++;
+    let done = false;
+    const finish = (complete: boolean) => {
+      if (done) return;
+      done = true;
+      connection.inFlight--;
+      if (res.headersSent && !this.stopped) this.logResponse(connection, requestNumber, req, res, note, complete);
+      if (connection.inFlight === 0 && connection.afterResponses) {
+        const next = connection.afterResponses;
+        delete connection.afterResponses;
+        next();
+      }
+    };
+    res.on('finish', () => finish(true));
+    res.on('close', () => finish(false));
+  }
+
+  private logResponse(
+    connection: Connection,
+    requestNumber: number,
+    req: IncomingMessage,
+    res: ServerResponse,
+    note: ResponseNote,
+    complete: boolean,
+  ): void {
+    const head = sentHead(res);
+    const status = res.statusCode;
+    const noBody = req.method === 'HEAD' || status === 304 || status === 204 || status < 200;
+    const length = Number(header(head.headers, 'content-length') ?? 0);
+    const bodyBytes = noBody || !complete || !Number.isSafeInteger(length) ? 0 : length;
+    const keepAlive = complete && !/\bclose\b/i.test(header(head.headers, 'connection') ?? '');
+    if (!keepAlive) connection.closedBy ??= complete ? 'server' : 'client';
+    this.countResponse(status, head.length + bodyBytes);
+    const entry: WebServerLogEntry = {
+      ...stamp(),
+      kind: 'response',
+      connectionId: connection.id,
+      requestNumber,
+      statusLine: head.statusLine,
+      status,
+      headers: head.headers,
+      bodyBytes,
+      keepAlive,
+    };
+    if (note.file !== undefined) entry.file = note.file;
+    const reason = complete ? note.reason : 'the connection closed before the whole response was sent';
+    if (reason !== undefined) entry.reason = reason;
+    this.log.add(entry);
+  }
+
+  private countResponse(status: number, bytes: number): void {
+    this.counters.bytesSent += bytes;
+    if (status >= 500) this.counters.responses5xx++;
+    else if (status >= 400) this.counters.responses4xx++;
+    else if (status >= 300) this.counters.responses3xx++;
+    else if (status >= 200) this.counters.responses2xx++;
+  }
+
+  /** Node's parser refused what arrived: answer it ourselves (400, 405, 505, ...) and close. */
+  private onClientError(error: Error & { code?: string; reason?: string }, socket: net.Socket): void {
+    const connection = this.connections.get(socket);
+    if (!connection || this.stopped || error.code === 'ECONNRESET' || !socket.writable) {
+      if (connection && error.code === 'ECONNRESET') connection.closedBy ??= 'reset';
+      socket.destroy();
+      return;
+    }
+    if (error.code === 'HPE_CLOSED_CONNECTION') {
+      // The response said Connection: close, so what follows is never read (HTTP/1.0 without keep-alive).
+      const ignored = connection.bytes.takeRest(maxLoggedRequestBytes);
+      this.log.add({
+        ...stamp(),
+        kind: 'ignored',
+        connectionId: connection.id,
+        raw: this.log.keep(ignored.raw),
+        rawBytes: ignored.total,
+        reason: 'arrived after a response that closes the connection (Connection: close): the server does not read it',
+      });
+      return;
+    }
+    const requestNumber = ++connection.requests;
+    this.counters.requests++;
+    const bytes = connection.bytes.takeRest(maxLoggedRequestBytes);
+    const requestLine = requestLineOf(bytes.raw);
+    const answer = answerParseError(error.code, error.reason ?? error.message, requestLine);
+    const parts = splitRequestLine(requestLine);
+    this.log.add(
+      {
+        ...stamp(),
+        kind: 'request',
+        connectionId: connection.id,
+        requestNumber,
+        raw: this.log.keep(bytes.raw),
+        rawBytes: bytes.total,
+        ...(parts ?? {}),
+        problem: `${error.reason ?? error.message} (${error.code ?? 'parse error'})`,
+      },
+      bytes.raw.byteLength,
+    );
+    const reply = () => {
+      if (socket.destroyed || socket.writableEnded) return;
+      const body = errorPage(answer.status, answer.reason);
+      const headers: [string, string][] = [
+        ['Date', new Date().toUTCString()],
+        ['Content-Type', 'text/html; charset=utf-8'],
+        ['Content-Length', String(body.byteLength)],
+        ...(answer.status === 405 ? [['Allow', 'GET, HEAD'] as [string, string]] : []),
+        ['Connection', 'close'],
+      ];
+      const response = rawResponse(answer.status, headers, body);
+      connection.closedBy ??= 'server';
+      socket.end(response);
+      this.countResponse(answer.status, response.byteLength);
+      const statusLine = requestLineOf(response);
+      this.log.add({
+        ...stamp(),
+        kind: 'response',
+        connectionId: connection.id,
+        requestNumber,
+        statusLine,
+        status: answer.status,
+        headers: headers.map(([name, value]) => ({ name, value })),
+        bodyBytes: body.byteLength,
+        reason: answer.reason,
+        keepAlive: false,
+      });
+    };
+    if (connection.inFlight > 0) connection.afterResponses = reply;
+    else reply();
+  }
+
+  private async dispose(reason: 'local' | 'error', announce = true): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.session.release(this.resource);
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.connections.keys()) socket.destroy();
+    if (announce) this.log.add({ ...stamp(), kind: 'stopped', reason });
+    this.log.close();
+    await closed;
+  }
+}
+
+function header(headers: readonly WebServerHeader[], name: string): string | undefined {
+  return headers.find((h) => h.name.toLowerCase() === name)?.value;
+}
+
+/**
+ * The status line and headers exactly as Node wrote them (including the Date, Connection
+ * and Keep-Alive it adds itself). `_header` is the head Node serialised; if a future Node
+ * hides it, the headers set on the response are used instead.
+ */
+function sentHead(res: ServerResponse): { statusLine: string; headers: WebServerHeader[]; length: number } {
+  const raw = (res as unknown as { _header?: unknown })._header;
+  if (typeof raw === 'string' && raw.length > 0) {
+    const lines = raw.split('\r\n').filter((line) => line !== '');
+    const headers = lines.slice(1).map((line) => {
+      const colon = line.indexOf(':');
+      return { name: line.slice(0, colon), value: line.slice(colon + 1).trim() };
+    });
+    return { statusLine: lines[0] ?? '', headers, length: raw.length };
+  }
+  const headers = Object.entries(res.getHeaders()).map(([name, value]) => ({
+    name,
+    value: Array.isArray(value) ? value.join(', ') : String(value),
+  }));
+  const statusLine = `HTTP/1.1 ${res.statusCode} ${res.statusMessage}`;
+  return { statusLine, headers, length: statusLine.length + 4 };
+}
