@@ -221,6 +221,8 @@ export const smtpClientCommands = {
       /** Every address tried, in order, with why it failed. */
       attempts: z.array(attempt),
       timings: z.object({
+        /** The name lookup; absent when the host was an IP address. */
+        lookupMs: z.number().optional(),
         /** SYN to established: the TCP handshake. */
         connectMs: z.number(),
         /** The TLS handshake, for implicit TLS. */
