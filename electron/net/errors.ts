@@ -4,7 +4,7 @@ import { formatSeconds } from './clock';
 
 /** Where an OS error happened: named in the message so the user knows which host, which port. */
 export interface NetContext {
-  protocol: 'UDP' | 'TCP' | 'SMTP';
+  protocol: 'UDP' | 'TCP' | 'SMTP' | 'HTTP';
   action: 'lookup' | 'connect' | 'bind' | 'listen' | 'send' | 'receive';
   /** The host as the user typed it. */
   host?: string | undefined;
@@ -36,6 +36,9 @@ function where(context: NetContext): string {
 
 function serverHint(context: NetContext): string {
   const port = context.port ?? 12000;
+  if (context.protocol === 'HTTP') {
+    return `Start the built-in web server on port ${port}, or check the host and port number (http is usually 80 or 8080, https 443).`;
+  }
   return `Start the built-in ${context.protocol} server on port ${port}, or check the host and port number.`;
 }
 

@@ -4,10 +4,10 @@ import type { AddressFamily, ResolvedAddress } from '../../shared/net/contract';
 import { familyOf, ipFamily } from './address';
 import { formatSeconds } from './clock';
 import { withDeadline } from './deadline';
-import { netError } from './errors';
+import { type NetContext, netError } from './errors';
 
 export interface ResolveOptions {
-  protocol: 'UDP' | 'TCP';
+  protocol: NetContext['protocol'];
   family?: AddressFamily | undefined;
   timeoutMs: number;
   signal?: AbortSignal | undefined;

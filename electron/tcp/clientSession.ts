@@ -1,30 +1,26 @@
-import net from 'node:net';
+import type net from 'node:net';
 import { PlaygroundError } from '../../shared/contract/errors';
 import type { EventPayloadOf, ParsedRequestOf, ResponseOf } from '../../shared/contract/index';
-import type { ResolvedAddress, SocketAddress, Stamp } from '../../shared/net/contract';
+import type { SocketAddress, Stamp } from '../../shared/net/contract';
 import type { TcpChunk } from '../../shared/tcp/contract';
 import type { Session } from '../host/serve';
-import { formatAddress, formatSocketAddress, toSocketAddress } from '../net/address';
+import { formatSocketAddress, toSocketAddress } from '../net/address';
 import { ByteBudget } from '../net/byteBudget';
-import { formatSeconds, monoNow, roundMs, stamp } from '../net/clock';
+import { connect } from '../net/connect';
+import { formatSeconds, monoNow, stamp } from '../net/clock';
 import { Coalescer } from '../net/coalescer';
-import { abortReason, withDeadline } from '../net/deadline';
 import { netError } from '../net/errors';
 import type { ResolvedNetOptions } from '../net/options';
 import { ReplyWaits } from '../net/replyWaits';
-import { resolveHost } from '../net/resolve';
 
 type ConnectRequest = ParsedRequestOf<'tcp.connect'>;
 type ConnectResult = ResponseOf<'tcp.connect'>;
-type Attempt = ConnectResult['attempts'][number];
 type CloseReason = 'local' | 'peer' | 'reset' | 'error';
 
 /** Beyond this many bytes waiting in Node's send queue, `tcp.send` refuses more (E_BUSY). */
 const maxQueuedBytes = 32 * 1024 * 1024;
 /** After `tcp.close`, how long queued bytes may take to leave before the socket is torn down. */
 const closeGraceMs = 2000;
-/** These say "not this address": the next resolved address is tried. */
-const tryNextAddress = new Set(['ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT']);
 
 const peerWait = 'peer';
 
@@ -85,68 +81,19 @@ export class TcpClientSession {
     signal: AbortSignal,
   ): Promise<{ client: TcpClientSession; result: ConnectResult }> {
     const { host, port, timeoutMs } = request;
-    const started = monoNow();
-    let stage: 'lookup' | 'connect' = 'lookup';
-    const attempts: Attempt[] = [];
-    let resolved: ResolvedAddress[] = [];
-    const { socket, connectMs } = await withDeadline(
-      async (deadline) => {
-        resolved = await resolveHost(host, {
-          protocol: 'TCP',
-          family: request.family,
-          timeoutMs,
-          signal: deadline,
-          port,
-        });
-        stage = 'connect';
-        let lastError: PlaygroundError | undefined;
-        for (const target of resolved) {
-          const attemptStart = monoNow();
-          try {
-            return await connectOnce(host, target, port, request.bindAddress, session, deadline);
-          } catch (error) {
-            if (deadline.aborted) throw abortReason(deadline);
-            const failure =
-              error instanceof PlaygroundError
-                ? error
-                : netError(error, { protocol: 'TCP', action: 'connect', host, address: target.address, port });
-            attempts.push({
-              address: target.address,
-              family: target.family,
-              ms: roundMs(monoNow() - attemptStart),
-              error: failure.toInfo(),
-            });
-            lastError = failure;
-            if (!tryNextAddress.has(String(failure.details?.osCode))) throw failure;
-          }
-        }
-        throw withAttempts(lastError, attempts);
-      },
-      {
-        timeoutMs,
-        signal,
-        onTimeout: () =>
-          new PlaygroundError({
-            code: 'E_TIMEOUT',
-            message:
-              stage === 'lookup'
-                ? `looking up host '${host}' did not finish within ${formatSeconds(timeoutMs)}: the name server is slow or unreachable. Try again, or use an IP address.`
-                : `could not connect to ${describeTarget(host, resolved, port)} within ${formatSeconds(timeoutMs)}: nothing answered the connection request (SYN). The host may be down, a firewall may drop the packets, or the server is too busy to accept. Check the address and port, or allow more time.`,
-            details: { host, port, timeoutMs, stage, elapsedMs: roundMs(monoNow() - started) },
-          }),
-      },
-    );
-    attempts.push({
-      address: socket.remoteAddress ?? '',
-      family: socket.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4',
-      ms: connectMs,
+    const connected = await connect({
+      protocol: 'TCP',
+      host,
+      port,
+      timeoutMs,
+      signal,
+      family: request.family,
+      bindAddress: request.bindAddress,
+      owner: session,
     });
+    const { connectMs, resolved, attempts, peer } = connected;
+    const socket = connected.socket as net.Socket;
     const keepLimit = request.keepBytes ?? options.keepBytes;
-    const peer = toSocketAddress({
-      address: socket.remoteAddress ?? '',
-      family: socket.remoteFamily ?? '',
-      port: socket.remotePort ?? port,
-    });
     const client = new TcpClientSession(id, session, socket, host, peer, keepLimit, options);
     session.own(client.resource);
     return {
@@ -335,69 +282,4 @@ export class TcpClientSession {
       message: `TCP session '${this.id}' is closed: connect again.`,
     });
   }
-}
-
-function connectOnce(
-  host: string,
-  target: ResolvedAddress,
-  port: number,
-  localAddress: string | undefined,
-  session: Session,
-  signal: AbortSignal,
-): Promise<{ socket: net.Socket; connectMs: number }> {
-  return new Promise((resolve, reject) => {
-    const socket = new net.Socket({ allowHalfOpen: true });
-    // Until the session owns it, a socket left half-open by a cancel must still close with the window.
-    const owned = { close: () => void socket.destroy() };
-    session.own(owned);
-    const cleanup = () => {
-      session.release(owned);
-      signal.removeEventListener('abort', onAbort);
-      socket.off('error', onError);
-      socket.off('connect', onConnect);
-    };
-    const onAbort = () => {
-      cleanup();
-      socket.destroy();
-      reject(abortReason(signal));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      socket.destroy();
-      reject(netError(error, { protocol: 'TCP', action: 'connect', host, address: target.address, port }));
-    };
-    const started = monoNow();
-    const onConnect = () => {
-      const connectMs = roundMs(monoNow() - started);
-      cleanup();
-      socket.setNoDelay(true);
-      resolve({ socket, connectMs });
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('error', onError);
-    socket.once('connect', onConnect);
-    socket.connect({
-      host: target.address,
-      port,
-      family: target.family === 'IPv6' ? 6 : 4,
-      ...(localAddress !== undefined ? { localAddress } : {}),
-    });
-  });
-}
-
-function describeTarget(host: string, resolved: ResolvedAddress[], port: number): string {
-  const first = resolved[0]?.address;
-  if (!first || first === host) return formatAddress(host, port);
-  return `${host} (${formatAddress(first, port)})`;
-}
-
-function withAttempts(error: PlaygroundError | undefined, attempts: Attempt[]): PlaygroundError {
-  if (!error) return new PlaygroundError({ code: 'E_DNS', message: 'the host has no address to connect to' });
-  if (attempts.length < 2) return error;
-  const tried = attempts.map((attempt) => `${attempt.address} (${attempt.error?.details?.osCode ?? '?'})`).join(', ');
-  return new PlaygroundError({
-    code: error.code,
-    message: `tried ${attempts.length} addresses: ${tried}. Last: ${error.message}`,
-    details: { ...error.details, attempts },
-  });
 }
