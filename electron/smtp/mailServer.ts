@@ -199,6 +199,10 @@ export class MailServer {
     return { server, result };
   }
 
+  get running(): boolean {
+    return !this.stopped;
+  }
+
   /** Stops listening and closes every connection; resolves once the port is free again. */
   async stop(): Promise<ResponseOf<'mailServer.stop'>> {
     await this.dispose('local');
@@ -486,7 +490,15 @@ export class MailServer {
           this.abandoned(connection, size);
           return;
         }
-        this.accepted(raw, received, session, connection).then(
+        const stored = this.accepted(raw, received, session, connection);
+        if (this.saveFolder === undefined) {
+          // In memory the message is safe once received in full; reading its MIME
+          // structure for the Inbox need not delay the 250.
+          callback(null, replies.accepted);
+          stored.catch((error: unknown) => this.serverError(error as Error));
+          return;
+        }
+        stored.then(
           () => callback(null, replies.accepted),
           (error: unknown) => callback(replyError(451, `Local error in processing: ${String(error)}`)),
         );
@@ -509,11 +521,14 @@ export class MailServer {
     connection: Connection | undefined,
   ): Promise<void> {
     const messageId = `m${this.nextMessage++}`;
-    const { headline } = await parseMail(raw);
+    // Read before anything waits: smtp-server starts a new envelope once the reply is sent.
     const envelope = session.envelope;
     const mailFrom = envelope.mailFrom === false ? '' : envelope.mailFrom.address;
     const rcptTo = envelope.rcptTo.map((address) => address.address);
     const user = typeof session.user === 'string' ? session.user : undefined;
+    const heloName = session.hostNameAppearsAs || '';
+    const secure = session.secure;
+    const { headline } = await parseMail(raw);
     const summary: MailSummary = {
       messageId,
       received,
@@ -526,16 +541,15 @@ export class MailServer {
       envelope: {
         mailFrom,
         rcptTo,
-        heloName: session.hostNameAppearsAs || '',
+        heloName,
         client: connection?.client ?? { address: session.remoteAddress, family: 'IPv4', port: session.remotePort },
-        secure: session.secure,
+        secure,
         ...(user === undefined ? {} : { user }),
       },
     };
     // Saved before it counts as received: the 250 then means the file is there too.
     const savedAs = this.saveFolder === undefined ? undefined : await this.autoSave(messageId, received.at, raw);
     if (savedAs !== undefined) summary.savedAs = savedAs;
-    if (this.stopped) return;
     this.inbox.add(summary, new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
     this.counters.messagesAccepted++;
     this.log.add({

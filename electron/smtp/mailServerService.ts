@@ -2,6 +2,7 @@ import type { Service } from '../host/serve';
 import { nextId } from '../net/ids';
 import { type NetServiceOptions, resolveOptions } from '../net/options';
 import { Registry } from '../net/registry';
+import { PlaygroundError } from '../../shared/contract/errors';
 import { MailServer } from './mailServer';
 
 /** The built-in mail servers (`mailServer.*`) of one renderer. */
@@ -10,8 +11,12 @@ export function createMailServerService(serviceOptions: NetServiceOptions = {}):
   return (session) => {
     const servers = new Registry<MailServer>('mail server');
     const server = (id: string) => servers.get(id);
+    // A stopped server's inbox can still be read and saved, until the next start lets it go.
+    let stopped: string[] = [];
     return {
       'mailServer.start': async (request, { signal }) => {
+        for (const id of stopped) servers.delete(id);
+        stopped = [];
         const { server: started, result } = await MailServer.start(
           nextId('mailServer'),
           request,
@@ -23,8 +28,10 @@ export function createMailServerService(serviceOptions: NetServiceOptions = {}):
         return result;
       },
       'mailServer.stop': async ({ serverId }) => {
-        const result = await server(serverId).stop();
-        servers.delete(serverId);
+        const running = server(serverId);
+        if (!running.running) throw notRunning(serverId);
+        const result = await running.stop();
+        stopped.push(serverId);
         return result;
       },
       'mailServer.message': ({ serverId, messageId }) => server(serverId).message(messageId),
@@ -35,3 +42,11 @@ export function createMailServerService(serviceOptions: NetServiceOptions = {}):
 }
 
 export const mailServerService = createMailServerService();
+
+function notRunning(serverId: string): PlaygroundError {
+  return new PlaygroundError({
+    code: 'E_NOT_FOUND',
+    message: `the mail server '${serverId}' is already stopped: start a new one`,
+    details: { id: serverId },
+  });
+}

@@ -135,7 +135,7 @@ describe('the textbook conversation', () => {
     expect(Buffer.from(message.raw).toString()).toBe(body);
     expect(message.text).toBe('.\n..two\n.leading\nend.\n. \n');
     // The log shows the stuffed bytes as they crossed the wire.
-    expect(conversation(app, started.serverId)).toContain('C: ...two\r\n');
+    await until(() => conversation(app, started.serverId).includes('C: ...two\r\n'), 'the stuffed line in the log');
 
     // nodemailer stuffs too.
     const text = '.\n.hidden\n..\nlast';
@@ -208,6 +208,7 @@ describe('teacher options', () => {
     expect((await client.send(Buffer.from('ketchup').toString('base64'))).code).toBe(235);
     expect((await client.send('MAIL FROM:<alice@crepes.fr>')).code).toBe(250);
     await client.quit();
+    await until(() => logEntries(app, started.serverId).some((entry) => entry.kind === 'closed'), 'closed');
     const auths = logEntries(app, started.serverId).filter((entry) => entry.kind === 'auth');
     expect(auths).toMatchObject([
       { method: 'PLAIN', user: 'alice', ok: false },
@@ -246,6 +247,7 @@ describe('teacher options', () => {
     await client.send('DATA');
     expect((await client.send('Subject: hi\r\n\r\nhello\r\n.')).code).toBe(250);
     await client.quit();
+    await until(() => logEntries(app, started.serverId).some((entry) => entry.kind === 'closed'), 'closed');
     const [summary] = await until2(() => inbox(app, started.serverId));
     expect(summary?.envelope.rcptTo).toEqual(['carol@hamburger.edu']);
     expect(logEntries(app, started.serverId).find((entry) => entry.kind === 'rejected')).toMatchObject({

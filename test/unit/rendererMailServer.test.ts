@@ -71,6 +71,11 @@ describe('MailServerModel', () => {
     expect(model.state.phase).toBe('stopped');
     // The inbox stays readable until the next start.
     expect(model.inbox.state.messages).toHaveLength(1);
+    model.inbox.close();
+    await model.inbox.open('m1');
+    expect(model.inbox.state.open.phase).toBe('open');
+    expect(await model.start()).toBe(true);
+    expect(model.inbox.state.messages).toHaveLength(0);
   });
 
   test('teacher options reach the server: STARTTLS certificate, AUTH, rejected recipients, size, delay', async () => {
