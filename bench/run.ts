@@ -20,6 +20,7 @@ import {
   rawUdp,
 } from './roundTrip';
 import { Child, errorText } from './rpc';
+import { smtpThroughput } from './smtp';
 import { type AppStreamResult, appStream, rawStream, type StreamResult } from './stream';
 import { formatTable, mib, ms, type Row, rate, signedMs } from './table';
 import { MiB, percentiles, withTimeout } from './timing';
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
   if (config.only !== 'roundtrip') {
     await streams(overWebSocket, host, { port: peerReady.streamPort, bytes: streamBytes });
   }
+  if (config.only === undefined || config.only === 'smtp')
+    await smtpThroughput(overWebSocket, { rows, notes, progress });
 
   const loadAfter = loadavg()[0] ?? 0;
   notes.unshift(
