@@ -62,7 +62,9 @@ export function BodyView({ exchange, read }: { exchange: ExchangeRecord; read: R
   const compressed = body.encodings.length > 0;
   const canDecode = compressed && body.encodings.every((coding) => decodableEncodings.includes(coding));
   const [asReceived, setAsReceived] = useState(false);
-  const decodedReady = canDecode && body.decodedLength !== undefined && body.decodeError === undefined;
+  // A decode error part way still leaves the bytes before it readable.
+  const decodedReady =
+    canDecode && body.decodedLength !== undefined && (body.decodedLength > 0 || body.decodeError === undefined);
   const decoded = compressed && decodedReady && !asReceived;
   const available = decoded ? (body.decodedLength ?? 0) : body.kept;
   const [page, setPage] = useState(0);
@@ -73,6 +75,15 @@ export function BodyView({ exchange, read }: { exchange: ExchangeRecord; read: R
   if (!exchange.response) return null;
   if (exchange.response.framing.kind === 'none' || (body.complete && body.received === 0)) {
     return <p className="body-note">No body ({describeNoBody(exchange)}).</p>;
+  }
+
+  if (body.forgotten) {
+    return (
+      <p className="body-note">
+        This body is no longer kept: the app keeps the latest 200 responses and 512 MiB of bodies. Send the request
+        again to see it.
+      </p>
+    );
   }
 
   const readPart: ReadBody = (offset, length) => read(offset, length, decoded);
@@ -197,6 +208,7 @@ function bodySummary(
   if (body.capBytes !== undefined && body.received > body.kept) {
     text += ` Only the first ${formatByteCount(body.kept)} were kept (the body cap is ${formatByteCount(body.capBytes)}); the rest was counted, not stored.`;
   }
+  if (decoded && body.decodeError) text += ` Decompressing stopped: ${body.decodeError}.`;
   if (charsetNote && (mode === 'text' || mode === 'preview')) text += ` ${charsetNote}`;
   return text;
 }

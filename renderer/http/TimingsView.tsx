@@ -2,7 +2,11 @@ import { formatDuration } from '../../shared/bytes';
 import type { ExchangeTimings } from './exchangeState';
 
 const phases = [
-  ['dnsMs', 'Name lookup', 'Turning the host name into an address (DNS); none for an address.'],
+  [
+    'lookupMs',
+    'Name lookup',
+    'Turning the host name into an address (DNS); none for an address or a reused connection.',
+  ],
   ['connectMs', 'Connect', 'The TCP three-way handshake: SYN sent until the connection was established.'],
   ['tlsMs', 'TLS', 'The TLS handshake (https only).'],
   [

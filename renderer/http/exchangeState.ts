@@ -24,9 +24,9 @@ export interface ResponseHeadView {
   at: number;
 }
 
-/** Milliseconds per phase; undefined for a phase that did not happen (no DNS for an address, no TLS). */
+/** Milliseconds per phase; undefined for a phase that did not happen (no lookup for an address, no TLS, a reused connection). */
 export interface ExchangeTimings {
-  dnsMs?: number | undefined;
+  lookupMs?: number | undefined;
   connectMs?: number | undefined;
   tlsMs?: number | undefined;
   /** Request sent → first response byte. */
@@ -52,6 +52,8 @@ export interface BodyProgress {
   /** Chunked framing: how many chunks (and their size lines) arrived. */
   chunks: number;
   complete: boolean;
+  /** The Node side let the body go (the session keeps 200 exchanges and 512 MiB of bodies). */
+  forgotten?: boolean | undefined;
 }
 
 export type ExchangePhase = 'sending' | 'waiting' | 'receiving' | 'done' | 'failed';
@@ -77,6 +79,8 @@ export interface ExchangeRecord {
   readonly diagnostics: readonly HttpDiagnostic[];
   readonly body: BodyProgress;
   readonly timings: ExchangeTimings;
+  /** The connection was reused ('keep') rather than opened for this request. */
+  readonly reused: boolean;
   readonly phase: ExchangePhase;
   readonly failure: { code: string; message: string } | undefined;
 }

@@ -1,11 +1,17 @@
-import type { Client } from '../../shared/contract/client';
-import type { HttpDiagnostic } from '../../shared/http/diagnostics';
-import { validatorsFrom } from '../../shared/http/editRequest';
-import { fieldsNamed, type HttpField } from '../../shared/http/fields';
 import { formatByteCount } from '../../shared/bytes';
+import type { Client } from '../../shared/contract/client';
+import type { EventPayloadOf } from '../../shared/contract/index';
+import {
+  type HttpBodyProgress,
+  type HttpSendResult,
+  type HttpTimings,
+  maxHttpBodySliceBytes,
+} from '../../shared/http/clientContract';
+import { validatorsFrom } from '../../shared/http/editRequest';
+import { fieldsNamed } from '../../shared/http/fields';
+import { formatAddress } from '../net/format';
 import { Store } from '../net/store';
 import { TranscriptModel } from '../transcript/model';
-import { contentEncodings } from './bodyFormat';
 import { BodyPages } from './bodyPages';
 import type {
   BodyProgress,
@@ -27,36 +33,43 @@ export type {
   ResponseHeadView,
 } from './exchangeState';
 
-/** Exchanges kept; older ones go (their bodies are let go on the Node side's own schedule). */
+/** Exchanges listed; older ones go (the Node side keeps as many, and says when it lets one go). */
 const maxExchanges = 200;
+/** Events held for an exchange whose send result has not come back yet. */
+const maxEarlyEvents = 1000;
 
 const emptyBody: BodyProgress = { received: 0, kept: 0, encodings: [], chunks: 0, complete: false };
 
-/** What the composer knows when it sends (the `http.send` result plus its own fields). */
+/** What the composer sent, beside the `http.send` result. */
 export interface SentRequest {
-  exchangeId: string;
-  connectionId?: string | undefined;
-  method: string;
-  request: Uint8Array;
+  /** The raw bytes exactly as sent (the exchanges' offsets point into them). */
+  raw: Uint8Array;
+  /** For people: "127.0.0.1:8080" or "example.com:443 (TLS)". */
   target: string;
+  /** scheme://host[:port], for the cookie jar. */
   origin?: string | undefined;
-  sentAt?: number | undefined;
-  localPort?: number | undefined;
 }
+
+type ProgressEvent = EventPayloadOf<'http.progress'>;
+type ExchangeEndEvent = EventPayloadOf<'http.exchangeEnd'>;
 
 /**
  * The response viewer's model: every request sent from the HTTP page and what came
  * back on which connection, kept up to date from the `http.*` events. Plain data in a
  * Store (views subscribe with useFrameStore, so a fast body stream repaints ~10 times
- * a second, not per chunk). Bodies stay on the Node side and are read a slice at a
- * time through `http.body` (readBody).
+ * a second, not per chunk; the Node side already coalesces progress to one event per
+ * ~25 ms). Bodies stay on the Node side and are read a slice at a time (readBody).
  *
- * For the composer's helpers (documented API):
- * - `track(sent)`: call with what `http.send` returned, before or after its events.
- * - `state.latest`: the newest final response's `validators` ({lastModified, etag} for
- *   setConditionalHeaders), its `setCookies` values, `origin` and `fields`.
- * - `onResponse(listener)`: called once per final response head (e.g. feed the
- *   cookie jar with storeResponseCookies(jar, origin, fields)); returns unsubscribe.
+ * API for the composer (H3):
+ * - `trackSend(result, sent)`: call with what `http.send` returned and the raw bytes;
+ *   events that overtook the result are held until then.
+ * - `trackFailure(sent, error)`: a send that failed (refused, timeout, TLS…), shown as a
+ *   failed exchange with the error's message.
+ * - `state.latest`: the newest final response: `validators` ({lastModified, etag}, for
+ *   setConditionalHeaders), `setCookies` (every Set-Cookie value), `origin`, `fields`.
+ * - `onResponse(listener)`: once per final response head, e.g. to feed the cookie jar
+ *   with storeResponseCookies(jar, latest.origin, latest.fields); returns unsubscribe.
+ * - `connectionLost()` / `dispose()` for useLab.
  */
 export class HttpExchanges extends Store<ExchangesState> {
   private readonly transcripts = new Map<string, TranscriptModel>();
@@ -65,82 +78,107 @@ export class HttpExchanges extends Store<ExchangesState> {
   private readonly pages: BodyPages;
   private exchangeSeq = 0;
   private connectionSeq = 0;
-  /** Events for an exchange not tracked yet (they can overtake the send result). */
+  private failedSeq = 0;
   private readonly early = new Map<string, Array<() => void>>();
+  private earlyCount = 0;
 
   constructor(
     private readonly client: Client,
     private readonly now: () => number = Date.now,
   ) {
     super({ exchanges: [], connections: [], selectedId: undefined, latest: undefined, droppedExchanges: 0 });
-    this.pages = new BodyPages((exchangeId, offset, length, decoded) =>
-      this.fetchBody(exchangeId, offset, length, decoded),
+    this.pages = new BodyPages(
+      (exchangeId, offset, length, decoded) => this.fetchBody(exchangeId, offset, length, decoded),
+      16 * 1024 * 1024,
+      maxHttpBodySliceBytes,
     );
-    this.subscribeEvents();
+    this.unsubscribes.push(
+      client.on('http.connectionOpened', (event) => this.connectionOpened(event)),
+      client.on('http.progress', (event) => this.whenTracked(event.exchangeId, () => this.progress(event))),
+      client.on('http.exchangeEnd', (event) => this.whenTracked(event.exchangeId, () => this.exchangeEnd(event))),
+      client.on('http.stray', (event) => this.stray(event)),
+      client.on('http.connectionClosed', (event) => this.connectionClosed(event)),
+      client.on('http.forgotten', (event) => this.forgotten(event.exchangeIds)),
+    );
   }
 
-  /** Start tracking a request the composer sent. */
-  track(sent: SentRequest): void {
-    if (this.find(sent.exchangeId)) {
-      this.patchExchange(sent.exchangeId, (e) => ({
-        ...e,
-        connectionId: e.connectionId ?? sent.connectionId,
-        localPort: e.localPort ?? sent.localPort,
-        origin: e.origin ?? sent.origin,
-      }));
-      return;
+  /** Start following the requests of one `http.send`. */
+  trackSend(result: HttpSendResult, sent: SentRequest): void {
+    const records: ExchangeRecord[] = [];
+    for (const exchange of result.exchanges) {
+      if (this.find(exchange.exchangeId)) continue;
+      const seq = ++this.exchangeSeq;
+      records.push({
+        id: exchange.exchangeId,
+        seq,
+        connectionId: result.connectionId,
+        target: sent.target,
+        origin: sent.origin,
+        method: exchange.method || '(unreadable request line)',
+        request: sent.raw.slice(exchange.offset, exchange.offset + exchange.length),
+        sentAt: result.at,
+        localPort: result.local.port,
+        interim: [],
+        response: undefined,
+        trailers: [],
+        diagnostics: [],
+        body: emptyBody,
+        timings:
+          exchange.index === 0 && result.connect
+            ? { lookupMs: result.connect.lookupMs, connectMs: result.connect.connectMs, tlsMs: result.connect.tlsMs }
+            : {},
+        reused: result.reused,
+        phase: 'waiting',
+        failure: undefined,
+      });
     }
+    if (records.length === 0) return;
+    this.add(records);
+    this.linkConnection(result, records);
+    const transcript = this.transcriptOf(result.connectionId);
+    for (const record of records) {
+      transcript.append({
+        direction: 'client-to-server',
+        at: result.at,
+        mono: result.mono,
+        data: record.request,
+        seq: record.seq,
+        stream: `${result.connectionId}:out`,
+        note: `request #${record.seq}: ${record.method}${result.reused ? ' (on the open connection)' : ''}`,
+      });
+    }
+    for (const record of records) {
+      const held = this.early.get(record.id);
+      if (!held) continue;
+      this.early.delete(record.id);
+      this.earlyCount -= held.length;
+      for (const apply of held) apply();
+    }
+  }
+
+  /** A send that failed before any request went out: shown as a failed exchange saying why. */
+  trackFailure(sent: SentRequest & { method?: string | undefined }, error: { code: string; message: string }): void {
     const record: ExchangeRecord = {
-      id: sent.exchangeId,
+      id: `not-sent-${++this.failedSeq}`,
       seq: ++this.exchangeSeq,
-      connectionId: sent.connectionId,
+      connectionId: undefined,
       target: sent.target,
       origin: sent.origin,
-      method: sent.method,
-      request: sent.request,
-      sentAt: sent.sentAt ?? this.now(),
-      localPort: sent.localPort,
+      method: sent.method ?? '',
+      request: sent.raw,
+      sentAt: this.now(),
+      localPort: undefined,
       interim: [],
       response: undefined,
       trailers: [],
       diagnostics: [],
       body: emptyBody,
       timings: {},
-      phase: 'waiting',
-      failure: undefined,
+      reused: false,
+      phase: 'failed',
+      failure: error,
     };
-    let exchanges = [...this.state.exchanges, record];
-    let dropped = this.state.droppedExchanges;
-    if (exchanges.length > maxExchanges) {
-      const gone = exchanges.slice(0, exchanges.length - maxExchanges);
-      for (const old of gone) this.pages.forget(old.id);
-      exchanges = exchanges.slice(-maxExchanges);
-      dropped += gone.length;
-    }
-    this.set({ ...this.state, exchanges, selectedId: record.id, droppedExchanges: dropped });
-    if (sent.connectionId) {
-      this.linkConnection(sent.connectionId, record.id);
-      this.transcriptOf(sent.connectionId).append({
-        direction: 'client-to-server',
-        at: record.sentAt,
-        data: sent.request,
-        seq: record.seq,
-        stream: `${sent.connectionId}:out`,
-        note: `request #${record.seq}: ${sent.method}`,
-      });
-    }
-    const held = this.early.get(sent.exchangeId);
-    if (held) {
-      this.early.delete(sent.exchangeId);
-      for (const apply of held) apply();
-    }
-  }
-
-  /** A send that failed before any exchange existed on the Node side (refused, bad target…). */
-  trackFailure(sent: Omit<SentRequest, 'exchangeId'>, failure: { code: string; message: string }): void {
-    const exchangeId = `failed-${this.exchangeSeq + 1}`;
-    this.track({ ...sent, exchangeId });
-    this.fail(exchangeId, failure);
+    this.add([record]);
   }
 
   select(exchangeId: string): void {
@@ -182,30 +220,21 @@ export class HttpExchanges extends Store<ExchangesState> {
     };
   }
 
-  clear(): void {
-    for (const exchange of this.state.exchanges) this.pages.forget(exchange.id);
-    this.transcripts.clear();
-    this.set({ exchanges: [], connections: [], selectedId: undefined, latest: undefined, droppedExchanges: 0 });
-  }
-
   /** The link to the Node side broke: its connections are gone, and so is any response still awaited. */
   connectionLost(): void {
-    for (const exchange of this.state.exchanges) {
-      if (exchange.phase === 'waiting' || exchange.phase === 'receiving' || exchange.phase === 'sending') {
-        this.fail(exchange.id, {
-          code: 'E_LOST',
-          message:
-            'The link to the app’s network side was lost; this response will not arrive. Send the request again.',
-        });
-      }
-    }
     const at = this.now();
+    const message = 'The link to the app’s network side was lost, and this connection with it. Send the request again.';
+    this.early.clear();
+    this.earlyCount = 0;
     this.set({
       ...this.state,
+      exchanges: this.state.exchanges.map((e) =>
+        e.phase === 'failed' || e.phase === 'done'
+          ? e
+          : { ...e, phase: 'failed', failure: { code: 'E_LOST', message }, body: { ...e.body, forgotten: true } },
+      ),
       connections: this.state.connections.map((c) =>
-        c.closedAt === undefined
-          ? { ...c, closedAt: at, closeNote: 'closed: the link to the app’s network side was lost' }
-          : c,
+        c.closedAt === undefined ? { ...c, closedAt: at, closeNote: 'the link to the app’s network side was lost' } : c,
       ),
     });
   }
@@ -214,27 +243,18 @@ export class HttpExchanges extends Store<ExchangesState> {
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
   }
 
-  // ---- applying what the Node side reports ----
+  // ---- the http.* events ----
 
-  protected connectionOpened(input: {
-    connectionId: string;
-    target: string;
-    localAddress?: string | undefined;
-    localPort?: number | undefined;
-    remoteAddress?: string | undefined;
-    at?: number | undefined;
-    mono?: number | undefined;
-    tls?: string | undefined;
-  }): void {
-    const existing = this.connection(input.connectionId);
+  private connectionOpened(event: EventPayloadOf<'http.connectionOpened'>): void {
+    const existing = this.connection(event.connectionId);
     const record: ConnectionRecord = {
-      id: input.connectionId,
+      id: event.connectionId,
       seq: existing?.seq ?? ++this.connectionSeq,
-      target: input.target,
-      localAddress: input.localAddress,
-      localPort: input.localPort,
-      remoteAddress: input.remoteAddress,
-      openedAt: input.at ?? this.now(),
+      target: event.target,
+      localAddress: event.local.address,
+      localPort: event.local.port,
+      remoteAddress: formatAddress(event.peer.address, event.peer.port),
+      openedAt: event.at,
       closedAt: existing?.closedAt,
       closeNote: existing?.closeNote,
       exchangeIds: existing?.exchangeIds ?? [],
@@ -245,198 +265,201 @@ export class HttpExchanges extends Store<ExchangesState> {
       connections: existing
         ? this.state.connections.map((c) => (c.id === record.id ? record : c))
         : [...this.state.connections, record],
-      exchanges: this.state.exchanges.map((e) =>
-        e.connectionId === record.id && e.localPort === undefined ? { ...e, localPort: record.localPort } : e,
-      ),
     });
-    const local = input.localAddress
-      ? `${input.localAddress}:${input.localPort ?? '?'}`
-      : `local port ${input.localPort ?? '?'}`;
     this.transcriptOf(record.id).append({
       direction: 'system',
-      at: record.openedAt,
-      mono: input.mono,
-      note: `connection ${record.seq} opened: ${local} → ${input.remoteAddress ?? input.target}${input.tls ? ` (${input.tls})` : ''}`,
+      at: event.at,
+      mono: event.mono,
+      note: `connection ${record.seq} opened: ${formatAddress(event.local.address, event.local.port)} → ${record.remoteAddress}${event.tls ? ' over TLS' : ''}`,
       tone: 'ok',
     });
   }
 
-  protected connectionClosed(input: {
-    connectionId: string;
-    /** Who closed: 'server' (FIN from the peer), 'client' (we did), 'error'. */
-    by: 'server' | 'client' | 'error' | 'idle';
-    message?: string | undefined;
-    at?: number | undefined;
-    mono?: number | undefined;
-  }): void {
-    const note =
-      input.message ??
-      {
-        server: 'the server closed the connection',
-        client: 'the client closed the connection',
-        error: 'the connection failed',
-        idle: 'closed after being idle',
-      }[input.by];
-    const at = input.at ?? this.now();
-    this.patchConnection(input.connectionId, (c) => ({ ...c, closedAt: at, closeNote: note }));
-    this.transcriptOf(input.connectionId).append({
-      direction: 'system',
-      at,
-      mono: input.mono,
-      note: `connection ${this.connection(input.connectionId)?.seq ?? '?'} closed: ${note}`,
-      tone: input.by === 'error' ? 'error' : input.by === 'server' ? 'warn' : 'info',
-    });
-    this.transcriptOf(input.connectionId).endStream(`${input.connectionId}:in`);
+  private progress(event: ProgressEvent): void {
+    const exchange = this.find(event.exchangeId);
+    if (!exchange) return;
+    const transcript = this.transcriptOf(event.connectionId);
+    let latest: LatestResponse | undefined;
+    let response = exchange.response;
+    const interim = [...exchange.interim];
+    for (const head of event.heads) {
+      const view: ResponseHeadView = {
+        status: head.status,
+        reason: head.reason,
+        versionText: head.versionText,
+        startLine: head.startLine,
+        fields: head.fields,
+        framing: head.framing,
+        raw: head.raw,
+        persistent: head.persistent,
+        at: head.at,
+      };
+      if (head.interim) interim.push(view);
+      else {
+        response = view;
+        latest = {
+          exchangeId: exchange.id,
+          origin: exchange.origin,
+          status: head.status,
+          validators: validatorsFrom(head.fields),
+          setCookies: fieldsNamed(head.fields, 'Set-Cookie').map((field) => field.value),
+          fields: head.fields,
+        };
+      }
+      transcript.append({
+        direction: 'server-to-client',
+        at: head.at,
+        mono: head.mono,
+        data: head.raw,
+        seq: exchange.seq,
+        note: `${head.interim ? 'interim response' : 'response'} to #${exchange.seq}: ${head.startLine}`,
+        tone: head.status >= 400 ? 'warn' : 'ok',
+      });
+    }
+    for (const part of event.unparsed) {
+      transcript.append({
+        direction: 'server-to-client',
+        at: event.at,
+        mono: event.mono,
+        data: part.data,
+        size: part.length,
+        note: unparsedNote[part.reason],
+        tone: part.reason === 'switched' ? 'info' : 'warn',
+      });
+    }
+    this.patchExchange(exchange.id, (e) => ({
+      ...e,
+      interim,
+      response,
+      trailers: event.trailers.length > 0 ? [...e.trailers, ...event.trailers] : e.trailers,
+      diagnostics: event.diagnostics.length > 0 ? [...e.diagnostics, ...event.diagnostics] : e.diagnostics,
+      body: { ...e.body, ...bodyFrom(event.body) },
+      phase: e.phase === 'waiting' && (response || interim.length > 0) ? 'receiving' : e.phase,
+    }));
+    if (latest) {
+      this.set({ ...this.state, latest });
+      for (const listener of [...this.responseListeners]) listener(latest);
+    }
   }
 
-  protected stray(input: {
-    connectionId: string;
-    data?: Uint8Array | undefined;
-    length: number;
-    at?: number | undefined;
-  }): void {
-    this.patchConnection(input.connectionId, (c) => ({ ...c, strayBytes: c.strayBytes + input.length }));
-    this.transcriptOf(input.connectionId).append({
+  private exchangeEnd(event: ExchangeEndEvent): void {
+    const exchange = this.find(event.exchangeId);
+    if (!exchange) return;
+    const failed = event.outcome === 'failed' || event.outcome === 'cancelled' || !exchange.response;
+    const failure = failed
+      ? {
+          code: event.error?.code ?? (event.outcome === 'cancelled' ? 'E_CANCELLED' : 'E_NO_RESPONSE'),
+          message:
+            event.error?.message ??
+            (event.outcome === 'cancelled'
+              ? 'Cancelled: the connection was closed before the response was complete.'
+              : 'The connection closed before any response arrived.'),
+        }
+      : undefined;
+    this.patchExchange(exchange.id, (e) => ({
+      ...e,
+      body: { ...e.body, ...bodyFrom(event.body), complete: true },
+      timings: { ...e.timings, ...timingsFrom(event.timings) },
+      phase: failed ? 'failed' : 'done',
+      failure,
+    }));
+    const done = this.find(exchange.id);
+    if (exchange.connectionId && done) {
+      const transcript = this.transcriptOf(exchange.connectionId);
+      if (done.response && done.body.received > 0) {
+        transcript.append({
+          direction: 'server-to-client',
+          at: event.at,
+          mono: event.mono,
+          size: done.body.received,
+          seq: done.seq,
+          note: `body of #${done.seq}: ${formatByteCount(done.body.received)}${event.outcome === 'incomplete' ? ', cut short: the connection closed before its declared end' : ''} (see Body)`,
+          tone: event.outcome === 'incomplete' ? 'warn' : 'info',
+        });
+      }
+      if (failure) {
+        transcript.append({
+          direction: 'system',
+          at: event.at,
+          mono: event.mono,
+          note: `request #${done.seq}: ${failure.message}`,
+          tone: event.outcome === 'cancelled' ? 'warn' : 'error',
+        });
+      }
+    }
+    if (done && done.body.encodings.length > 0 && done.body.kept > 0) void this.learnDecodedLength(done.id);
+  }
+
+  /** A compressed body's decoded size (and whether it decodes at all), asked once it is complete. */
+  private async learnDecodedLength(exchangeId: string): Promise<void> {
+    try {
+      const result = await this.client.call('http.body', { exchangeId, offset: 0, length: 0, decoded: true });
+      this.patchExchange(exchangeId, (e) => ({
+        ...e,
+        body: { ...e.body, decodedLength: result.totalBytes, decodeError: result.decodeError },
+      }));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.patchExchange(exchangeId, (e) => ({ ...e, body: { ...e.body, decodeError: message } }));
+    }
+  }
+
+  private stray(event: EventPayloadOf<'http.stray'>): void {
+    this.patchConnection(event.connectionId, (c) => ({ ...c, strayBytes: c.strayBytes + event.length }));
+    this.transcriptOf(event.connectionId).append({
       direction: 'server-to-client',
-      at: input.at,
-      data: input.data,
-      size: input.length,
+      at: event.at,
+      mono: event.mono,
+      data: event.data,
+      size: event.length,
       note: 'bytes on an idle connection: no request was outstanding, so they belong to no response',
       tone: 'warn',
     });
   }
 
-  protected head(exchangeId: string, head: ResponseHeadView & { interim: boolean }): void {
-    this.whenTracked(exchangeId, () => {
-      const exchange = this.find(exchangeId);
-      if (!exchange) return;
-      const { interim, ...view } = head;
-      if (interim) {
-        this.patchExchange(exchangeId, (e) => ({ ...e, interim: [...e.interim, view], phase: 'receiving' }));
-      } else {
-        this.patchExchange(exchangeId, (e) => ({
-          ...e,
-          response: view,
-          phase: e.phase === 'failed' ? e.phase : 'receiving',
-          body: { ...e.body, encodings: contentEncodings(view.fields) },
-        }));
-        const latest: LatestResponse = {
-          exchangeId,
-          origin: exchange.origin,
-          status: view.status,
-          validators: validatorsFrom(view.fields),
-          setCookies: fieldsNamed(view.fields, 'Set-Cookie').map((f) => f.value),
-          fields: view.fields,
-        };
-        this.set({ ...this.state, latest });
-        for (const listener of [...this.responseListeners]) listener(latest);
-      }
-      if (exchange.connectionId) {
-        this.transcriptOf(exchange.connectionId).append({
-          direction: 'server-to-client',
-          at: view.at,
-          data: view.raw,
-          seq: exchange.seq,
-          note: `${interim ? 'interim response' : 'response'} to #${exchange.seq}: ${view.startLine}`,
-          tone: view.status >= 400 ? 'warn' : 'ok',
-        });
-      }
+  private connectionClosed(event: EventPayloadOf<'http.connectionClosed'>): void {
+    this.patchConnection(event.connectionId, (c) => ({ ...c, closedAt: event.at, closeNote: event.message }));
+    const connection = this.connection(event.connectionId);
+    this.transcriptOf(event.connectionId).append({
+      direction: 'system',
+      at: event.at,
+      mono: event.mono,
+      note: `connection ${connection?.seq ?? ''} closed: ${event.message}`.replace('  ', ' '),
+      tone: event.by === 'error' || event.by === 'timeout' ? 'error' : event.by === 'server' ? 'warn' : 'info',
     });
   }
 
-  protected diagnostics(
-    exchangeId: string | undefined,
-    connectionId: string | undefined,
-    list: readonly HttpDiagnostic[],
-  ): void {
-    if (list.length === 0) return;
-    if (exchangeId === undefined) {
-      if (connectionId === undefined) return;
-      for (const d of list) {
-        this.transcriptOf(connectionId).append({
-          direction: 'system',
-          note: d.message,
-          tone: d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warn' : 'info',
-        });
-      }
-      return;
-    }
-    this.whenTracked(exchangeId, () =>
-      this.patchExchange(exchangeId, (e) => ({ ...e, diagnostics: [...e.diagnostics, ...list] })),
-    );
-  }
-
-  protected bodyProgress(exchangeId: string, progress: Partial<BodyProgress>): void {
-    this.whenTracked(exchangeId, () =>
-      this.patchExchange(exchangeId, (e) => ({ ...e, body: { ...e.body, ...progress } })),
-    );
-  }
-
-  protected trailers(exchangeId: string, fields: readonly HttpField[]): void {
-    this.whenTracked(exchangeId, () =>
-      this.patchExchange(exchangeId, (e) => ({ ...e, trailers: [...e.trailers, ...fields] })),
-    );
-  }
-
-  protected finished(
-    exchangeId: string,
-    input: { complete: boolean; timings?: ExchangeTimings | undefined; body?: Partial<BodyProgress> | undefined },
-  ): void {
-    this.whenTracked(exchangeId, () => {
-      const exchange = this.find(exchangeId);
-      if (!exchange) return;
-      this.patchExchange(exchangeId, (e) => ({
-        ...e,
-        phase: e.phase === 'failed' ? 'failed' : 'done',
-        timings: input.timings ? { ...e.timings, ...input.timings } : e.timings,
-        body: { ...e.body, ...input.body, complete: true },
-      }));
-      const done = this.find(exchangeId);
-      if (exchange.connectionId && done?.response && done.body.received > 0) {
-        this.transcriptOf(exchange.connectionId).append({
-          direction: 'server-to-client',
-          size: done.body.received,
-          seq: done.seq,
-          note: `body of #${done.seq}: ${formatByteCount(done.body.received)}${input.complete ? '' : ' (cut short: the connection closed before its declared end)'} — see Body`,
-          tone: input.complete ? 'info' : 'warn',
-        });
-      }
-    });
-  }
-
-  protected timings(exchangeId: string, timings: ExchangeTimings): void {
-    this.whenTracked(exchangeId, () =>
-      this.patchExchange(exchangeId, (e) => ({ ...e, timings: { ...e.timings, ...timings } })),
-    );
-  }
-
-  protected fail(exchangeId: string, failure: { code: string; message: string }): void {
-    this.whenTracked(exchangeId, () => {
-      const exchange = this.find(exchangeId);
-      this.patchExchange(exchangeId, (e) => ({ ...e, phase: 'failed', failure }));
-      if (exchange?.connectionId) {
-        this.transcriptOf(exchange.connectionId).append({
-          direction: 'system',
-          note: `request #${exchange.seq} failed: ${failure.message}`,
-          tone: 'error',
-        });
-      }
+  private forgotten(exchangeIds: readonly string[]): void {
+    const gone = new Set(exchangeIds);
+    for (const id of exchangeIds) this.pages.forget(id);
+    if (!this.state.exchanges.some((e) => gone.has(e.id))) return;
+    this.set({
+      ...this.state,
+      exchanges: this.state.exchanges.map((e) => (gone.has(e.id) ? { ...e, body: { ...e.body, forgotten: true } } : e)),
     });
   }
 
   // ---- plumbing ----
 
-  private subscribeEvents(): void {
-    // Filled in against shared/http/clientContract.ts.
-    void this.client;
+  private async fetchBody(exchangeId: string, offset: number, length: number, decoded: boolean): Promise<Uint8Array> {
+    if (this.find(exchangeId)?.body.forgotten) {
+      throw new Error('this body is no longer kept (the app keeps the latest 200 responses and 512 MiB of bodies)');
+    }
+    const result = await this.client.call('http.body', { exchangeId, offset, length, decoded });
+    return result.data;
   }
 
-  private async fetchBody(exchangeId: string, offset: number, length: number, decoded: boolean): Promise<Uint8Array> {
-    void exchangeId;
-    void offset;
-    void length;
-    void decoded;
-    throw new Error('http.body is not available yet');
+  private add(records: readonly ExchangeRecord[]): void {
+    let exchanges = [...this.state.exchanges, ...records];
+    let dropped = this.state.droppedExchanges;
+    if (exchanges.length > maxExchanges) {
+      const gone = exchanges.slice(0, exchanges.length - maxExchanges);
+      for (const old of gone) this.pages.forget(old.id);
+      exchanges = exchanges.slice(-maxExchanges);
+      dropped += gone.length;
+    }
+    const last = records[records.length - 1];
+    this.set({ ...this.state, exchanges, selectedId: last?.id ?? this.state.selectedId, droppedExchanges: dropped });
   }
 
   private whenTracked(exchangeId: string, apply: () => void): void {
@@ -444,49 +467,45 @@ export class HttpExchanges extends Store<ExchangesState> {
       apply();
       return;
     }
+    if (this.earlyCount >= maxEarlyEvents) return;
     const held = this.early.get(exchangeId) ?? [];
-    if (held.length > 1000) return;
     held.push(apply);
     this.early.set(exchangeId, held);
+    this.earlyCount++;
   }
 
-  private linkConnection(connectionId: string, exchangeId: string): void {
-    const existing = this.connection(connectionId);
-    if (existing) {
-      if (!existing.exchangeIds.includes(exchangeId)) {
-        this.patchConnection(connectionId, (c) => ({ ...c, exchangeIds: [...c.exchangeIds, exchangeId] }));
-      }
-      const localPort = existing.localPort;
-      if (localPort !== undefined)
-        this.patchExchange(exchangeId, (e) => (e.localPort === undefined ? { ...e, localPort } : e));
+  private linkConnection(result: HttpSendResult, records: readonly ExchangeRecord[]): void {
+    const ids = records.map((r) => r.id);
+    if (this.connection(result.connectionId)) {
+      this.patchConnection(result.connectionId, (c) => ({ ...c, exchangeIds: [...c.exchangeIds, ...ids] }));
       return;
     }
-    const exchange = this.find(exchangeId);
+    // connectionOpened comes first; this covers a connection opened before this page listened.
     const record: ConnectionRecord = {
-      id: connectionId,
+      id: result.connectionId,
       seq: ++this.connectionSeq,
-      target: exchange?.target ?? '',
-      localAddress: undefined,
-      localPort: exchange?.localPort,
-      remoteAddress: undefined,
-      openedAt: exchange?.sentAt ?? this.now(),
+      target: records[0]?.target ?? '',
+      localAddress: result.local.address,
+      localPort: result.local.port,
+      remoteAddress: formatAddress(result.peer.address, result.peer.port),
+      openedAt: result.at,
       closedAt: undefined,
       closeNote: undefined,
-      exchangeIds: [exchangeId],
+      exchangeIds: ids,
       strayBytes: 0,
     };
     this.set({ ...this.state, connections: [...this.state.connections, record] });
   }
 
   private patchExchange(exchangeId: string, change: (exchange: ExchangeRecord) => ExchangeRecord): void {
-    let changed = false;
-    const exchanges = this.state.exchanges.map((e) => {
-      if (e.id !== exchangeId) return e;
-      const next = change(e);
-      changed ||= next !== e;
-      return next;
-    });
-    if (changed) this.set({ ...this.state, exchanges });
+    const index = this.state.exchanges.findIndex((e) => e.id === exchangeId);
+    const current = this.state.exchanges[index];
+    if (!current) return;
+    const next = change(current);
+    if (next === current) return;
+    const exchanges = this.state.exchanges.slice();
+    exchanges[index] = next;
+    this.set({ ...this.state, exchanges });
   }
 
   private patchConnection(connectionId: string, change: (connection: ConnectionRecord) => ConnectionRecord): void {
@@ -496,4 +515,29 @@ export class HttpExchanges extends Store<ExchangesState> {
       connections: this.state.connections.map((c) => (c.id === connectionId ? change(c) : c)),
     });
   }
+}
+
+const unparsedNote = {
+  error: 'bytes after a response the parser could not follow: not read as HTTP',
+  switched: 'bytes after the protocol switch: another protocol, not HTTP',
+  incomplete: 'a response head cut short by the close',
+  idle: 'bytes on an idle connection: they belong to no response',
+} as const;
+
+function bodyFrom(body: HttpBodyProgress): Partial<BodyProgress> {
+  return {
+    received: body.receivedBytes,
+    kept: body.keptBytes,
+    capBytes: body.cappedAt,
+    chunks: body.chunkCount,
+    encodings: body.encodings,
+  };
+}
+
+function timingsFrom(timings: HttpTimings): ExchangeTimings {
+  const out: ExchangeTimings = {};
+  for (const key of ['lookupMs', 'connectMs', 'tlsMs', 'firstByteMs', 'transferMs', 'totalMs'] as const) {
+    if (timings[key] !== undefined) out[key] = timings[key];
+  }
+  return out;
 }
