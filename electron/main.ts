@@ -96,16 +96,25 @@ function harden(contents: WebContents): void {
   });
 }
 
-/** An http(s) link goes to the system browser once the user says so; anything else is dropped. */
+let askingToOpenLink = false;
+
+/**
+ * An http(s) link goes to the system browser once the user says so; anything else
+ * is dropped. One question at a time: a page opening links in a loop gets no dialog storm.
+ */
 function offerToOpenExternally(contents: WebContents, url: string): void {
   const decision = linkDecision(url);
-  if (decision.action !== 'ask-to-open-externally') return;
+  if (decision.action !== 'ask-to-open-externally' || askingToOpenLink) return;
+  askingToOpenLink = true;
   const owner = BrowserWindow.fromWebContents(contents);
   const question = askToOpenLink(decision.url);
   (owner ? dialog.showMessageBox(owner, question) : dialog.showMessageBox(question))
     .then((answer) => (userChoseToOpen(answer) ? shell.openExternal(decision.url) : undefined))
     .catch((error: unknown) => {
       console.error(`could not open ${decision.url}: ${error instanceof Error ? error.message : String(error)}`);
+    })
+    .finally(() => {
+      askingToOpenLink = false;
     });
 }
 

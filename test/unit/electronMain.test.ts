@@ -381,6 +381,7 @@ describe('electron/main.ts', () => {
 
     dialog.answer = 0; // Open in browser
     expect(contents.windowOpenHandler?.({ url: 'https://example.com/rfc' })).toEqual({ action: 'deny' });
+    await settle();
     const navigate = new ElectronEvent('http://example.org/page');
     contents.emit('will-navigate', navigate, navigate.url);
     expect(navigate.defaultPrevented).toBe(true);
@@ -388,6 +389,20 @@ describe('electron/main.ts', () => {
     expect(dialog.asked).toHaveLength(3);
     expect(shell.opened).toEqual(['https://example.com/rfc', 'http://example.org/page']);
     expect(windows).toHaveLength(1);
+  });
+
+  it('asks one question at a time, however many links the page opens at once', async () => {
+    const contents = theWindow().webContents;
+    dialog.asked.length = 0;
+    shell.opened.length = 0;
+    dialog.answer = 1;
+    for (let i = 0; i < 20; i++) contents.windowOpenHandler?.({ url: `https://example.com/${i}` });
+    await settle();
+    expect(dialog.asked).toHaveLength(1);
+    contents.windowOpenHandler?.({ url: 'https://example.com/later' });
+    await settle();
+    expect(dialog.asked).toHaveLength(2);
+    expect(shell.opened).toEqual([]);
   });
 
   it('puts a strict CSP header on every response, replacing any the response had', () => {
