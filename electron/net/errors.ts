@@ -39,6 +39,9 @@ function serverHint(context: NetContext): string {
   if (context.protocol === 'HTTP') {
     return `Start the built-in web server on port ${port}, or check the host and port number (http is usually 80 or 8080, https 443).`;
   }
+  if (context.protocol === 'SMTP') {
+    return `Start the built-in mail server on port ${port}, or check the host and port number (mail servers listen on 25, 587 or 2525; 465 for implicit TLS).`;
+  }
   return `Start the built-in ${context.protocol} server on port ${port}, or check the host and port number.`;
 }
 
