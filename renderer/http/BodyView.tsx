@@ -9,6 +9,7 @@ import {
   contentTypeOf,
   decodableEncodings,
   decodeText,
+  describeBodyTotals,
   prettyJson,
   splitBlocks,
 } from './bodyFormat';
@@ -152,7 +153,10 @@ export function BodyView({ exchange, read }: { exchange: ExchangeRecord; read: R
           </fieldset>
         )}
       </div>
-      <p className="body-note">{bodySummary(exchange, decoded, charset.note, mode)}</p>
+      <p className="body-note">
+        {describeBodyTotals(body, decoded)}
+        {charset.note && (mode === 'text' || mode === 'preview') ? ` ${charset.note}` : ''}
+      </p>
       {pageCount > 1 && mode !== 'json' && mode !== 'image' && mode !== 'preview' && (
         <div className="body-pager">
           <button type="button" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>
@@ -192,25 +196,6 @@ function decodeWaitText(exchange: ExchangeRecord, canDecode: boolean): string {
   if (body.decodeError)
     return `Could not decompress the body: ${body.decodeError}. Choose "As received" to see the bytes.`;
   return body.complete ? 'Decompressing…' : 'The decoded body is shown once all of it has arrived.';
-}
-
-function bodySummary(
-  exchange: ExchangeRecord,
-  decoded: boolean,
-  charsetNote: string | undefined,
-  mode: BodyMode,
-): string {
-  const { body } = exchange;
-  const parts = [`${formatByteCount(body.received)} received${body.complete ? '' : ' so far'}`];
-  if (body.chunks > 0) parts.push(`in ${body.chunks} ${body.chunks === 1 ? 'chunk' : 'chunks'}`);
-  if (decoded && body.decodedLength !== undefined) parts.push(`${formatByteCount(body.decodedLength)} decoded`);
-  let text = `${parts.join(', ')}.`;
-  if (body.capBytes !== undefined && body.received > body.kept) {
-    text += ` Only the first ${formatByteCount(body.kept)} were kept (the body cap is ${formatByteCount(body.capBytes)}); the rest was counted, not stored.`;
-  }
-  if (decoded && body.decodeError) text += ` Decompressing stopped: ${body.decodeError}.`;
-  if (charsetNote && (mode === 'text' || mode === 'preview')) text += ` ${charsetNote}`;
-  return text;
 }
 
 type Loaded = { key: string; bytes: Uint8Array } | { key: string; error: string };

@@ -1,4 +1,6 @@
+import { formatByteCount } from '../../shared/bytes';
 import { fieldList, fieldValue, type HttpField } from '../../shared/http/fields';
+import type { BodyProgress } from './exchangeState';
 
 /**
  * How the response viewer reads a body: its media type and charset from
@@ -126,4 +128,20 @@ export function splitBlocks(bytes: Uint8Array, size: number): Array<{ start: num
     start = end;
   }
   return blocks;
+}
+
+/**
+ * "2.9 MiB received in 12 chunks, 9.1 MiB decoded." plus the truncation note when the
+ * cap cut the body: what was kept, the cap, and that the rest was counted, not stored.
+ */
+export function describeBodyTotals(body: BodyProgress, decoded: boolean): string {
+  const parts = [`${formatByteCount(body.received)} received${body.complete ? '' : ' so far'}`];
+  if (body.chunks > 0) parts.push(`in ${body.chunks} ${body.chunks === 1 ? 'chunk' : 'chunks'}`);
+  if (decoded && body.decodedLength !== undefined) parts.push(`${formatByteCount(body.decodedLength)} decoded`);
+  let text = `${parts.join(', ')}.`;
+  if (body.capBytes !== undefined && body.received > body.kept) {
+    text += ` Truncated: only the first ${formatByteCount(body.kept)} were kept (the body cap is ${formatByteCount(body.capBytes)}); the other ${formatByteCount(body.received - body.kept)} were counted, not stored.`;
+  }
+  if (decoded && body.decodeError) text += ` Decompressing stopped: ${body.decodeError}.`;
+  return text;
 }
