@@ -43,6 +43,10 @@ interface Connection {
   readonly transcript: ConnectionTranscript;
   sessionId: string | undefined;
   tls: boolean;
+  /** Replies sent so far (the first 220 is the greeting, a later one answers STARTTLS). */
+  replies: number;
+  /** STARTTLS was answered with 220 and the handshake has not completed yet. */
+  upgrading: boolean;
   closed: boolean;
   closedBy: ClosedBy | undefined;
   error: ErrorInfo | undefined;
@@ -331,6 +335,8 @@ export class MailServer {
       }),
       sessionId: undefined,
       tls: false,
+      replies: 0,
+      upgrading: false,
       closed: false,
       closedBy: undefined,
       error: undefined,
@@ -366,6 +372,8 @@ export class MailServer {
   private replied(connection: Connection, data: Uint8Array): void {
     this.counters.bytesReplied += data.byteLength;
     const code = Number.parseInt(Buffer.from(data.subarray(0, 3)).toString('latin1'), 10);
+    connection.replies++;
+    if (code === 220 && connection.replies > 1 && !connection.tls) connection.upgrading = true;
     if (code === 221) connection.closedBy ??= 'server';
     if (code === 421) connection.closedBy ??= /timeout/i.test(Buffer.from(data).toString('latin1')) ? 'idle' : 'server';
     this.log.add(
@@ -396,6 +404,7 @@ export class MailServer {
     const connection = this.bySession.get(session.id);
     if (!connection || connection.tls) return;
     connection.tls = true;
+    connection.upgrading = false;
     const secure = socket as tls.TLSSocket;
     const protocol = secure.getProtocol?.() ?? undefined;
     const cipher = secure.getCipher?.()?.name;
@@ -598,6 +607,18 @@ export class MailServer {
     if (connection.sessionId !== undefined) this.bySession.delete(connection.sessionId);
     this.counters.connectionsOpen--;
     if (this.stopped) return;
+    if (connection.upgrading) {
+      this.log.add({
+        ...stamp(),
+        kind: 'error',
+        connectionId: connection.id,
+        error: {
+          code: 'E_TLS',
+          message:
+            'the TLS handshake after STARTTLS did not complete: the client gave up. A client that does not trust this self-signed certificate stops here; give it the certificate (or check its SHA-256 fingerprint) or let it accept self-signed certificates for this lab.',
+        },
+      });
+    }
     this.log.add({
       ...stamp(),
       kind: 'closed',

@@ -1,6 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
+import { makeSelfSignedCertificate } from '../../electron/net/selfSignedCertificate';
 import { stuffMessage } from '../../shared/smtp/dotStuffing';
 import { conversation, inbox, logEntries, RawSmtp, startMailServer, transport } from './mailServerHarness';
 import { type App, startApp, until } from './netHarness';
@@ -191,6 +192,21 @@ describe('teacher options', () => {
       tls: { ca: certificate?.pem, servername: 'localhost' },
     }).sendMail({ from: 'a@crepes.fr', to: 'b@hamburger.edu', subject: 'tls', text: 'hi' });
     await until2(() => inbox(app, started.serverId).slice(1));
+  });
+
+  test('a client that does not trust the certificate gives up; the log says why', async () => {
+    app = startApp();
+    const started = await startMailServer(app, { startTls: true });
+    const other = await makeSelfSignedCertificate('elsewhere.example');
+    const client = await RawSmtp.connect(started.local.port);
+    await client.reply();
+    await client.send('EHLO crepes.fr');
+    await expect(client.startTls(other.cert)).rejects.toThrow(/self-signed|certificate/);
+    client.destroy();
+    await until(() => logEntries(app, started.serverId).some((entry) => entry.kind === 'closed'), 'closed');
+    const error = logEntries(app, started.serverId).find((entry) => entry.kind === 'error');
+    expect(error).toMatchObject({ connectionId: 'c1', error: { code: 'E_TLS' } });
+    expect(error?.kind === 'error' && error.error.message).toMatch(/did not complete.*self-signed certificate/);
   });
 
   test('AUTH required: 530 without it, 535 with a wrong password, 235 and mail accepted with the right one', async () => {
