@@ -40,14 +40,24 @@ const maxEarlyEvents = 1000;
 
 const emptyBody: BodyProgress = { received: 0, kept: 0, encodings: [], chunks: 0, complete: false };
 
-/** What the composer sent, beside the `http.send` result. */
-export interface SentRequest {
-  /** The raw bytes exactly as sent (the exchanges' offsets point into them). */
-  raw: Uint8Array;
+/** One request of an `http.send`, as the composer knows it. */
+export interface TrackedRequest {
+  exchangeId: string;
+  connectionId?: string | undefined;
+  method: string;
+  /** This request's bytes exactly as sent. */
+  request: Uint8Array;
   /** For people: "127.0.0.1:8080" or "example.com:443 (TLS)". */
   target: string;
   /** scheme://host[:port], for the cookie jar. */
   origin?: string | undefined;
+  /** When it went out (the send result's stamp). */
+  sentAt?: number | undefined;
+  sentMono?: number | undefined;
+  /** The local port of the connection that carried it. */
+  localPort?: number | undefined;
+  reused?: boolean | undefined;
+  timings?: ExchangeTimings | undefined;
 }
 
 type ProgressEvent = EventPayloadOf<'http.progress'>;
@@ -61,10 +71,10 @@ type ExchangeEndEvent = EventPayloadOf<'http.exchangeEnd'>;
  * ~25 ms). Bodies stay on the Node side and are read a slice at a time (readBody).
  *
  * API for the composer (H3):
- * - `trackSend(result, sent)`: call with what `http.send` returned and the raw bytes;
- *   events that overtook the result are held until then.
- * - `trackFailure(sent, error)`: a send that failed (refused, timeout, TLS…), shown as a
- *   failed exchange with the error's message.
+ * - `track(request)` per exchange of an `http.send` result, or `trackSend(result, {raw,
+ *   target, origin})` for all of them; events that overtook the result are held until then.
+ * - `trackFailure({method, request, target, origin}, error)`: a send that failed
+ *   (refused, timeout, TLS…), shown as a failed exchange with the error's message.
  * - `state.latest`: the newest final response: `validators` ({lastModified, etag}, for
  *   setConditionalHeaders), `setCookies` (every Set-Cookie value), `origin`, `fields`.
  * - `onResponse(listener)`: once per final response head, e.g. to feed the cookie jar
@@ -102,62 +112,77 @@ export class HttpExchanges extends Store<ExchangesState> {
     );
   }
 
-  /** Start following the requests of one `http.send`. */
-  trackSend(result: HttpSendResult, sent: SentRequest): void {
-    const records: ExchangeRecord[] = [];
-    for (const exchange of result.exchanges) {
-      if (this.find(exchange.exchangeId)) continue;
-      const seq = ++this.exchangeSeq;
-      records.push({
-        id: exchange.exchangeId,
-        seq,
-        connectionId: result.connectionId,
-        target: sent.target,
-        origin: sent.origin,
-        method: exchange.method || '(unreadable request line)',
-        request: sent.raw.slice(exchange.offset, exchange.offset + exchange.length),
-        sentAt: result.at,
-        localPort: result.local.port,
-        interim: [],
-        response: undefined,
-        trailers: [],
-        diagnostics: [],
-        body: emptyBody,
-        timings:
-          exchange.index === 0 && result.connect
-            ? { lookupMs: result.connect.lookupMs, connectMs: result.connect.connectMs, tlsMs: result.connect.tlsMs }
-            : {},
-        reused: result.reused,
-        phase: 'waiting',
-        failure: undefined,
-      });
-    }
-    if (records.length === 0) return;
-    this.add(records);
-    this.linkConnection(result, records);
-    const transcript = this.transcriptOf(result.connectionId);
-    for (const record of records) {
-      transcript.append({
+  /** Start following one request of an `http.send` (the composer calls this per sent exchange). */
+  track(sent: TrackedRequest): void {
+    if (this.find(sent.exchangeId)) return;
+    const record: ExchangeRecord = {
+      id: sent.exchangeId,
+      seq: ++this.exchangeSeq,
+      connectionId: sent.connectionId,
+      target: sent.target,
+      origin: sent.origin,
+      method: sent.method || '(unreadable request line)',
+      request: sent.request,
+      sentAt: sent.sentAt ?? this.now(),
+      localPort: sent.localPort,
+      interim: [],
+      response: undefined,
+      trailers: [],
+      diagnostics: [],
+      body: emptyBody,
+      timings: sent.timings ?? {},
+      reused: sent.reused ?? false,
+      phase: 'waiting',
+      failure: undefined,
+    };
+    this.add(record);
+    if (sent.connectionId !== undefined) {
+      this.linkConnection(sent.connectionId, record);
+      this.transcriptOf(sent.connectionId).append({
         direction: 'client-to-server',
-        at: result.at,
-        mono: result.mono,
+        at: record.sentAt,
+        mono: sent.sentMono,
         data: record.request,
         seq: record.seq,
-        stream: `${result.connectionId}:out`,
-        note: `request #${record.seq}: ${record.method}${result.reused ? ' (on the open connection)' : ''}`,
+        stream: `${sent.connectionId}:out`,
+        note: `request #${record.seq}: ${record.method}${record.reused ? ' (on the open connection)' : ''}`,
       });
     }
-    for (const record of records) {
-      const held = this.early.get(record.id);
-      if (!held) continue;
+    const held = this.early.get(record.id);
+    if (held) {
       this.early.delete(record.id);
       this.earlyCount -= held.length;
       for (const apply of held) apply();
     }
   }
 
+  /** Start following every request of one `http.send` (several when pipelined). */
+  trackSend(result: HttpSendResult, sent: { raw: Uint8Array; target: string; origin?: string | undefined }): void {
+    for (const exchange of result.exchanges) {
+      this.track({
+        exchangeId: exchange.exchangeId,
+        connectionId: result.connectionId,
+        method: exchange.method,
+        request: sent.raw.slice(exchange.offset, exchange.offset + exchange.length),
+        target: sent.target,
+        origin: sent.origin,
+        sentAt: result.at,
+        sentMono: result.mono,
+        localPort: result.local.port,
+        reused: result.reused,
+        timings:
+          exchange.index === 0 && result.connect
+            ? { lookupMs: result.connect.lookupMs, connectMs: result.connect.connectMs, tlsMs: result.connect.tlsMs }
+            : undefined,
+      });
+    }
+  }
+
   /** A send that failed before any request went out: shown as a failed exchange saying why. */
-  trackFailure(sent: SentRequest & { method?: string | undefined }, error: { code: string; message: string }): void {
+  trackFailure(
+    sent: { method?: string | undefined; request: Uint8Array; target: string; origin?: string | undefined },
+    error: { code: string; message: string },
+  ): void {
     const record: ExchangeRecord = {
       id: `not-sent-${++this.failedSeq}`,
       seq: ++this.exchangeSeq,
@@ -165,7 +190,7 @@ export class HttpExchanges extends Store<ExchangesState> {
       target: sent.target,
       origin: sent.origin,
       method: sent.method ?? '',
-      request: sent.raw,
+      request: sent.request,
       sentAt: this.now(),
       localPort: undefined,
       interim: [],
@@ -176,9 +201,9 @@ export class HttpExchanges extends Store<ExchangesState> {
       timings: {},
       reused: false,
       phase: 'failed',
-      failure: error,
+      failure: { code: error.code, message: error.message },
     };
-    this.add([record]);
+    this.add(record);
   }
 
   select(exchangeId: string): void {
@@ -449,8 +474,8 @@ export class HttpExchanges extends Store<ExchangesState> {
     return result.data;
   }
 
-  private add(records: readonly ExchangeRecord[]): void {
-    let exchanges = [...this.state.exchanges, ...records];
+  private add(record: ExchangeRecord): void {
+    let exchanges = [...this.state.exchanges, record];
     let dropped = this.state.droppedExchanges;
     if (exchanges.length > maxExchanges) {
       const gone = exchanges.slice(0, exchanges.length - maxExchanges);
@@ -458,8 +483,7 @@ export class HttpExchanges extends Store<ExchangesState> {
       exchanges = exchanges.slice(-maxExchanges);
       dropped += gone.length;
     }
-    const last = records[records.length - 1];
-    this.set({ ...this.state, exchanges, selectedId: last?.id ?? this.state.selectedId, droppedExchanges: dropped });
+    this.set({ ...this.state, exchanges, selectedId: record.id, droppedExchanges: dropped });
   }
 
   private whenTracked(exchangeId: string, apply: () => void): void {
@@ -474,27 +498,26 @@ export class HttpExchanges extends Store<ExchangesState> {
     this.earlyCount++;
   }
 
-  private linkConnection(result: HttpSendResult, records: readonly ExchangeRecord[]): void {
-    const ids = records.map((r) => r.id);
-    if (this.connection(result.connectionId)) {
-      this.patchConnection(result.connectionId, (c) => ({ ...c, exchangeIds: [...c.exchangeIds, ...ids] }));
+  private linkConnection(connectionId: string, record: ExchangeRecord): void {
+    if (this.connection(connectionId)) {
+      this.patchConnection(connectionId, (c) => ({ ...c, exchangeIds: [...c.exchangeIds, record.id] }));
       return;
     }
-    // connectionOpened comes first; this covers a connection opened before this page listened.
-    const record: ConnectionRecord = {
-      id: result.connectionId,
+    // http.connectionOpened comes first; this covers a connection opened before this page listened.
+    const connection: ConnectionRecord = {
+      id: connectionId,
       seq: ++this.connectionSeq,
-      target: records[0]?.target ?? '',
-      localAddress: result.local.address,
-      localPort: result.local.port,
-      remoteAddress: formatAddress(result.peer.address, result.peer.port),
-      openedAt: result.at,
+      target: record.target,
+      localAddress: undefined,
+      localPort: record.localPort,
+      remoteAddress: undefined,
+      openedAt: record.sentAt,
       closedAt: undefined,
       closeNote: undefined,
-      exchangeIds: ids,
+      exchangeIds: [record.id],
       strayBytes: 0,
     };
-    this.set({ ...this.state, connections: [...this.state.connections, record] });
+    this.set({ ...this.state, connections: [...this.state.connections, connection] });
   }
 
   private patchExchange(exchangeId: string, change: (exchange: ExchangeRecord) => ExchangeRecord): void {
