@@ -1,0 +1,74 @@
+import { EventEmitter } from 'node:events';
+import type net from 'node:net';
+import { describe, expect, test } from 'vitest';
+import { ConnectionTranscript } from '../../electron/smtp/mailServerTranscript';
+
+/** The server-side transcript's cutting of a byte stream into log lines, on a stand-in socket. */
+
+function tapped() {
+  const entries: string[] = [];
+  const transcript = new ConnectionTranscript({
+    received: (data, message) => entries.push(`${message ? 'M' : 'C'}: ${Buffer.from(data).toString('latin1')}`),
+    replied: (data) => entries.push(`S: ${Buffer.from(data).toString('latin1')}`),
+  });
+  const written: string[] = [];
+  const socket = Object.assign(new EventEmitter(), {
+    write(data: string | Uint8Array) {
+      written.push(typeof data === 'string' ? data : Buffer.from(data).toString('latin1'));
+      return true;
+    },
+  });
+  transcript.attach(socket as unknown as net.Socket);
+  const receive = (text: string) => socket.emit('data', Buffer.from(text, 'latin1'));
+  const reply = (text: string) => (socket as unknown as net.Socket).write(text);
+  return { entries, written, receive, reply, transcript };
+}
+
+describe('ConnectionTranscript', () => {
+  test('a line split over reads is one entry; pipelined commands in one read are one entry each', () => {
+    const { entries, receive } = tapped();
+    receive('HE');
+    receive('LO crepes.fr\r');
+    receive('\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n');
+    expect(entries).toEqual(['C: HELO crepes.fr\r\n', 'C: MAIL FROM:<a@b>\r\n', 'C: RCPT TO:<c@d>\r\n', 'C: DATA\r\n']);
+  });
+
+  test('replies pass through unchanged and are logged as written; after 354 lines are the message until "."', () => {
+    const { entries, written, receive, reply } = tapped();
+    reply('354 End data with <CR><LF>.<CR><LF>\r\n');
+    receive('Subject: hi\r\n\r\n..dot\r\n.\r\nQUIT\r\n');
+    expect(written).toEqual(['354 End data with <CR><LF>.<CR><LF>\r\n']);
+    expect(entries).toEqual([
+      'S: 354 End data with <CR><LF>.<CR><LF>\r\n',
+      'M: Subject: hi\r\n',
+      'M: \r\n',
+      'M: ..dot\r\n',
+      'M: .\r\n',
+      'C: QUIT\r\n',
+    ]);
+  });
+
+  test('past its first lines a message is gathered into few entries; nothing is lost or reordered', async () => {
+    const { entries, receive, reply } = tapped();
+    reply('354 go ahead\r\n');
+    const lines = Array.from({ length: 5000 }, (_, i) => `line ${i}\r\n`);
+    const body = lines.join('');
+    for (let at = 0; at < body.length; at += 1000) receive(body.slice(at, at + 1000));
+    receive('.\r\n');
+    const message = entries.filter((entry) => entry.startsWith('M: ')).map((entry) => entry.slice(3));
+    expect(message.join('')).toBe(`${body}.\r\n`);
+    expect(message.length).toBeLessThan(40);
+    expect(message.slice(0, 16)).toEqual(lines.slice(0, 16));
+  });
+
+  test('a line without LF is held, and logged when the connection closes; an endless one is logged in pieces', () => {
+    const { entries, receive, transcript } = tapped();
+    receive('NOOP');
+    expect(entries).toEqual([]);
+    transcript.flush();
+    expect(entries).toEqual(['C: NOOP']);
+    receive('x'.repeat(70 * 1024));
+    expect(entries).toHaveLength(2);
+    expect(entries[1]?.length).toBe(3 + 70 * 1024);
+  });
+});
