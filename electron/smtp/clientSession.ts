@@ -210,8 +210,10 @@ export class SmtpClientSession {
       seq,
       label: request.label,
       first,
-      // Nothing new owed (a partial line, bytes the server reads only after a pending reply): the next reply.
-      last: Math.max(first, owedAfter),
+      // Nothing new owed (part of a line or of the message, bytes the server reads only after a
+      // pending reply): a step that waits takes the next reply; one that does not claims none,
+      // so a message sent in pieces gets its reply on the piece with the final ".".
+      last: owedAfter > owedBefore ? owedAfter : request.expectReply ? first : first - 1,
       sentMono: sentAt.mono,
       replies: [],
       wait: undefined,

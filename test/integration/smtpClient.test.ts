@@ -327,6 +327,39 @@ describe('the SMTP client when the server misbehaves', () => {
     expect(mail?.late).toBe(false);
   });
 
+  it('pairs the reply with the last piece of a message sent in several pieces', async () => {
+    const messages: Buffer[] = [];
+    const server = await scriptedServer((c) =>
+      textbookScript(c, {
+        onMessage: (message) => {
+          messages.push(message);
+          return undefined;
+        },
+      }),
+    );
+    const a = app();
+    const { sessionId } = await a.client.call('smtp.connect', { host: '127.0.0.1', port: server.port });
+    for (const command of ['HELO crepes.fr', 'MAIL FROM:<a@crepes.fr>', 'RCPT TO:<b@hamburger.edu>', 'DATA']) {
+      await a.client.call('smtp.send', { sessionId, data: line(command) });
+    }
+    const stuffed = stuffMessage(`${'line of text\r\n'.repeat(1000)}.dot\r\nlast line`).bytes;
+    const cut = [0, 5000, 5001, 12000, stuffed.length];
+    const results = [];
+    for (let i = 1; i < cut.length; i++) {
+      results.push(
+        await a.client.call('smtp.send', {
+          sessionId,
+          data: stuffed.subarray(cut[i - 1], cut[i]),
+          expectReply: i === cut.length - 1,
+        }),
+      );
+    }
+    expect(results.map((r) => r.outcome)).toEqual(['not-awaited', 'not-awaited', 'not-awaited', 'replied']);
+    expect(results.at(-1)?.reply?.answers).toMatchObject({ kind: 'message' });
+    expect(results.at(-1)?.reply?.reply.code).toBe(250);
+    expect(decode(messages[0] ?? Buffer.alloc(0))).toBe(`${'line of text\r\n'.repeat(1000)}.dot\r\nlast line\r\n`);
+  });
+
   it('reports a server that closes in the middle of a step at that step', async () => {
     const server = await scriptedServer((c) =>
       textbookScript(c, {
