@@ -41,7 +41,6 @@ export async function openSmtpConnection(
       host: request.host,
       port: request.port,
       tls: request.security === 'implicit-tls',
-      certificate: connection.certificate,
     },
     session,
     { ...options, keepBytes: keepLimit },

@@ -2,8 +2,7 @@ import type net from 'node:net';
 import type tls from 'node:tls';
 import { PlaygroundError } from '../../shared/contract/errors';
 import type { EventPayloadOf, ParsedRequestOf, ResponseOf } from '../../shared/contract/index';
-import type { ErrorInfo } from '../../shared/contract/errors';
-import type { SocketAddress, TlsCertificate } from '../../shared/net/contract';
+import type { SocketAddress } from '../../shared/net/contract';
 import type { SmtpChunk, SmtpReplyInfo, SmtpSendOutcome } from '../../shared/smtp/clientContract';
 import { createReplyParser, type ReplyParser, type SmtpReply } from '../../shared/smtp/replyParser';
 import { SmtpSessionTracker } from '../../shared/smtp/session';
@@ -35,7 +34,6 @@ export interface OpenedConnection {
   host: string;
   port: number;
   tls: boolean;
-  certificate?: TlsCertificate | undefined;
 }
 
 /** A step on the wire: which replies belong to it (by their number on this connection). */
@@ -52,9 +50,7 @@ interface Step {
 }
 
 interface Wait {
-  step: Step;
   timer: NodeJS.Timeout | undefined;
-  timeoutMs: number;
   settle: (outcome: SmtpSendOutcome, error?: PlaygroundError, partial?: SmtpReply) => void;
 }
 
@@ -498,8 +494,6 @@ export class SmtpClientSession {
     return new Promise<WaitEnd>((resolve) => {
       const onAbort = () => wait.settle('cancelled');
       const wait: Wait = {
-        step,
-        timeoutMs,
         timer: undefined,
         settle: (outcome, error, partial) => {
           if (step.wait !== wait) return;
@@ -556,7 +550,7 @@ export class SmtpClientSession {
         port: this.peer.port,
         seq: step.seq,
         by,
-        ...(error ? { cause: error.toInfo() as ErrorInfo } : {}),
+        ...(error ? { cause: error.toInfo() } : {}),
       },
     });
   }
