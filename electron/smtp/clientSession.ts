@@ -181,7 +181,8 @@ export class SmtpClientSession {
   }
 
   async send(request: SendRequest, signal: AbortSignal): Promise<SendResult> {
-    if (this.closed) throw this.closedError();
+    // Ended but not yet closed: the server hung up a moment ago and `smtp.closed` is on its way.
+    if (this.closed || this.socket.writableEnded || this.socket.destroyed) throw this.closedError();
     if (this.upgrading) {
       throw new PlaygroundError({
         code: 'E_STATE',

@@ -157,7 +157,8 @@ describe('the SMTP client when the server misbehaves', () => {
 
   it('reports a server that closes before its greeting', async () => {
     const server = await scriptedServer((c) => c.end());
-    const error = await app().failure(app().client.call('smtp.connect', { host: '127.0.0.1', port: server.port }));
+    const a = app();
+    const error = await a.failure(a.client.call('smtp.connect', { host: '127.0.0.1', port: server.port }));
     expect(error.code).toBe('E_CLOSED');
     expect(error.message).toContain('before its greeting');
   });
@@ -172,6 +173,15 @@ describe('the SMTP client when the server misbehaves', () => {
     const closed = await a.waitFor('smtp.closed', (e) => e.sessionId === connected.sessionId);
     expect(closed.by).toBe('server');
     expect(closed.afterQuit).toBe(false);
+  });
+
+  it('shows a greeting that is not SMTP (another protocol on that port) as “not an SMTP reply”', async () => {
+    const server = await scriptedServer((c) => c.write('SSH-2.0-OpenSSH_9.6\r\n'));
+    const connected = await app().client.call('smtp.connect', { host: '127.0.0.1', port: server.port });
+    expect(connected.greeting.reply.code).toBeNull();
+    expect(connected.greeting.explanation.replyClass).toBe('invalid');
+    expect(connected.greeting.explanation.title).toBe('Not an SMTP reply');
+    expect(connected.greeting.reply.diagnostics.map((d) => d.kind)).toContain('malformed-code');
   });
 
   it.each([
@@ -427,7 +437,8 @@ describe('the SMTP client when the server misbehaves', () => {
 
   it('refuses a connection with a clear message naming host and port', async () => {
     const port = await freeTcpPort();
-    const error = await app().failure(app().client.call('smtp.connect', { host: '127.0.0.1', port }));
+    const a = app();
+    const error = await a.failure(a.client.call('smtp.connect', { host: '127.0.0.1', port }));
     expect(error.code).toBe('E_REFUSED');
     expect(error.message).toContain(`127.0.0.1:${port}`);
   });

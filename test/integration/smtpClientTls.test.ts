@@ -81,8 +81,9 @@ describe('SMTP over TLS', () => {
 
   it('refuses a self-signed certificate that names another host, even when self-signed is accepted', async () => {
     const server = await scriptedServer((c) => textbookScript(c), { tls: await testCertificate() });
-    const error = await app().failure(
-      app().client.call('smtp.connect', {
+    const a = app();
+    const error = await a.failure(
+      a.client.call('smtp.connect', {
         host: '127.0.0.1',
         port: server.port,
         security: 'implicit-tls',
@@ -96,8 +97,9 @@ describe('SMTP over TLS', () => {
 
   it('says that a plain server is not speaking TLS when implicit TLS was chosen', async () => {
     const server = await scriptedServer((c) => textbookScript(c));
-    const error = await app().failure(
-      app().client.call('smtp.connect', { host: '127.0.0.1', port: server.port, security: 'implicit-tls' }),
+    const a = app();
+    const error = await a.failure(
+      a.client.call('smtp.connect', { host: '127.0.0.1', port: server.port, security: 'implicit-tls' }),
     );
     expect(error.code).toBe('E_TLS');
     expect(error.message).toContain('465');
