@@ -1,4 +1,5 @@
 import { useId, useRef, useState } from 'react';
+import type { SocketAddress } from '../../shared/net/contract';
 import { describeAwaiting, phaseInfo, type SmtpStepKind, smtpStepKinds, stepTitles } from '../../shared/smtp';
 import { Countdown } from '../net/Countdown';
 import { CheckboxField, ErrorText, SelectField, TextField } from '../net/fields';
@@ -16,7 +17,14 @@ const securities: readonly Security[] = ['plain', 'implicit-tls'];
  * at a time or all in a row; every step shows its bytes and the reply explained,
  * and the transcript below has both directions byte for byte.
  */
-export function ConversationView({ model }: { model: ConversationModel }) {
+export function ConversationView({
+  model,
+  builtIn,
+}: {
+  model: ConversationModel;
+  /** The built-in mail server's address while it runs: one click fills Host and Port. */
+  builtIn?: SocketAddress | undefined;
+}) {
   const state = useStore(model);
   const headingId = useId();
   const panel = useRef<HTMLElement>(null);
@@ -112,6 +120,16 @@ export function ConversationView({ model }: { model: ConversationModel }) {
         />
       </div>
       <div className="actions">
+        {builtIn && !open && (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => model.useServer(loopbackFor(builtIn.address), builtIn.port)}
+            disabled={phase !== 'idle'}
+          >
+            Use the built-in server ({formatAddress(loopbackFor(builtIn.address), builtIn.port)})
+          </button>
+        )}
         {open ? (
           <button type="button" data-action="disconnect" onClick={() => void model.disconnect()}>
             Disconnect
@@ -216,6 +234,13 @@ function insertAfter(steps: readonly { id: string }[], runs: Readonly<Record<str
   let last: string | undefined;
   for (const step of steps) if (runs[step.id] !== undefined) last = step.id;
   return last;
+}
+
+/** A server listening on all interfaces is reached on loopback. */
+function loopbackFor(address: string): string {
+  if (address === '0.0.0.0') return '127.0.0.1';
+  if (address === '::') return '::1';
+  return address;
 }
 
 function ConnectionFacts({ connection }: { connection: SmtpConnection }) {

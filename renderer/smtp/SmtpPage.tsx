@@ -1,12 +1,16 @@
 import { useLab } from '../net/useLab';
+import { useStore } from '../net/useStore';
 import '../net/net.css';
 import { ConversationView } from './ConversationView';
+import { MailServerPanel } from './MailServerPanel';
 import { SmtpLab } from './smtpLab';
 import './smtp.css';
 
 /** SMTP by hand: the conversation builder, and the built-in mail server to talk to beside it. */
 export function SmtpPage() {
   const lab = useLab('smtp', (client) => new SmtpLab(client));
+  const server = useStore(lab.mailServer);
+  const builtIn = server.phase === 'running' && server.local ? server.local : undefined;
   return (
     <article className="page lab-page smtp-page">
       <h1 tabIndex={-1}>SMTP by hand</h1>
@@ -15,11 +19,8 @@ export function SmtpPage() {
         Real mail servers refuse strangers, so start the built-in one and talk to it.
       </p>
       <div className="lab-grid smtp-grid">
-        <ConversationView model={lab.conversation} />
-        {/* MAIL SERVER SLOT: <MailServerPanel model={lab.mailServer} /> once it lands. */}
-        <aside className="panel smtp-server-slot" aria-label="Mail server (coming)">
-          <p>The built-in mail server appears here.</p>
-        </aside>
+        <ConversationView model={lab.conversation} builtIn={builtIn} />
+        <MailServerPanel model={lab.mailServer} />
       </div>
     </article>
   );

@@ -213,6 +213,11 @@ export class ConversationModel extends Store<ConversationState> {
     this.patch({ port, security }, 'port', 'connect');
   }
 
+  /** Fills Host and Port (plain) for a server the page knows, like the built-in one. */
+  useServer(host: string, port: number): void {
+    this.patch({ host, port: String(port), security: 'plain' }, 'host', 'port', 'connect');
+  }
+
   setSecurity(security: Security): void {
     this.patch({ security }, 'connect');
   }

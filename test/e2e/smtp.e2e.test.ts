@@ -11,6 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PageProblems, skipWithoutChromium } from './support/browser';
 import { browserPages } from './support/pages';
+import { freePort } from './support/webApp';
 
 const shots = process.env.SCREENSHOT_DIR ?? '/tmp/pp/shots3';
 
@@ -90,6 +91,80 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     await builder.waitFor();
     return { page, problems, builder };
   }
+
+  async function startMailServer(page: Page): Promise<{ server: Locator; port: number }> {
+    const server = page.getByRole('region', { name: 'Mail server' });
+    const port = await freePort();
+    await server.getByLabel('Port', { exact: true }).fill(String(port));
+    await server.getByRole('button', { name: 'Start', exact: true }).click();
+    await server.getByRole('button', { name: 'Stop', exact: true }).waitFor();
+    return { server, port };
+  }
+
+  it('starts the mail server from the UI and holds the textbook conversation with it: 221, and the mail in the Inbox', async () => {
+    const { page, problems, builder } = await openSmtp();
+    const { server, port } = await startMailServer(page);
+    await builder.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+    await builder.getByLabel('Port', { exact: true }).fill(String(port));
+    await builder.getByRole('button', { name: 'Connect', exact: true }).click();
+    await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
+    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+
+    const transcript = builder.getByRole('log', { name: 'Transcript' });
+    await expect.poll(() => transcript.textContent(), { timeout: 15_000 }).toMatch(/221 /);
+    const text = (await transcript.textContent()) ?? '';
+    expect(text).toContain('HELO crepes.fr');
+    expect(text).toContain('354 ');
+    const inbox = server.getByRole('list', { name: 'Inbox' });
+    await expect.poll(() => inbox.getByRole('listitem').count(), { timeout: 10_000 }).toBe(1);
+    expect(await inbox.textContent()).toContain('alice@crepes.fr');
+    // The server's side of the same conversation.
+    const log = server.getByRole('log', { name: 'Server log' });
+    await expect.poll(() => log.textContent()).toContain('RCPT TO:<bob@hamburger.edu>');
+
+    await screenshot(page, 'smtp-mail-server.png');
+    await tallScreenshot(page, 'smtp-mail-server-tall.png');
+    await inbox.getByRole('button').first().click();
+    await server.getByLabel('Raw source').waitFor();
+    expect(await server.getByLabel('Raw source').textContent()).toContain('Do you like ketchup?');
+    await server.scrollIntoViewIfNeeded();
+    await server.getByLabel('Raw source').scrollIntoViewIfNeeded();
+    await screenshot(page, 'smtp-inbox-message.png');
+    expect(problems.all).toEqual([]);
+  });
+
+  it('an HTML mail with a script arrives in the Inbox and is shown in a sandboxed frame where the script never runs', async () => {
+    const { page, problems, builder } = await openSmtp();
+    const { server, port } = await startMailServer(page);
+    const title = await page.title();
+    await builder.getByLabel('Port', { exact: true }).fill(String(port));
+    const message = builder.getByRole('listitem', { name: '5. The message' });
+    await message.getByRole('radio', { name: /Compose/ }).check();
+    await message.getByLabel('Subject', { exact: true }).fill('Script inside');
+    await message
+      .getByLabel('HTML body (optional)')
+      .fill(
+        '<p id="hello">Hello from HTML</p><script>parent.document.title = "pwned"; document.body.append("ran")</script>' +
+          '<img src="x" onerror="parent.document.title = \'pwned too\'">',
+      );
+    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    const transcript = builder.getByRole('log', { name: 'Transcript' });
+    await expect.poll(() => transcript.textContent(), { timeout: 15_000 }).toMatch(/221 /);
+
+    const inbox = server.getByRole('list', { name: 'Inbox' });
+    await inbox.getByRole('button', { name: /Script inside/ }).click();
+    const frame = server.locator('iframe[title^="HTML body"]');
+    await frame.waitFor();
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    expect(await server.getByText(/1 script not run/).count()).toBe(1);
+    const content = page.frameLocator('iframe[title^="HTML body"]');
+    await expect.poll(() => content.locator('#hello').textContent()).toBe('Hello from HTML');
+    expect(await content.locator('body').textContent()).not.toContain('ran');
+    expect(await page.title()).toBe(title);
+    await frame.scrollIntoViewIfNeeded();
+    await screenshot(page, 'smtp-html-sandboxed.png');
+    expect(problems.all).toEqual([]);
+  });
 
   it('runs the textbook conversation with Send all against a server on loopback', async () => {
     const server = await textbookServer();

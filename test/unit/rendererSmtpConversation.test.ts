@@ -3,10 +3,11 @@ import tls from 'node:tls';
 import { makeSelfSignedCertificate } from '../../electron/net/selfSignedCertificate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationModel } from '../../renderer/smtp/conversationModel';
+import { SmtpLab } from '../../renderer/smtp/smtpLab';
 import { createClient } from '../../shared/contract/client';
 import { toVisibleString } from '../../shared/bytes';
 import { buildStep, parseCommandLine, type SmtpStep, unstuffData } from '../../shared/smtp';
-import { type App, decode, startApp, until } from '../integration/netHarness';
+import { type App, decode, freeTcpPort, startApp, until } from '../integration/netHarness';
 
 /**
  * The SMTP conversation builder's model: the textbook's steps, editing and
@@ -575,5 +576,31 @@ describe('the conversation builder against a mail server', () => {
     expect(unasked?.code).toBe(421);
     expect(unasked?.note).toMatch(/on its own/);
     expect(model.transcript.toText()).toContain('421 4.4.2 hamburger.edu idle too long');
+  });
+
+  it('talks to the built-in mail server of the same page: the textbook mail lands in its Inbox', async () => {
+    const app = connectedApp();
+    const lab = new SmtpLab(app.client);
+    closers.push(() => lab.dispose());
+    const port = await freeTcpPort();
+    lab.mailServer.setPort(String(port));
+    expect(await lab.mailServer.start()).toBe(true);
+    const model = lab.conversation;
+    model.useServer('127.0.0.1', port);
+    expect(await model.sendAll()).toBe('ok');
+    const runs = model.state.steps.map((step) => model.state.runs[step.id]?.replies.at(-1)?.code);
+    expect(runs).toEqual([250, 250, 250, 354, 250, 221]);
+    await until(() => lab.mailServer.inbox.state.messages.length === 1, 'the message in the Inbox');
+    // The textbook message has no From header: the envelope's sender stands in.
+    expect(lab.mailServer.inbox.state.messages[0]).toMatchObject({ from: 'alice@crepes.fr' });
+
+    // Out of order against the real server: DATA before MAIL FROM gets 503, explained.
+    await until(() => model.state.connection?.open === false, 'the server to close after QUIT');
+    expect(await model.connect()).toBe(true);
+    const data = stepOf(model, 'data') as SmtpStep;
+    await model.sendStep(stepOf(model, 'helo')?.id);
+    expect(await model.sendStep(data.id)).toBe('negative');
+    expect(model.state.runs[data.id]?.replies[0]?.code).toBe(503);
+    expect(model.state.runs[data.id]?.outOfOrder).toMatch(/DATA before MAIL FROM and RCPT TO/);
   });
 });
