@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { HttpPage } from '../http/HttpPage';
 import { SmtpPage } from '../smtp/SmtpPage';
 import { TcpPage } from '../tcp/TcpPage';
 import { UdpPage } from '../udp/UdpPage';
@@ -39,6 +40,7 @@ export const tools: readonly Tool[] = [
     label: 'HTTP',
     title: 'HTTP by hand',
     summary: 'Type a request line and headers yourself and read the status, headers and body that come back.',
+    Panel: HttpPage,
   },
   {
     id: 'smtp',

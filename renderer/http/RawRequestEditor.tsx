@@ -36,6 +36,8 @@ interface RawRequestEditorProps {
   diagnosticsText: string;
   edit: ModelEdit | undefined;
   handle?: RefObject<RawRequestEditorHandle | null>;
+  /** Ctrl/Cmd+Enter. */
+  onSubmit?: () => void;
 }
 
 const lineEndingFacet = Facet.define<EditorLineEnding, EditorLineEnding>({
@@ -83,7 +85,18 @@ export function RawRequestEditor(props: RawRequestEditorProps) {
           EditorState.lineSeparator.of('\n'),
           endings.current.of(lineEndingFacet.of(latest.current.lineEnding)),
           history(),
-          Prec.high(keymap.of([{ key: 'Enter', run: insertLineEnding }])),
+          Prec.high(
+            keymap.of([
+              { key: 'Enter', run: insertLineEnding },
+              {
+                key: 'Mod-Enter',
+                run: () => {
+                  latest.current.onSubmit?.();
+                  return latest.current.onSubmit !== undefined;
+                },
+              },
+            ]),
+          ),
           keymap.of([...defaultKeymap, ...historyKeymap]),
           rawRequestLanguage,
           rawRequestHighlight,

@@ -1,0 +1,29 @@
+import { useLab } from '../net/useLab';
+import '../net/net.css';
+import { ComposerView } from './ComposerView';
+import { HttpLab } from './httpLab';
+import { ResponseViewer } from './ResponseViewer';
+import './http.css';
+
+/** HTTP by hand: the raw request composer, the response it got, and the built-in web server to talk to. */
+export function HttpPage() {
+  const lab = useLab('http', (client) => new HttpLab(client));
+  return (
+    <article className="page lab-page http-page">
+      <h1 tabIndex={-1}>HTTP by hand</h1>
+      <p className="lead">
+        Type a request byte for byte (request line, headers, the empty line, a body) and send it over a real connection;
+        the response comes back dissected. Start the built-in web server (under the request) to have a server to talk
+        to.
+      </p>
+      <div className="http-grid">
+        <ComposerView model={lab.composer} />
+        <ResponseViewer store={lab.exchanges} />
+        {/* WEB SERVER SLOT: <WebServerPanel model={lab.webServer} /> once it lands. */}
+        <aside className="panel http-server http-server-slot" aria-label="Web server (coming)">
+          <p>The built-in web server appears here.</p>
+        </aside>
+      </div>
+    </article>
+  );
+}
