@@ -134,6 +134,7 @@ export class WebServer {
     listener.on('clientError', (error: Error & { code?: string; reason?: string }, socket: net.Socket) =>
       server.onClientError(error, socket),
     );
+    listener.on('connect', (req: IncomingMessage, socket: net.Socket) => server.onConnect(req, socket));
     listener.on('error', (error) => server.log.add({ ...stamp(), kind: 'error', error: server.error(error) }));
     const local = toSocketAddress(listener.address() as net.AddressInfo);
     const at = stamp();
@@ -197,7 +198,7 @@ export class WebServer {
       id: `c${this.nextConnection++}`,
       socket,
       client,
-      bytes: new RequestByteStream(),
+      bytes: new RequestByteStream(maxLoggedRequestBytes),
       requests: 0,
       inFlight: 0,
     };
@@ -253,7 +254,7 @@ export class WebServer {
     const chunked = req.headers['transfer-encoding'] !== undefined;
     const declared = Number(req.headers['content-length'] ?? 0);
     const bodyLength = !chunked && Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
-    const bytes = connection.bytes.takeRequest(bodyLength, maxLoggedRequestBytes);
+    const bytes = connection.bytes.takeRequest(bodyLength);
     const requestLine = requestLineOf(bytes.raw);
     const written = splitRequestLine(requestLine);
     this.log.add(
@@ -272,8 +273,6 @@ export class WebServer {
     );
     const note: ResponseNote = {};
     this.trackResponse(connection, requestNumber, req, res, note);
-    // A chunked body's end is known only to Node's parser: the next request could not be cut apart in the log.
-    if (chunked) res.setHeader('Connection', 'close');
     handleRequest(req, res, requestLine, note, { root: this.root, cookieDemo: this.request.cookieDemo }).catch(
       (error: unknown) => {
         const info = this.error(error, connection.client);
@@ -359,7 +358,7 @@ export class WebServer {
     }
     if (error.code === 'HPE_CLOSED_CONNECTION') {
       // The response said Connection: close, so what follows is never read (HTTP/1.0 without keep-alive).
-      const ignored = connection.bytes.takeRest(maxLoggedRequestBytes);
+      const ignored = connection.bytes.takeRest();
       this.log.add({
         ...stamp(),
         kind: 'ignored',
@@ -372,7 +371,7 @@ export class WebServer {
     }
     const requestNumber = ++connection.requests;
     this.counters.requests++;
-    const bytes = connection.bytes.takeRest(maxLoggedRequestBytes);
+    const bytes = connection.bytes.takeRest();
     const requestLine = requestLineOf(bytes.raw);
     const answer = answerParseError(error.code, error.reason ?? error.message, requestLine);
     const parts = splitRequestLine(requestLine);
@@ -389,31 +388,68 @@ export class WebServer {
       },
       bytes.raw.byteLength,
     );
+    this.replyAndClose(connection, requestNumber, answer.status, answer.reason);
+  }
+
+  /**
+   * CONNECT asks for a tunnel, which a web server does not offer; Node hands such a
+   * request over without a response object, so it is answered here like a parse error.
+   */
+  private onConnect(req: IncomingMessage, socket: net.Socket): void {
+    const connection = this.connections.get(socket);
+    if (!connection || this.stopped) {
+      socket.destroy();
+      return;
+    }
+    const requestNumber = ++connection.requests;
+    this.counters.requests++;
+    const bytes = connection.bytes.takeRest();
+    const written = splitRequestLine(requestLineOf(bytes.raw));
+    this.log.add(
+      {
+        ...stamp(),
+        kind: 'request',
+        connectionId: connection.id,
+        requestNumber,
+        raw: this.log.keep(bytes.raw),
+        rawBytes: bytes.total,
+        method: req.method ?? 'CONNECT',
+        target: req.url ?? '',
+        version: written?.version ?? `HTTP/${req.httpVersion}`,
+      },
+      bytes.raw.byteLength,
+    );
+    const reason = 'CONNECT (a tunnel, what proxies offer) is not allowed here: this server answers GET and HEAD only';
+    this.replyAndClose(connection, requestNumber, 405, reason);
+  }
+
+  /** Writes a whole response straight to the socket and closes it, after any responses still going out. */
+  private replyAndClose(connection: Connection, requestNumber: number, status: number, reason: string): void {
+    const { socket } = connection;
     const reply = () => {
       if (socket.destroyed || socket.writableEnded) return;
-      const body = errorPage(answer.status, answer.reason);
+      const body = errorPage(status, reason);
       const headers: [string, string][] = [
         ['Date', new Date().toUTCString()],
         ['Content-Type', 'text/html; charset=utf-8'],
         ['Content-Length', String(body.byteLength)],
-        ...(answer.status === 405 ? [['Allow', 'GET, HEAD'] as [string, string]] : []),
+        ...(status === 405 ? [['Allow', 'GET, HEAD'] as [string, string]] : []),
         ['Connection', 'close'],
       ];
-      const response = rawResponse(answer.status, headers, body);
+      const response = rawResponse(status, headers, body);
       connection.closedBy ??= 'server';
       socket.end(response);
-      this.countResponse(answer.status, response.byteLength);
-      const statusLine = requestLineOf(response);
+      this.countResponse(status, response.byteLength);
       this.log.add({
         ...stamp(),
         kind: 'response',
         connectionId: connection.id,
         requestNumber,
-        statusLine,
-        status: answer.status,
+        statusLine: requestLineOf(response),
+        status,
         headers: headers.map(([name, value]) => ({ name, value })),
         bodyBytes: body.byteLength,
-        reason: answer.reason,
+        reason,
         keepAlive: false,
       });
     };

@@ -1,82 +1,119 @@
-/** Unattributed bytes kept per connection: more than Node's 16 KiB head limit plus one read. */
-const maxPendingBytes = 128 * 1024;
+import { createRequestParser, type RequestParser } from '../../shared/http/requestParser';
 
 export interface RequestBytes {
-  /** The request's bytes as received, up to the caller's cap. */
+  /** The request's bytes as received, up to the cap. */
   raw: Uint8Array;
-  /** Its full size on the wire (head and body). */
+  /** Its size on the wire: head and body (a body still arriving counts as declared). */
   total: number;
 }
 
-/**
- * The raw bytes of each request on one connection, in order. Node's HTTP parser reads
- * the same stream but does not hand out bytes; this keeps what arrived since the last
- * request and cuts it at the end of each head (plus a Content-Length body), so the log
- * shows a request exactly as it came, CR and LF included.
- */
-export class RequestByteStream {
-  private pending: Uint8Array = new Uint8Array(0);
-  /** Body bytes of an earlier request still to arrive; they belong to it, not the next. */
-  private skip = 0;
-  /** Bytes beyond `maxPendingBytes`, counted but not kept. */
-  private overflow = 0;
+/** The bytes of one message as they arrive, kept up to the cap and counted beyond it. */
+class Message {
+  private readonly parts: Uint8Array[] = [];
+  private kept = 0;
+  total = 0;
+  /** Bytes from this message's start through the end of its head, once the head is known. */
+  headBytes: number | undefined;
+  /** Already handed to the log while its body was still arriving: its later bytes are only counted. */
+  taken = false;
 
-  push(chunk: Uint8Array): void {
-    let data = chunk;
-    if (this.skip > 0) {
-      const skipped = Math.min(this.skip, data.byteLength);
-      this.skip -= skipped;
-      data = data.subarray(skipped);
+  constructor(private readonly cap: number) {}
+
+  add(data: Uint8Array): void {
+    this.total += data.byteLength;
+    if (this.taken || this.kept >= this.cap || data.byteLength === 0) return;
+    const part = data.slice(0, this.cap - this.kept);
+    this.parts.push(part);
+    this.kept += part.byteLength;
+  }
+
+  bytes(): Uint8Array {
+    if (this.parts.length === 1) return this.parts[0] as Uint8Array;
+    const out = new Uint8Array(this.kept);
+    let at = 0;
+    for (const part of this.parts) {
+      out.set(part, at);
+      at += part.byteLength;
     }
-    if (data.byteLength === 0) return;
-    const room = maxPendingBytes - this.pending.byteLength;
-    if (room <= 0) {
-      this.overflow += data.byteLength;
-      return;
-    }
-    const kept = data.subarray(0, room);
-    this.overflow += data.byteLength - kept.byteLength;
-    const next = new Uint8Array(this.pending.byteLength + kept.byteLength);
-    next.set(this.pending, 0);
-    next.set(kept, this.pending.byteLength);
-    this.pending = next;
-  }
-
-  /**
-   * The next request: its head and `bodyLength` body bytes (those not yet arrived are
-   * skipped when they do). Called when Node has parsed a head, so the head is here.
-   */
-  takeRequest(bodyLength: number, cap: number): RequestBytes {
-    const end = headEnd(this.pending);
-    const headLength = end === -1 ? this.pending.byteLength : end;
-    const bodyHere = Math.min(bodyLength, this.pending.byteLength - headLength);
-    this.skip += bodyLength - bodyHere;
-    return this.take(headLength + bodyHere, headLength + bodyLength, cap);
-  }
-
-  /** Everything not yet attributed (a request Node could not parse). */
-  takeRest(cap: number): RequestBytes {
-    const length = this.pending.byteLength;
-    const total = length + this.overflow;
-    this.overflow = 0;
-    return this.take(length, total, cap);
-  }
-
-  private take(length: number, total: number, cap: number): RequestBytes {
-    const raw = this.pending.slice(0, Math.min(length, cap));
-    this.pending = this.pending.slice(length);
-    return { raw, total };
+    return out;
   }
 }
 
-/** Offset just past the blank line ending a head (CRLF CRLF, or bare LFs), or -1. Leading blank lines are skipped. */
-export function headEnd(bytes: Uint8Array): number {
-  let start = 0;
-  while (start < bytes.byteLength && (bytes[start] === 0x0d || bytes[start] === 0x0a)) start++;
-  for (let i = start; i < bytes.byteLength; i++) {
-    if (bytes[i] !== 0x0a) continue;
-    if (bytes[i + 1] === 0x0a) return i + 2;
-    if (bytes[i + 1] === 0x0d && bytes[i + 2] === 0x0a) return i + 3;
+/**
+ * Each request's raw bytes on one connection, in order. Node's parser (llhttp) answers
+ * the requests but does not hand out bytes; the shared request parser reads the same
+ * stream alongside, only to find where each message ends (Content-Length or chunked
+ * bodies, pipelined requests), so the log shows every request exactly as it came, CR
+ * and LF included. Bodies are not kept beyond the cap.
+ */
+export class RequestByteStream {
+  private readonly parser: RequestParser = createRequestParser({ maxBodyBytes: 0 });
+  private received = 0;
+  /** Complete messages Node has not announced yet (pipelined behind the one it answers). */
+  private readonly complete: Message[] = [];
+  private current: Message;
+
+  constructor(private readonly cap: number) {
+    this.current = new Message(cap);
   }
-  return -1;
+
+  push(chunk: Uint8Array): void {
+    const chunkStart = this.received;
+    this.received += chunk.byteLength;
+    if (this.lost) {
+      this.current.add(chunk);
+      return;
+    }
+    let at = chunkStart;
+    for (const event of this.parser.push(chunk)) {
+      if (event.type === 'head') {
+        const headEnd = event.head.offset + event.head.length;
+        this.current.headBytes = this.current.total + (headEnd - at);
+      } else if (event.type === 'end') {
+        this.current.add(chunk.subarray(at - chunkStart, event.offset - chunkStart));
+        at = event.offset;
+        if (!this.current.taken) this.complete.push(this.current);
+        this.current = new Message(this.cap);
+      }
+    }
+    this.current.add(chunk.subarray(at - chunkStart));
+  }
+
+  /**
+   * The request Node has just parsed a head of; `bodyLength` is its declared
+   * Content-Length, for the size of a body that is still arriving.
+   */
+  takeRequest(bodyLength: number): RequestBytes {
+    const done = this.complete.shift();
+    if (done) return { raw: done.bytes(), total: done.total };
+    const message = this.current;
+    const total =
+      message.headBytes === undefined ? message.total : Math.max(message.total, message.headBytes + bodyLength);
+    const raw = message.bytes();
+    if (this.lost) this.current = new Message(this.cap);
+    else message.taken = true;
+    return { raw, total };
+  }
+
+  /** Everything not yet handed out (what Node's parser refused, or bytes after the connection was to close). */
+  takeRest(): RequestBytes {
+    const messages = [...this.complete.splice(0), ...(this.current.taken ? [] : [this.current])];
+    this.current = new Message(this.cap);
+    this.current.taken = true;
+    const parts = messages.map((message) => message.bytes());
+    const length = parts.reduce((sum, part) => sum + part.byteLength, 0);
+    const raw = new Uint8Array(Math.min(length, this.cap));
+    let at = 0;
+    for (const part of parts) {
+      if (at >= raw.byteLength) break;
+      raw.set(part.subarray(0, raw.byteLength - at), at);
+      at += Math.min(part.byteLength, raw.byteLength - at);
+    }
+    return { raw, total: messages.reduce((sum, message) => sum + message.total, 0) };
+  }
+
+  /** The shared parser could not follow the stream (a fatal error, a protocol switch): bytes are cut per request only. */
+  private get lost(): boolean {
+    return this.parser.state === 'failed' || this.parser.state === 'switched';
+  }
 }

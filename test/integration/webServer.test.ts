@@ -181,6 +181,24 @@ describe('errors answered on purpose', () => {
     expect(entriesOf(app, serverId, 'request')[0]?.method).toBe(method);
   });
 
+  test('CONNECT (a tunnel) gets 405 too, and an Upgrade request is answered as plain HTTP', async () => {
+    app = startApp();
+    const { local, serverId } = await startWebServer(app);
+    const connectRequest = 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n';
+    const [tunnel] = await exchange(local.port, connectRequest);
+    expect(tunnel?.statusLine).toBe('HTTP/1.1 405 Method Not Allowed');
+    expect(tunnel?.headers.get('allow')).toBe('GET, HEAD');
+    const [upgrade] = await exchange(
+      local.port,
+      'GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+    );
+    expect(upgrade?.status).toBe(200);
+    await until(() => entriesOf(app, serverId, 'response').length === 2, 'both logged');
+    const [logged] = entriesOf(app, serverId, 'request');
+    expect(logged).toMatchObject({ method: 'CONNECT', target: 'example.com:443', requestNumber: 1 });
+    expect(Buffer.from(logged?.raw ?? []).toString('latin1')).toBe(connectRequest);
+  });
+
   test.each(['HTTP/2.0', 'HTTP/3.0', 'HTTP/1.2', 'HTTP/0.9', 'HTTP/9.9'])(
     '505 HTTP Version Not Supported for %s, and the connection is closed',
     async (version) => {
@@ -238,6 +256,40 @@ describe('persistent and non-persistent connections', () => {
     const raws = entriesOf(app, serverId, 'request').map((r) => Buffer.from(r.raw).toString('latin1'));
     expect(raws).toEqual([get, post, get]);
     expect(entriesOf(app, serverId, 'request').map((r) => r.requestNumber)).toEqual([1, 2, 3]);
+  });
+
+  test('a chunked body, leading blank lines and a request split across writes are cut apart exactly in the log', async () => {
+    app = startApp();
+    const { local, serverId } = await startWebServer(app);
+    const client = await connect(local.port);
+    const chunked =
+      'POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;note=x\r\nhello\r\n0\r\n\r\n';
+    const blankFirst = '\r\nGET /style.css HTTP/1.1\r\nHost: a\r\n\r\n';
+    const split = 'GET /server.svg HTTP/1.1\r\nHost: a\r\n\r\n';
+    client.send(`${chunked}${blankFirst}${split.slice(0, 9)}`);
+    await client.responses(2);
+    client.send(split.slice(9));
+    const responses = await client.responses(3);
+    expect(responses.map((r) => r.status)).toEqual([405, 200, 200]);
+    await until(() => entriesOf(app, serverId, 'response').length === 3, 'three responses logged');
+    const requests = entriesOf(app, serverId, 'request');
+    expect(requests.map((r) => Buffer.from(r.raw).toString('latin1'))).toEqual([chunked, blankFirst, split]);
+    expect(requests.map((r) => r.rawBytes)).toEqual([chunked.length, blankFirst.length, split.length]);
+  });
+
+  test('a malformed request pipelined behind a good one is answered after it, in order', async () => {
+    app = startApp();
+    const { local, serverId } = await startWebServer(app);
+    const client = await connect(local.port);
+    client.send('GET / HTTP/1.1\r\nHost: a\r\n\r\nGARBAGE\r\n\r\n');
+    await client.waitClosed();
+    const responses = await client.responses(2);
+    expect(responses.map((r) => r.status)).toEqual([200, 400]);
+    await until(() => entriesOf(app, serverId, 'response').length === 2, 'both logged');
+    expect(entriesOf(app, serverId, 'request').map((r) => Buffer.from(r.raw).toString('latin1'))).toEqual([
+      'GET / HTTP/1.1\r\nHost: a\r\n\r\n',
+      'GARBAGE\r\n\r\n',
+    ]);
   });
 
   test('HTTP/1.0 closes after the response unless keep-alive is asked for', async () => {
