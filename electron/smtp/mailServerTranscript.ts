@@ -3,12 +3,10 @@ import type net from 'node:net';
 const LF = 0x0a;
 /** A line this long without LF is logged in pieces, so one endless line cannot hold memory. */
 const maxPendingBytes = 64 * 1024;
-/** A message's first lines are logged one by one (the textbook's); the rest is gathered. */
-const maxLinesApart = 16;
 const endOfData = Buffer.from('.\r\n');
 
 export interface TranscriptSink {
-  /** Bytes the client sent: one line, or during DATA possibly several whole lines. */
+  /** Bytes the client sent: one command line, or during DATA the message lines that arrived together. */
   received(data: Uint8Array, message: boolean): void;
   /** One reply as written to the socket. */
   replied(data: Uint8Array): void;
@@ -25,8 +23,6 @@ export class ConnectionTranscript {
   private pending: Buffer | undefined;
   /** Between our 354 and the client's "." line, lines are the message, not commands. */
   private inMessage = false;
-  /** Message lines logged one by one so far. */
-  private messageLines = 0;
   private gathered: Buffer[] = [];
   private gatheredBytes = 0;
   private flushSoon: NodeJS.Immediate | undefined;
@@ -52,7 +48,6 @@ export class ConnectionTranscript {
   private wrote(bytes: Buffer): void {
     if (bytes[0] === 0x33 && bytes[1] === 0x35 && bytes[2] === 0x34) {
       this.inMessage = true;
-      this.messageLines = 0;
     }
     this.sink.replied(bytes);
   }
@@ -61,25 +56,28 @@ export class ConnectionTranscript {
     let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
     let start = 0;
+    let run = -1;
+    const endRun = (end: number) => {
+      if (run >= 0 && end > run) this.gather(data.subarray(run, end));
+      run = -1;
+    };
     for (;;) {
       const newline = data.indexOf(LF, start);
       if (newline < 0) break;
       const end = newline + 1;
-      const line = data.subarray(start, end);
       if (!this.inMessage) {
-        this.sink.received(line, false);
-      } else if (line.equals(endOfData)) {
+        this.sink.received(data.subarray(start, end), false);
+      } else if (end - start === endOfData.length && data.subarray(start, end).equals(endOfData)) {
+        endRun(start);
         this.flushGathered();
-        this.sink.received(line, true);
+        this.sink.received(data.subarray(start, end), true);
         this.inMessage = false;
-      } else if (this.messageLines < maxLinesApart) {
-        this.messageLines++;
-        this.sink.received(line, true);
-      } else {
-        this.gather(line);
+      } else if (run < 0) {
+        run = start;
       }
       start = end;
     }
+    endRun(start);
     if (start < data.length) {
       data = data.subarray(start);
       if (data.length < maxPendingBytes) this.pending = Buffer.from(data);
@@ -89,9 +87,9 @@ export class ConnectionTranscript {
   }
 
   /**
-   * Past its first lines, a message is bulk (a big attachment is 180,000 base64 lines):
-   * the lines that arrive within one turn of the event loop become one entry, at most
-   * 64 KiB, so the log stays readable and cheap while a typed message still shows live.
+   * Message lines that arrive together (within one turn of the event loop) become one
+   * entry of at most 64 KiB: a line typed by hand is a row of its own, a message sent
+   * in one go is one row, and a big attachment (180,000 base64 lines) a few hundred.
    */
   private gather(bytes: Buffer): void {
     this.gathered.push(Buffer.from(bytes));
