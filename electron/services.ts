@@ -1,5 +1,6 @@
 import { appService } from './app/service';
 import type { Service } from './host/serve';
+import { httpClientService } from './http/clientService';
 import { webServerService } from './http/webServerService';
 import { mailServerService } from './smtp/mailServerService';
 import { smtpClientService } from './smtp/clientService';
@@ -14,4 +15,5 @@ export const services: readonly Service[] = [
   smtpClientService,
   mailServerService,
   webServerService,
+  httpClientService,
 ];

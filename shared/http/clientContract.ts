@@ -257,7 +257,7 @@ export const httpSendResult = stamp.extend({
     .optional(),
   /** The server's certificate (TLS targets), whether or not the system trusts it. */
   certificate: tlsCertificate.optional(),
-  /** The response deadline now running (restarted by every byte received). */
+  /** The response deadline now running (restarted by every byte received); `mono` is when it runs out. */
   responseDeadline: z.object({ timeoutMs: z.number(), mono: z.number() }),
 });
 export type HttpSendResult = z.infer<typeof httpSendResult>;
@@ -376,7 +376,7 @@ export const httpClientEvents = {
       }),
     ),
     body: httpBodyProgress,
-    /** The response deadline, restarted by every byte that arrives. */
+    /** The response deadline, restarted by every byte that arrives; `mono` is when it runs out. */
     deadline: z.object({ timeoutMs: z.number(), mono: z.number() }).optional(),
   }),
   /** The exchange is over; a last `http.progress` with anything pending always comes before it. */
