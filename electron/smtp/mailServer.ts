@@ -29,7 +29,7 @@ import type { ResolvedNetOptions } from '../net/options';
 import { resolveHost } from '../net/resolve';
 import { makeSelfSignedCertificate } from '../net/selfSignedCertificate';
 import { ServerLog } from '../net/serverLog';
-import { checkFolderWritable, emlFileName, resolveFolder, saveEml } from './mailServerEml';
+import { checkFolderWritable, emlFileName, removeStalePartials, resolveFolder, saveEml } from './mailServerEml';
 import { MailInbox } from './mailServerInbox';
 import { parseMail } from './mailServerParse';
 import { ConnectionTranscript } from './mailServerTranscript';
@@ -149,7 +149,10 @@ export class MailServer {
     if (!target)
       throw netError(new Error('no address'), { protocol: 'TCP', action: 'listen', host: request.bindAddress });
     const saveFolder = request.saveFolder === undefined ? undefined : resolveFolder(request.saveFolder);
-    if (saveFolder !== undefined) await checkFolderWritable(saveFolder);
+    if (saveFolder !== undefined) {
+      await checkFolderWritable(saveFolder);
+      await removeStalePartials(saveFolder);
+    }
     const made = request.startTls ? await makeSelfSignedCertificate(request.hostname) : undefined;
     const server = new MailServer(id, session, request, saveFolder, made, options);
     session.own(server.resource);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdtemp, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { access, mkdtemp, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { PlaygroundError } from '../../shared/contract/errors';
@@ -120,4 +120,27 @@ export async function saveEml(folder: string, fileName: string, raw: Uint8Array)
   } finally {
     if (!written) await unlink(tempPath).catch(() => {});
   }
+}
+
+const partialName = /^\..+\.eml\.partial$/;
+/** A temporary file older than this belongs to no save in progress (a save takes well under a second). */
+const stalePartialMs = 60_000;
+
+/**
+ * Removes what saves cut off by a crash or power loss left behind: hidden `.partial`
+ * files, never a message anyone could open. Returns how many went.
+ */
+export async function removeStalePartials(folder: string, now = Date.now()): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(folder).catch(() => [] as string[])) {
+    if (!partialName.test(name)) continue;
+    const file = path.join(folder, name);
+    const info = await stat(file).catch(() => undefined);
+    if (!info?.isFile() || now - info.mtimeMs < stalePartialMs) continue;
+    await unlink(file).then(
+      () => removed++,
+      () => {},
+    );
+  }
+  return removed;
 }

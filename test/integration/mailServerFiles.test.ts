@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { emlFileName, folderError, saveEml } from '../../electron/smtp/mailServerEml';
+import { emlFileName, folderError, removeStalePartials, saveEml } from '../../electron/smtp/mailServerEml';
 import { inbox, logEntries, RawSmtp, startMailServer, transport } from './mailServerHarness';
 import { type App, sleep, startApp, until } from './netHarness';
 
@@ -118,6 +118,20 @@ describe('.eml files', () => {
       message: expect.stringContaining(folder),
     });
     expect(await readdir(folder)).toEqual([name]);
+  });
+
+  test('leftovers of a save cut off by a crash (hidden .partial files) are removed at the next start; fresh ones stay', async () => {
+    const stale = path.join(folder, '.2026-11-22T06-00-00.000Z-m1-abcd.eml.partial');
+    const fresh = path.join(folder, '.2026-11-22T06-00-01.000Z-m2-abcd.eml.partial');
+    const mail = path.join(folder, 'kept.eml');
+    for (const file of [stale, fresh, mail]) await writeFile(file, 'Subject: half\r\n');
+    const old = new Date(Date.now() - 10 * 60_000);
+    await utimes(stale, old, old);
+    await utimes(mail, old, old);
+    app = startApp();
+    await startMailServer(app, { saveFolder: folder });
+    expect((await readdir(folder)).sort()).toEqual([path.basename(fresh), 'kept.eml'].sort());
+    expect(await removeStalePartials(path.join(folder, 'missing'))).toBe(0);
   });
 });
 
