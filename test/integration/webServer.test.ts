@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { maxLoggedRequestBytes } from '../../shared/http/webServerContract';
 import { type App, startApp, until } from './netHarness';
 import { entriesOf, exchange, RawHttp, startWebServer } from './webServerHarness';
 
@@ -179,6 +180,17 @@ describe('errors answered on purpose', () => {
     expect(response?.headers.get('allow')).toBe('GET, HEAD');
     await until(() => entriesOf(app, serverId, 'request').length === 1, 'the request logged');
     expect(entriesOf(app, serverId, 'request')[0]?.method).toBe(method);
+  });
+
+  test('a head larger than 16 KiB gets 431, and the log keeps only its first 16 KiB while counting it all', async () => {
+    app = startApp();
+    const { local, serverId } = await startWebServer(app);
+    const [response] = await exchange(local.port, `GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: a\r\n\r\n`);
+    expect(response?.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    await until(() => entriesOf(app, serverId, 'request').length === 1, 'the request logged');
+    const [logged] = entriesOf(app, serverId, 'request');
+    expect(logged?.raw.byteLength).toBe(maxLoggedRequestBytes);
+    expect(logged?.rawBytes).toBeGreaterThan(maxLoggedRequestBytes);
   });
 
   test('CONNECT (a tunnel) gets 405 too, and an Upgrade request is answered as plain HTTP', async () => {

@@ -2,7 +2,10 @@ import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, test } from 'vitest';
+import { WebServerPanel } from '../../renderer/http/WebServerPanel';
 import { WebServerModel } from '../../renderer/http/webServerModel';
 import { type App, startApp, until } from '../integration/netHarness';
 import { RawHttp } from '../integration/webServerHarness';
@@ -125,5 +128,22 @@ describe('the web server panel model against the real service', () => {
     expect(response?.tone).toBe('error');
     expect(response?.note).toContain('HTTP Version Not Supported');
     expect(response?.note).toContain('server closes the connection');
+  });
+});
+
+describe('the panel', () => {
+  test('is a region named "Web server" with Folder, Port, Start, the cookie switch and the "Server log"', () => {
+    app = startApp();
+    const m = new WebServerModel(app.client);
+    const html = renderToStaticMarkup(createElement(WebServerPanel, { model: m }));
+    const heading = /<h2 id="([^"]+)">Web server<\/h2>/.exec(html);
+    expect(heading).not.toBeNull();
+    expect(html).toContain(`<section class="panel server-panel web-server-panel" aria-labelledby="${heading?.[1]}">`);
+    expect(html).toMatch(/<label for="[^"]+">Folder<\/label><input[^>]+placeholder="the sample site/);
+    expect(html).toMatch(/<label for="[^"]+">Port<\/label><input[^>]+value="8080"/);
+    expect(html).toMatch(/<button type="button" class="primary">Start<\/button>/);
+    expect(html).toMatch(/type="checkbox" checked=""/);
+    expect(html).toMatch(/<h3 id="([^"]+)-label" class="transcript-title">Server log<\/h3>/);
+    expect(html).toContain('role="log"');
   });
 });
