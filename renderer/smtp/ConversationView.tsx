@@ -41,9 +41,7 @@ export function ConversationView({
     focus(connected ? '[data-action="send-step"]' : '[data-action="connect"]');
   };
   const add = () => {
-    const after = insertAfter(steps, state.runs);
-    const id = model.addStep(adding, after);
-    if (after !== undefined) model.setNextStep(id);
+    const id = model.addStepHere(adding);
     requestAnimationFrame(() => {
       const card = panel.current?.querySelector<HTMLElement>(`[data-step="${id}"]`);
       (card?.querySelector<HTMLElement>('input, textarea') ?? card)?.focus();
@@ -227,13 +225,6 @@ export function ConversationView({
       />
     </section>
   );
-}
-
-/** After the last step sent on this connection (so Send step sends it next); at the end before any was sent. */
-function insertAfter(steps: readonly { id: string }[], runs: Readonly<Record<string, unknown>>): string | undefined {
-  let last: string | undefined;
-  for (const step of steps) if (runs[step.id] !== undefined) last = step.id;
-  return last;
 }
 
 /** A server listening on all interfaces is reached on loopback. */

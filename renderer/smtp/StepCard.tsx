@@ -1,4 +1,4 @@
-import { type KeyboardEvent, memo, useId, useMemo, useState } from 'react';
+import { Fragment, type KeyboardEvent, memo, useId, useMemo, useState } from 'react';
 import { formatByteCount, lineEndings, toVisibleSegments } from '../../shared/bytes';
 import type { TlsCertificate } from '../../shared/net/contract';
 import { type BuiltLine, buildStep, type SmtpStep, stepTitles } from '../../shared/smtp';
@@ -249,7 +249,8 @@ function SentBytes(props: {
             </pre>
             {line.decoded !== undefined && (
               <span className="smtp-decoded">
-                base64 of <code>{line.secret && !props.showSecret ? hideSecret(line.decoded) : line.decoded}</code>
+                base64 of{' '}
+                <DecodedText text={line.secret && !props.showSecret ? hideSecret(line.decoded) : line.decoded} />
               </span>
             )}
             {cut && (
@@ -326,5 +327,24 @@ export function CertificateFacts({ certificate }: { certificate: TlsCertificate 
         <dd className="mono smtp-fingerprint">{certificate.fingerprint256}</dd>
       </div>
     </dl>
+  );
+}
+
+/** AUTH's decoded text with NUL drawn as a named marker, like the byte views (fonts often lack ␀). */
+function DecodedText({ text }: { text: string }) {
+  const parts = text.split('␀');
+  return (
+    <code>
+      {parts.map((part, index) => (
+        <Fragment key={index}>
+          {index > 0 && (
+            <abbr className="glyph glyph-control" title="NUL (0x00): separates the parts of AUTH PLAIN">
+              NUL
+            </abbr>
+          )}
+          {part}
+        </Fragment>
+      ))}
+    </code>
   );
 }

@@ -4,7 +4,6 @@ import { isPlaygroundError } from '../../shared/contract/errors';
 import type { EventPayloadOf, ResponseOf } from '../../shared/contract/index';
 import type { TlsCertificate } from '../../shared/net/contract';
 import {
-  type BuiltStep,
   buildStep,
   createStep,
   lintMessageStep,
@@ -262,6 +261,26 @@ export class ConversationModel extends Store<ConversationState> {
     return step.id;
   }
 
+  /**
+   * "Add step": while connected, the new step goes just before the next one and is sent
+   * next (connect, add EHLO, Send step); otherwise it goes at the end of the list.
+   */
+  addStepHere(kind: SmtpStepKind): string {
+    const steps = this.state.steps;
+    const nextIndex = steps.findIndex((step) => step.id === this.state.nextStepId);
+    if (!this.sessionId) return this.addStep(kind);
+    const before = nextIndex < 0 ? steps.at(-1)?.id : steps[nextIndex - 1]?.id;
+    const id = nextIndex === 0 ? this.addFirst(kind) : this.addStep(kind, before);
+    this.setNextStep(id);
+    return id;
+  }
+
+  private addFirst(kind: SmtpStepKind): string {
+    const id = this.addStep(kind);
+    this.moveStep(id, -this.state.steps.length);
+    return id;
+  }
+
   editStep(id: string, patch: Partial<Omit<SmtpStep, 'id' | 'kind'>>): void {
     const stepErrors = without(this.state.stepErrors, id);
     this.set({ ...this.state, steps: updateStep(this.state.steps, id, patch), stepErrors });
@@ -391,11 +410,6 @@ export class ConversationModel extends Store<ConversationState> {
       });
       return false;
     }
-  }
-
-  /** What a step will send, now: exact bytes, warnings, dot-stuffing. */
-  preview(step: SmtpStep): BuiltStep {
-    return buildStep(step);
   }
 
   /** The message linter's findings for a message step, knowing what the server offered. */
@@ -553,7 +567,9 @@ export class ConversationModel extends Store<ConversationState> {
       const sentNote = [
         label,
         insideTls ? 'inside TLS' : undefined,
-        line.decoded !== undefined ? `base64 of ${line.secret ? hideSecret(line.decoded) : line.decoded}` : undefined,
+        line.decoded !== undefined
+          ? `base64 of ${escapeNul(line.secret ? hideSecret(line.decoded) : line.decoded)}`
+          : undefined,
         index === 0 && warnings.length > 0 ? warnings.join(' ') : undefined,
       ]
         .filter(Boolean)
@@ -862,4 +878,9 @@ export function hideSecret(decoded: string): string {
   const parts = decoded.split('␀');
   if (parts.length === 3) return `${parts[0]}␀${parts[1]}␀${'•'.repeat(6)}`;
   return '•'.repeat(6);
+}
+
+/** NUL as `\0` in plain-text notes: the control picture ␀ is missing from many lab machines' fonts. */
+function escapeNul(text: string): string {
+  return text.replaceAll('␀', '\\0');
 }

@@ -166,6 +166,68 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     expect(problems.all).toEqual([]);
   });
 
+  it('with the teacher’s STARTTLS and AUTH on: EHLO’s extensions explained, TLS with its certificate, AUTH PLAIN decoded', async () => {
+    const { page, problems, builder } = await openSmtp();
+    const server = page.getByRole('region', { name: 'Mail server' });
+    const port = await freePort();
+    await server.getByLabel('Port', { exact: true }).fill(String(port));
+    await server.getByText('Options').click();
+    await server.getByLabel('Offer STARTTLS (a certificate is made on the spot)').check();
+    await server.getByLabel('Require AUTH (PLAIN or LOGIN) before MAIL FROM').check();
+    await server.getByRole('button', { name: 'Start', exact: true }).click();
+    await server.getByRole('button', { name: 'Stop', exact: true }).waitFor();
+
+    await builder.getByRole('button', { name: /Use the built-in server/ }).click();
+    await builder.getByRole('button', { name: 'Connect', exact: true }).click();
+    await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
+    const sendStep = builder.getByRole('button', { name: 'Send step', exact: true });
+    const add = async (kind: string) => {
+      await builder.getByLabel('New step').selectOption({ label: kind });
+      await builder.getByRole('button', { name: 'Add step' }).click();
+    };
+    // While connected, a new step goes first in line: add it, send it.
+    await add('EHLO');
+    await sendStep.click();
+    const ehlo = builder.getByRole('listitem', { name: '1. EHLO' });
+    await expect.poll(() => ehlo.textContent()).toContain('What this server offers');
+    expect(await ehlo.textContent()).toContain('STARTTLS');
+    expect(await ehlo.textContent()).toContain('You can switch this connection to TLS with STARTTLS');
+
+    await add('STARTTLS');
+    await sendStep.click();
+    const starttls = builder.getByRole('listitem', { name: '2. STARTTLS' });
+    await starttls.getByLabel('Server certificate').waitFor();
+    expect(await starttls.getByLabel('Server certificate').textContent()).toContain('self-signed');
+
+    await add('EHLO');
+    await sendStep.click();
+    const again = builder.getByRole('listitem', { name: '3. EHLO' });
+    await expect.poll(() => again.textContent()).toContain('inside TLS');
+
+    await add('AUTH PLAIN');
+    const auth = builder.getByRole('listitem', { name: '4. AUTH PLAIN' });
+    await auth.getByLabel('Password (4. AUTH PLAIN)').fill('ketchup');
+    expect(await auth.textContent()).toContain('base64 of NULaliceNUL••••••');
+    await auth.getByRole('button', { name: 'Show the password decoded' }).click();
+    expect(await auth.textContent()).toContain('base64 of NULaliceNULketchup');
+    await sendStep.click();
+    await expect.poll(() => auth.textContent()).toContain('235');
+
+    // The rest of the textbook, inside TLS and logged in.
+    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    const transcript = builder.getByRole('log', { name: 'Transcript' });
+    await expect.poll(() => transcript.textContent(), { timeout: 15_000 }).toMatch(/221 /);
+    const inbox = server.getByRole('list', { name: 'Inbox' });
+    await expect.poll(() => inbox.textContent(), { timeout: 10_000 }).toContain('TLS');
+    await auth.scrollIntoViewIfNeeded();
+    await screenshot(page, 'smtp-tls-auth.png');
+    await starttls.scrollIntoViewIfNeeded();
+    await screenshot(page, 'smtp-starttls.png');
+    await ehlo.scrollIntoViewIfNeeded();
+    await screenshot(page, 'smtp-ehlo.png');
+    expect(problems.all).toEqual([]);
+  });
+
   it('runs the textbook conversation with Send all against a server on loopback', async () => {
     const server = await textbookServer();
     const { page, problems, builder } = await openSmtp();

@@ -235,6 +235,13 @@ describe('the conversation builder, before anything is sent', () => {
     expect(lint).toEqual(expect.arrayContaining(['bare-lf', 'missing-blank-line']));
   });
 
+  it('adds a new step at the end while not connected', () => {
+    const model = offlineModel();
+    const id = model.addStepHere('noop');
+    expect(model.state.steps.at(-1)?.id).toBe(id);
+    expect(model.state.nextStepId).toBe(model.state.steps[0]?.id);
+  });
+
   it('refuses to send without a connection, and says why beside Send', async () => {
     const model = offlineModel();
     expect(await model.sendStep()).toBe('failed');
@@ -360,6 +367,13 @@ describe('the conversation builder against a mail server', () => {
     // The transcript names the user but hides the password.
     expect(model.transcript.toText()).toContain('base64 of alice');
     expect(model.transcript.toText()).not.toContain('base64 of secret');
+
+    // AUTH PLAIN: one line, its NULs written out, the password hidden in the transcript.
+    const plain = model.addStepHere('auth-plain');
+    expect(model.state.nextStepId).toBe(plain);
+    expect(await model.sendStep()).toBe('negative');
+    expect(model.state.runs[plain]?.lines[0]?.decoded).toBe('␀alice␀secret');
+    expect(model.transcript.toText()).toContain('base64 of \\0alice\\0••••••');
   });
 
   it('reports a server that goes silent after DATA at that step, and keeps everything typed', async () => {
