@@ -267,7 +267,7 @@ export class WebServer {
         rawBytes: bytes.total,
         method: req.method ?? '',
         target: req.url ?? '',
-        version: written?.version ?? '(none)',
+        ...(written?.version.startsWith('HTTP/') ? { version: written.version } : {}),
       },
       bytes.raw.byteLength,
     );
