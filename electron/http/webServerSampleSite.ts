@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const sampleSiteInRepo = join('electron', 'http', 'sampleSite');
 
@@ -8,13 +8,19 @@ const sampleSiteInRepo = join('electron', 'http', 'sampleSite');
  * from the esbuild bundle dist/electron/main.cjs, and inside the packaged app.asar
  * (electron-builder.yml ships `electron/http/sampleSite/**`), it is two levels up from
  * main.cjs. `import.meta.url` is empty in the CJS bundle, so `__dirname` (defined there
- * and under Vitest) and the working directory (tsx from the project root) are tried.
+ * and under Vitest), the started script's folder and the working directory (tsx) are tried.
  */
 export function sampleSiteCandidates(): string[] {
   const here = typeof __dirname === 'string' ? __dirname : undefined;
   const candidates = here ? [resolve(here, '..', '..', sampleSiteInRepo), resolve(here, 'sampleSite')] : [];
+  // tsx started from elsewhere: the script (e.g. electron/cli/web.ts) is inside the project.
+  const script = process.argv[1];
+  if (script) {
+    for (let up = 1; up <= 3; up++)
+      candidates.push(resolve(dirname(script), ...Array<string>(up).fill('..'), sampleSiteInRepo));
+  }
   candidates.push(resolve(process.cwd(), sampleSiteInRepo));
-  return candidates;
+  return [...new Set(candidates)];
 }
 
 /** The first candidate that holds index.html, or undefined when the app was shipped without it. */
