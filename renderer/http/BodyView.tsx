@@ -275,6 +275,11 @@ function useLoaded(key: string, sameView: string, load: () => Promise<Uint8Array
 
 const rowHeight = 20;
 
+/** As tall as the content up to 24rem, so a two-byte body does not get a screenful of empty box. */
+function fitHeight(contentPx: number): { height: string } {
+  return { height: `min(24rem, ${Math.ceil(contentPx) + 2}px)` };
+}
+
 function HexRows({ bytes, offset }: { bytes: Uint8Array; offset: number }) {
   const scroller = useRef<HTMLDivElement>(null);
   const count = hexDumpRowCount(bytes.length);
@@ -288,7 +293,13 @@ function HexRows({ bytes, offset }: { bytes: Uint8Array; offset: number }) {
   const first = items[0]?.index ?? 0;
   const rows = hexDump(bytes, { offset, firstRow: first, rowCount: items.length });
   return (
-    <div ref={scroller} className="body-scroll" tabIndex={0} aria-label="Body as hex">
+    <div
+      ref={scroller}
+      className="body-scroll"
+      tabIndex={0}
+      aria-label="Body as hex"
+      style={fitHeight(virtualizer.getTotalSize())}
+    >
       <div className="body-space" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item, i) => {
           const row = rows[i];
@@ -316,7 +327,7 @@ function TextBlocks({ bytes, offset, charset }: { bytes: Uint8Array; offset: num
   const virtualizer = useVirtualizer({
     count: blocks.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => 160,
+    estimateSize: () => 60,
     overscan: 4,
   });
   return (
@@ -326,6 +337,7 @@ function TextBlocks({ bytes, offset, charset }: { bytes: Uint8Array; offset: num
       tabIndex={0}
       aria-label={charset ? 'Body as text' : 'Body as raw bytes'}
       data-offset={offset}
+      style={fitHeight(virtualizer.getTotalSize())}
     >
       <div className="body-space" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
@@ -365,7 +377,13 @@ function JsonView({ bytes }: { bytes: Uint8Array }) {
   });
   if (!pretty.ok) return <p className="control-error">{pretty.message}. Choose Text to see it as sent.</p>;
   return (
-    <div ref={scroller} className="body-scroll is-json" tabIndex={0} aria-label="Body as JSON">
+    <div
+      ref={scroller}
+      className="body-scroll is-json"
+      tabIndex={0}
+      aria-label="Body as JSON"
+      style={fitHeight(virtualizer.getTotalSize())}
+    >
       <div className="body-space" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => (
           <div key={item.key} className="json-line mono" style={{ transform: `translateY(${item.start}px)` }}>

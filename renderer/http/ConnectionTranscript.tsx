@@ -32,7 +32,7 @@ export function ConnectionTranscript({
           <tr>
             <th scope="col">Connection</th>
             <th scope="col">Local port</th>
-            <th scope="col">Requests carried</th>
+            <th scope="col">Requests</th>
             <th scope="col">Opened</th>
             <th scope="col">Closed</th>
           </tr>
@@ -47,10 +47,10 @@ export function ConnectionTranscript({
                   onClick={() => setPicked(c.id)}
                   aria-pressed={c.id === shownId}
                 >
-                  Connection {c.seq}
+                  {c.seq}
                 </button>
               </th>
-              <td className="mono">{c.localPort ?? '—'}</td>
+              <td className="mono nowrap">{c.localPort ?? '—'}</td>
               <td>
                 {c.exchangeIds
                   .map(seqOf)
@@ -58,13 +58,13 @@ export function ConnectionTranscript({
                   .map((seq) => `#${seq}`)
                   .join(', ') || '—'}
               </td>
-              <td className="mono">{formatClockTime(c.openedAt)}</td>
+              <td className="mono nowrap">{formatClockTime(c.openedAt)}</td>
               <td>
                 {c.closedAt === undefined ? (
                   <span className="pill is-running">open</span>
                 ) : (
                   <>
-                    <span className="mono">{formatClockTime(c.closedAt)}</span> {c.closeNote}
+                    <span className="mono nowrap">{formatClockTime(c.closedAt)}</span> {c.closeNote}
                   </>
                 )}
                 {c.strayBytes > 0 && <span className="header-tag is-warn">{c.strayBytes} stray bytes</span>}

@@ -45,22 +45,29 @@ function ExchangeDetails({ store, exchange }: { store: HttpExchanges; exchange: 
   return (
     <>
       <dl className="facts response-facts">
-        <dt>Connection</dt>
-        <dd>
-          {connection ? `${connection.seq}` : '—'}
-          {exchange.localPort !== undefined && (
-            <>
-              {' '}
-              (local port <span className="mono">{exchange.localPort}</span>)
-            </>
-          )}
-        </dd>
+        <div>
+          <dt>Connection</dt>
+          <dd>
+            {connection ? `${connection.seq}` : '—'}
+            {exchange.localPort !== undefined && (
+              <>
+                {' '}
+                (local port <span className="mono">{exchange.localPort}</span>)
+              </>
+            )}
+            {exchange.reused && ' reused'}
+          </dd>
+        </div>
         {response && (
           <>
-            <dt>Body framing</dt>
-            <dd>{describeFraming(response.framing)}</dd>
-            <dt>Afterwards</dt>
-            <dd>{response.persistent ? 'the connection stays open' : 'the connection closes'}</dd>
+            <div>
+              <dt>Body framing</dt>
+              <dd>{describeFraming(response.framing)}</dd>
+            </div>
+            <div>
+              <dt>Afterwards</dt>
+              <dd>{response.persistent ? 'the connection stays open' : 'the connection closes'}</dd>
+            </div>
           </>
         )}
       </dl>
