@@ -154,6 +154,16 @@ export function MailServerPanel({ model }: { model: MailServerModel }) {
           error={errors.dataDelay}
           hint="Wait this long after the final “.” before the 250: a slow server, to try the client's deadline."
         />
+        <TextField
+          label="Idle timeout (seconds)"
+          className="field-seconds"
+          inputMode="decimal"
+          value={options.idleTimeout}
+          onChange={(idleTimeout) => model.options.update({ idleTimeout })}
+          disabled={locked}
+          error={errors.idleTimeout}
+          hint="A client silent this long gets 421 and is disconnected, as real servers do."
+        />
         <CheckboxField
           label="Save each message as an .eml file"
           checked={options.saveToFolder}

@@ -24,7 +24,14 @@ import type { TranscriptInput, TranscriptOptions } from '../transcript/model';
 type MailMode = 'sink';
 
 export type MailOption =
-  'hostname' | 'authUser' | 'authPassword' | 'rejectRecipients' | 'maxMessageBytes' | 'dataDelay' | 'saveFolder';
+  | 'hostname'
+  | 'authUser'
+  | 'authPassword'
+  | 'rejectRecipients'
+  | 'maxMessageBytes'
+  | 'dataDelay'
+  | 'idleTimeout'
+  | 'saveFolder';
 
 /** The teacher's options, as typed. */
 export interface MailOptionsState {
@@ -40,6 +47,8 @@ export interface MailOptionsState {
   readonly maxMessageBytes: string;
   /** Seconds before the reply to the message's final ".". */
   readonly dataDelay: string;
+  /** Seconds of silence after which the server says 421 and hangs up. */
+  readonly idleTimeout: string;
   readonly saveToFolder: boolean;
   readonly saveFolder: string;
   readonly errors: ControlErrors<MailOption>;
@@ -99,6 +108,7 @@ const defaultOptions: MailOptionsState = {
   limitSize: false,
   maxMessageBytes: '1000000',
   dataDelay: '0',
+  idleTimeout: '300',
   saveToFolder: false,
   saveFolder: '',
   errors: {},
@@ -110,6 +120,7 @@ const optionFields: Readonly<Record<string, MailOption>> = {
   password: 'authPassword',
   maxMessageBytes: 'maxMessageBytes',
   dataReplyDelayMs: 'dataDelay',
+  idleTimeoutMs: 'idleTimeout',
   saveFolder: 'saveFolder',
 };
 const optionCodes: Readonly<Record<string, MailOption>> = {
@@ -172,6 +183,11 @@ export class MailOptionsModel extends Store<MailOptionsState> {
     else if ((delay.ms ?? 0) > maxDataReplyDelayMs) {
       errors.dataDelay = controlError(`The DATA delay can be at most ${maxDataReplyDelayMs / 1000} seconds.`);
     } else request.dataReplyDelayMs = delay.ms ?? 0;
+    const idle = parseSecondsField(state.idleTimeout, false);
+    if (!idle.ok) errors.idleTimeout = controlError(idle.message);
+    else if ((idle.ms ?? 0) < 1000 || (idle.ms ?? 0) > 600_000) {
+      errors.idleTimeout = controlError('The idle timeout must be from 1 to 600 seconds.');
+    } else request.idleTimeoutMs = idle.ms;
     if (state.saveToFolder) {
       if (state.saveFolder.trim() === '') {
         errors.saveFolder = controlError('Type the full path of a folder for the .eml files, e.g. ~/mail.');

@@ -90,6 +90,7 @@ describe('MailServerModel', () => {
       limitSize: true,
       maxMessageBytes: '5000',
       dataDelay: '0.1',
+      idleTimeout: '1',
     });
     expect(await model.start()).toBe(true);
     const run = model.run.state;
@@ -107,6 +108,12 @@ describe('MailServerModel', () => {
     expect((await client.send('RCPT TO:<carol@hamburger.edu>')).code).toBe(550);
     await client.quit();
     await until(() => model.log.toText().includes('refused with 550'), 'the 550 in the log');
+    // A client that says nothing for the idle time (1 s here) gets 421 and is disconnected.
+    const silent = await RawSmtp.connect(port);
+    await silent.reply();
+    const timeout = await silent.reply(5000);
+    expect(timeout.code).toBe(421);
+    await until(() => model.log.toText().includes('closed after no traffic'), 'the idle close in the log');
     expect(model.log.toText()).toContain('AUTH PLAIN as “alice”: accepted (235)');
   });
 
@@ -118,10 +125,12 @@ describe('MailServerModel', () => {
       dataDelay: 'soon',
       requireAuth: true,
       authPassword: '',
+      idleTimeout: '0',
     });
     expect(await model.start()).toBe(false);
     expect(model.state.phase).toBe('stopped');
     const { errors } = model.options.state;
+    expect(errors.idleTimeout?.message).toMatch(/from 1 to 600 seconds/);
     expect(errors.maxMessageBytes?.message).toMatch(/“big” is not a size/);
     expect(errors.dataDelay?.message).toMatch(/“soon” is not a number of seconds/);
     expect(errors.authPassword?.message).toMatch(/password/);
