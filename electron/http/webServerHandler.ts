@@ -55,6 +55,7 @@ export async function handleRequest(
     });
     return;
   }
+  // llhttp lets HTTP/2.0 and HTTP/0.9 lines through (other versions are refused in answerParseError).
   if (req.httpVersionMajor !== 1) {
     respondWithPage(res, note, 505, `${written.version} is not supported: this server speaks HTTP/1.0 and HTTP/1.1`, {
       close: true,

@@ -41,6 +41,12 @@ export function answerParseError(code: string | undefined, detail: string, reque
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT' || code === 'ERR_HTTP_HEADERS_TIMEOUT') {
     return { status: 408, reason: 'the request did not arrive completely in time' };
   }
+  if (code === 'HPE_PAUSED_H2_UPGRADE') {
+    return {
+      status: 505,
+      reason: 'this is the HTTP/2 connection preface (PRI * HTTP/2.0): this server speaks HTTP/1.0 and HTTP/1.1 only',
+    };
+  }
   if (code === 'HPE_INVALID_VERSION' && parts && wellFormedVersion.test(parts.version)) {
     return {
       status: 505,

@@ -182,6 +182,13 @@ describe('errors answered on purpose', () => {
     expect(entriesOf(app, serverId, 'request')[0]?.method).toBe(method);
   });
 
+  test('the HTTP/2 connection preface (PRI * HTTP/2.0) gets 505: this server speaks HTTP/1.x only', async () => {
+    app = startApp();
+    const { local } = await startWebServer(app);
+    const [response] = await exchange(local.port, 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+    expect(response?.statusLine).toBe('HTTP/1.1 505 HTTP Version Not Supported');
+  });
+
   test('a head larger than 16 KiB gets 431, and the log keeps only its first 16 KiB while counting it all', async () => {
     app = startApp();
     const { local, serverId } = await startWebServer(app);
