@@ -3,7 +3,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { type App, freeTcpPort, startApp, until } from './netHarness';
+import { type App, freeTcpPort, sleep, startApp, until } from './netHarness';
 import { entriesOf, exchange, startWebServer } from './webServerHarness';
 
 const secret = 'TOP SECRET: outside the served folder';
@@ -28,6 +28,14 @@ beforeAll(() => {
   writeFileSync(join(base, 'file.txt'), 'not a folder');
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+function canListen(port: number): Promise<boolean> {
+  const probe = net.createServer();
+  return new Promise((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
 
 describe('no path leaves the served folder', () => {
   test.each([
@@ -137,6 +145,20 @@ describe('starting', () => {
     await app.client.call('webServer.stop', { serverId: first.serverId });
     const second = await startWebServer(app, { port: free });
     expect(second.local.port).toBe(free);
+  });
+
+  test('when the renderer goes away its web server stops and the port is free again', async () => {
+    app = startApp();
+    const port = await freeTcpPort();
+    await startWebServer(app, { port });
+    expect(await canListen(port)).toBe(false);
+    app.close();
+    let free = false;
+    for (let attempt = 0; attempt < 100 && !free; attempt++) {
+      free = await canListen(port);
+      if (!free) await sleep(20);
+    }
+    expect(free).toBe(true);
   });
 
   test('a bad port and a bad folder type are refused by the contract', async () => {
