@@ -7,6 +7,7 @@ import { createTcpService } from '../electron/tcp/service';
 import { createUdpService } from '../electron/udp/service';
 import { defaultKeepBytes } from '../shared/net/contract';
 import { type AppClient, connectInMemory, connectOverWebSocket } from './appClient';
+import { httpReceiveBench } from './http';
 import type { HostApi, HostReady } from './host';
 import type { PeerApi, PeerReady } from './peer';
 import {
@@ -113,6 +114,11 @@ async function main(): Promise<void> {
   }
   if (config.only === undefined || config.only === 'smtp')
     await smtpThroughput(overWebSocket, { rows, notes, progress });
+  if (config.only === undefined || config.only === 'http') {
+    const http = await httpReceiveBench({ bodyBytes: 100_000_000, runs: 3, progress });
+    rows.push(...http.rows);
+    notes.push(...http.notes);
+  }
 
   const loadAfter = loadavg()[0] ?? 0;
   notes.unshift(

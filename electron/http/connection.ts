@@ -67,6 +67,8 @@ export class HttpConnection {
   private timer: NodeJS.Timeout | undefined;
   private timeoutMs = 30_000;
   private deadlineMono: number | undefined;
+  /** When the sleeping timer wakes. */
+  private timerMono = 0;
   private noResponse: HttpDiagnostic[] = [];
   private stray: { offset: number; length: number; parts: Uint8Array[]; shown: number } | undefined;
   private readonly strayCoalescer: Coalescer<null>;
@@ -337,20 +339,43 @@ export class HttpConnection {
     }).toInfo();
   }
 
+  /**
+   * Restarts the response deadline. Called for every chunk received, so the timer is not
+   * replaced each time: it wakes at the old deadline and sleeps again for what is left.
+   */
   private armDeadline(fromMono: number): void {
-    this.disarmDeadline();
     this.deadlineMono = fromMono + this.timeoutMs;
-    this.timer = setTimeout(() => this.timedOut(), this.timeoutMs);
+    // A shorter deadline than the one the timer sleeps for (a later send asked for less) wakes it earlier.
+    if (this.timer && this.timerMono > this.deadlineMono) this.disarmTimer();
+    if (!this.timer) {
+      this.timerMono = this.deadlineMono;
+      this.timer = setTimeout(() => this.deadlineReached(), Math.max(1, Math.ceil(this.deadlineMono - monoNow())));
+    }
+  }
+
+  private disarmTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private deadlineReached(): void {
+    this.timer = undefined;
+    if (this.deadlineMono === undefined) return;
+    const left = this.deadlineMono - monoNow();
+    if (left > 1) {
+      this.timerMono = this.deadlineMono;
+      this.timer = setTimeout(() => this.deadlineReached(), Math.ceil(left));
+      return;
+    }
+    this.timedOut();
   }
 
   private disarmDeadline(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.disarmTimer();
     this.deadlineMono = undefined;
   }
 
   private timedOut(): void {
-    this.timer = undefined;
     const front = this.queue[0];
     const waited = formatSeconds(this.timeoutMs);
     const broken = front?.broken;

@@ -1,0 +1,262 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { services } from '../electron/services';
+import { type AppClient, connectInMemory } from './appClient';
+import { Child } from './rpc';
+import { formatTable, mib, ms, type Row } from './table';
+import { MiB, withTimeout } from './timing';
+
+/**
+ * The HTTP client's half of the HTTP benchmark: one large response over loopback from
+ * a Node `http` server in its own process (bench/httpPeer.ts), received and parsed by
+ * the app (http.send through the real services behind the in-memory port, timed from
+ * the call until http.exchangeEnd reaches the client) against `curl -s -o /dev/null`
+ * for the same URL (curl's own time_total: connect to last byte, process start-up
+ * excluded). Peak memory: this process's RSS growth during the app's runs (the body is
+ * kept on the Node side up to the cap: 64 MiB by default), and curl's peak RSS.
+ * Runs alternate; the fastest of each is compared.
+ */
+
+export interface HttpBenchResult {
+  rows: Row[];
+  notes: string[];
+}
+
+const goalRatio = 1.5;
+
+interface CurlRun {
+  ms: number;
+  wallMs: number;
+  bytes: number;
+  peakRssBytes: number | undefined;
+}
+
+function curl(url: string, timeoutMs: number): Promise<CurlRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('/usr/bin/curl', ['-s', '-o', '/dev/null', '-w', '%{time_total} %{size_download}', url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    let peak: number | undefined;
+    // VmHWM is the process's peak resident set; read it while curl runs (it is gone after).
+    const poll = setInterval(() => {
+      try {
+        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (match) peak = Math.max(peak ?? 0, Number(match[1]) * 1024);
+      } catch {
+        // Not on Linux, or curl already left.
+      }
+    }, 5);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', (error) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      const wallMs = performance.now() - started;
+      const [seconds, size] = out.trim().split(' ').map(Number);
+      if (code !== 0 || seconds === undefined || size === undefined) {
+        reject(new Error(`curl ${url} failed (exit ${code}): ${err || out}`));
+        return;
+      }
+      resolve({ ms: seconds * 1000, wallMs, bytes: size, peakRssBytes: peak });
+    });
+  });
+}
+
+/**
+ * Peak RSS growth over a run, sampled with the cheap rss() every 5 ms (the full
+ * memoryUsage() walks the heap, and would cost the run being measured).
+ */
+class RssSampler {
+  private readonly before = process.memoryUsage.rss();
+  private peak = this.before;
+  private readonly timer = setInterval(() => this.sample(), 5);
+
+  sample(): void {
+    this.peak = Math.max(this.peak, process.memoryUsage.rss());
+  }
+
+  growth(): number {
+    this.sample();
+    return this.peak - this.before;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+interface AppRun {
+  ms: number;
+  nodeTotalMs: number;
+  receivedBytes: number;
+  keptBytes: number;
+  progressEvents: number;
+  rssGrowth: number;
+}
+
+async function appRun(app: AppClient, port: number, maxBodyBytes: number | undefined, timeoutMs: number) {
+  const { client } = app;
+  const sampler = new RssSampler();
+  let exchangeId: string | undefined;
+  let progressEvents = 0;
+  const offProgress = client.on('http.progress', (e) => {
+    if (e.exchangeId === exchangeId) progressEvents++;
+  });
+  let onEnd: (payload: { exchangeId: string }) => void = () => {};
+  const endSeen = new Promise<{ exchangeId: string; body: { receivedBytes: number; keptBytes: number } }>(
+    (resolve) => (onEnd = resolve as typeof onEnd),
+  );
+  const ends = new Map<string, unknown>();
+  const offEnd = client.on('http.exchangeEnd', (e) => {
+    ends.set(e.exchangeId, e);
+    if (e.exchangeId === exchangeId) onEnd(e);
+  });
+  try {
+    const started = performance.now();
+    const sent = await client.call('http.send', {
+      target: { host: '127.0.0.1', port },
+      raw: new TextEncoder().encode('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
+      connection: 'new',
+      responseTimeoutMs: 30_000,
+      ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+    });
+    exchangeId = sent.exchanges[0]?.exchangeId;
+    const early = exchangeId ? ends.get(exchangeId) : undefined;
+    if (early) onEnd(early as { exchangeId: string });
+    const end = (await withTimeout(endSeen, timeoutMs, 'the app receiving the response')) as unknown as {
+      outcome: string;
+      body: { receivedBytes: number; keptBytes: number };
+      timings: { totalMs?: number };
+      error?: { message: string };
+    };
+    const elapsed = performance.now() - started;
+    if (end.outcome !== 'complete') throw new Error(`the app's exchange ended ${end.outcome}: ${end.error?.message}`);
+    const result: AppRun = {
+      ms: elapsed,
+      nodeTotalMs: end.timings.totalMs ?? Number.NaN,
+      receivedBytes: end.body.receivedBytes,
+      keptBytes: end.body.keptBytes,
+      progressEvents,
+      rssGrowth: sampler.growth(),
+    };
+    await client.call('http.forget', { exchangeId: exchangeId as string });
+    return result;
+  } finally {
+    sampler.stop();
+    offProgress();
+    offEnd();
+  }
+}
+
+export async function httpReceiveBench(options: {
+  bodyBytes: number;
+  runs: number;
+  progress: (message: string) => void;
+}): Promise<HttpBenchResult> {
+  const { bodyBytes, runs, progress } = options;
+  const timeoutMs = Math.ceil(Math.max(60_000, (bodyBytes / MiB) * 1000));
+  const { child: peer, ready } = await Child.start<{ close: () => Promise<void> }, { port: number }>(
+    './httpPeer.ts',
+    [String(bodyBytes)],
+    { timeoutMs: 20_000 },
+  );
+  const app = connectInMemory(services);
+  const url = `http://127.0.0.1:${ready.port}/big`;
+  const curls: CurlRun[] = [];
+  const apps: AppRun[] = [];
+  const parseOnly: AppRun[] = [];
+  const fullKeep: AppRun[] = [];
+  try {
+    for (let run = 1; run <= runs; run++) {
+      progress(`HTTP response of ${mib(bodyBytes)}, run ${run} of ${runs}: curl`);
+      curls.push(await curl(url, timeoutMs));
+      progress(`HTTP response of ${mib(bodyBytes)}, run ${run} of ${runs}: app (in-memory)`);
+      apps.push(await appRun(app, ready.port, undefined, timeoutMs));
+      progress(`HTTP response of ${mib(bodyBytes)}, run ${run} of ${runs}: app keeping no body (parse only)`);
+      parseOnly.push(await appRun(app, ready.port, 0, timeoutMs));
+    }
+    progress(`HTTP response of ${mib(bodyBytes)}: app keeping the whole body`);
+    fullKeep.push(await appRun(app, ready.port, Math.ceil(bodyBytes / MiB) * MiB, timeoutMs));
+  } finally {
+    app.close();
+    await peer.call('close', undefined, 5000).catch(() => {});
+    await peer.stop();
+  }
+  for (const run of curls) {
+    if (run.bytes !== bodyBytes) throw new Error(`curl received ${run.bytes} bytes, not ${bodyBytes}`);
+  }
+  for (const run of [...apps, ...parseOnly, ...fullKeep]) {
+    if (run.receivedBytes !== bodyBytes)
+      throw new Error(`the app received ${run.receivedBytes} bytes, not ${bodyBytes}`);
+  }
+  const raw = curls.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const best = apps.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const ratio = best.ms / raw.ms;
+  const label = `HTTP response of ${mib(bodyBytes)}, receive + parse (in-memory)`;
+  const curlPeak = Math.max(...curls.map((c) => c.peakRssBytes ?? 0));
+  const appPeak = Math.max(...apps.map((a) => a.rssGrowth));
+  const keepAll = fullKeep[0] as AppRun;
+  const parse = parseOnly.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const rows: Row[] = [
+    {
+      what: `${label}: time`,
+      raw: `${ms(raw.ms)} (curl)`,
+      app: ms(best.ms),
+      difference: `${ratio.toFixed(2)} × curl`,
+      goal: `≤ ${goalRatio} × curl`,
+      verdict: ratio <= goalRatio ? 'PASS' : 'MISS',
+    },
+    {
+      what: `${label}: peak memory`,
+      raw: curlPeak > 0 ? `${mib(curlPeak)} (curl RSS)` : 'n/a',
+      app: `+${mib(appPeak)} RSS`,
+      difference: `kept ${mib(best.keptBytes)} of ${mib(best.receivedBytes)}`,
+      goal: '(reported)',
+      verdict: '—',
+    },
+    {
+      what: `${label}, no body kept (parse only): time / peak memory`,
+      raw: `${ms(raw.ms)} (curl)`,
+      app: `${ms(parse.ms)} / +${mib(Math.max(...parseOnly.map((a) => a.rssGrowth)))} RSS`,
+      difference: `${(parse.ms / raw.ms).toFixed(2)} × curl`,
+      goal: '(reported)',
+      verdict: '—',
+    },
+    {
+      what: `${label}, whole body kept: time / peak memory`,
+      raw: `${ms(raw.ms)} (curl)`,
+      app: `${ms(keepAll.ms)} / +${mib(keepAll.rssGrowth)} RSS`,
+      difference: `${(keepAll.ms / raw.ms).toFixed(2)} × curl`,
+      goal: '(reported)',
+      verdict: '—',
+    },
+  ];
+  const notes = [
+    `${label}: ${runs} runs each, curl and app alternating, fastest shown (curl ${curls.map((c) => ms(c.ms)).join(', ')}; app ${apps.map((a) => ms(a.ms)).join(', ')}; parse only ${parseOnly.map((a) => ms(a.ms)).join(', ')}). curl = \`curl -s -o /dev/null\`, its own time_total (its wall time with start-up: ${ms(raw.wallMs)}); app = http.send with a new connection, the Node side parsing every byte with the shared response parser and keeping the body (64 MiB cap as shipped; the rest counted), timed in this process until http.exchangeEnd arrives (Node side's own total ${ms(best.nodeTotalMs)}; ${best.progressEvents} coalesced http.progress events). The server is a Node http server in its own process. Memory: this process's RSS growth over the run (Node side and client together). curl keeps nothing: it reads into one buffer and throws it away, so the parse-only row is the like-for-like one; keeping the body costs fresh memory the kernel must copy into.`,
+  ];
+  return { rows, notes };
+}
+
+// `npx tsx bench/http.ts`: this part alone.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const bodyBytes = Number(process.env.BENCH_HTTP_MB ?? 100) * 1000 * 1000;
+  const result = await httpReceiveBench({
+    bodyBytes,
+    runs: Number(process.env.BENCH_HTTP_RUNS ?? 3),
+    progress: (message) => console.error(`bench: ${message}`),
+  });
+  console.log(formatTable(result.rows));
+  console.log('');
+  for (const note of result.notes) console.log(`- ${note}`);
+}
