@@ -20,6 +20,7 @@ import {
   rawTcp,
   rawUdp,
 } from './roundTrip';
+import { httpViewer } from './httpViewer';
 import { Child, errorText } from './rpc';
 import { smtpThroughput } from './smtp';
 import { type AppStreamResult, appStream, rawStream, type StreamResult } from './stream';
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
     rows.push(...http.rows);
     notes.push(...http.notes);
   }
+  if (config.only === undefined || config.only === 'httpviewer') await httpViewer({ rows, notes, progress });
 
   const loadAfter = loadavg()[0] ?? 0;
   notes.unshift(
