@@ -64,6 +64,7 @@ export class HttpConnection {
   private closeMessage: string | undefined;
   private socketError: PlaygroundError | undefined;
   private parsingEnded = false;
+  private closeAnnounced = false;
   private timer: NodeJS.Timeout | undefined;
   private timeoutMs = 30_000;
   private deadlineMono: number | undefined;
@@ -108,8 +109,9 @@ export class HttpConnection {
     return this.resource;
   }
 
+  /** Whether a 'keep' send may use it: open, readable, and the last response did not announce a close. */
   get usable(): boolean {
-    return !this.closed && this.closeBy === undefined && this.parser.state !== 'failed';
+    return !this.closed && this.closeBy === undefined && this.parser.state !== 'failed' && !this.closeAnnounced;
   }
 
   get pendingExchanges(): readonly Exchange[] {
@@ -235,6 +237,8 @@ export class HttpConnection {
   private finish(exchange: Exchange, complete: boolean): void {
     const index = this.queue.indexOf(exchange);
     if (index >= 0) this.queue.splice(index, 1);
+    // "Connection: close", HTTP/1.0 without keep-alive, a close-delimited body: the server will close.
+    if (exchange.finalHead && !exchange.finalHead.persistent) this.closeAnnounced = true;
     if (complete) {
       this.responses++;
       exchange.end('complete');

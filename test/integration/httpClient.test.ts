@@ -76,6 +76,24 @@ describe('http client against a Node http server', () => {
     );
   });
 
+  it('a response that announces Connection: close is not followed by a reused send, even before the close', async () => {
+    const server = await track(
+      rawServer((socket) => {
+        socket.once('data', () => {
+          socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok');
+          setTimeout(() => socket.end(), 300);
+        });
+      }),
+    );
+    app = startApp();
+    const first = await app.client.call('http.send', { target: target(server.port), raw: get(), connection: 'keep' });
+    await ended(app, first.exchanges[0]!.exchangeId);
+    const second = await app.client.call('http.send', { target: target(server.port), raw: get(), connection: 'keep' });
+    expect(second.reused).toBe(false);
+    expect(second.connectionId).not.toBe(first.connectionId);
+    expect((await ended(app, second.exchanges[0]!.exchangeId)).outcome).toBe('complete');
+  });
+
   it('pipelining: two requests in one raw text become two exchanges answered in order', async () => {
     const server = await track(nodeServer((req, res) => res.end(`body of ${req.url}`)));
     app = startApp();
