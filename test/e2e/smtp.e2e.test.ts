@@ -228,6 +228,36 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     expect(problems.all).toEqual([]);
   });
 
+  it('a slow server: the waiting step counts down, Cancel stops Send all, and the late reply is still shown', async () => {
+    const { page, problems, builder } = await openSmtp();
+    const server = page.getByRole('region', { name: 'Mail server' });
+    const port = await freePort();
+    await server.getByLabel('Port', { exact: true }).fill(String(port));
+    await server.getByText('Options').click();
+    await server.getByLabel('DATA reply delay (seconds)').fill('3');
+    await server.getByRole('button', { name: 'Start', exact: true }).click();
+    await server.getByRole('button', { name: 'Stop', exact: true }).waitFor();
+
+    await builder.getByRole('button', { name: /Use the built-in server/ }).click();
+    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    const message = builder.getByRole('listitem', { name: '5. The message' });
+    const status = message.getByRole('status').filter({ hasText: 'Waiting for the reply to The message' });
+    await status.waitFor();
+    await message.getByRole('button', { name: 'Cancel' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'smtp-countdown.png');
+    await message.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => message.textContent()).toContain('You stopped waiting for the reply to The message');
+    // QUIT was not sent; the 250 that comes later is shown as a reply no step waited for.
+    expect(await builder.getByRole('listitem', { name: '6. QUIT' }).textContent()).toContain('next');
+    await expect
+      .poll(() => builder.getByText('sent by the server without a step waiting for it').count(), { timeout: 10_000 })
+      .toBe(1);
+    expect(await message.getByLabel('Message as typed (raw)').inputValue()).toBe(
+      'Do you like ketchup?\nHow about pickles?',
+    );
+    expect(problems.all).toEqual([]);
+  });
+
   it('runs the textbook conversation with Send all against a server on loopback', async () => {
     const server = await textbookServer();
     const { page, problems, builder } = await openSmtp();

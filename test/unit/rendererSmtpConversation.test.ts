@@ -617,4 +617,20 @@ describe('the conversation builder against a mail server', () => {
     expect(model.state.runs[data.id]?.replies[0]?.code).toBe(503);
     expect(model.state.runs[data.id]?.outOfOrder).toMatch(/DATA before MAIL FROM and RCPT TO/);
   });
+
+  it('sends non-conforming bytes when asked, and the step and the transcript say so', async () => {
+    const server = await mailServer();
+    const model = await modelFor(server);
+    const message = stepOf(model, 'message') as SmtpStep;
+    model.editStep(message.id, { text: 'Subject: bare\n\nline one\nline two\n', keepLineEndings: true });
+    expect(await model.sendAll()).toBe('ok');
+    const run = model.state.runs[message.id];
+    expect(run?.warnings.join(' ')).toMatch(/Sent anyway: line 1 ends with a bare LF/);
+    expect(run?.warnings.join(' ')).toMatch(/bare LFs instead of CRLF/);
+    const sent = model.transcript.state.rows.find((row) => row.note?.startsWith('The message'));
+    expect(sent?.tone).toBe('warn');
+    expect(sent?.note).toMatch(/Sent anyway/);
+    // The server got exactly the bare LFs (and the final CRLF.CRLF the app adds).
+    expect(decode(server.messages[0] as Uint8Array)).toBe('Subject: bare\n\nline one\nline two\n\r\n');
+  });
 });
