@@ -15,6 +15,7 @@ import {
   type HttpVersionChoice,
 } from './composerModel';
 import { RawRequestEditor, type RawRequestEditorHandle } from './RawRequestEditor';
+import type { WebServerModel } from './webServerModel';
 
 const versionLabels: Record<HttpVersionChoice, string> = { '1.1': 'HTTP/1.1', '1.0': 'HTTP/1.0' };
 const versions: readonly HttpVersionChoice[] = ['1.1', '1.0'];
@@ -24,7 +25,7 @@ const versions: readonly HttpVersionChoice[] = ['1.1', '1.0'];
  * goes out (with templates and helpers that write into it visibly), what the linter
  * thinks of it, how the connection is used, and Send with its visible deadlines.
  */
-export function ComposerView({ model }: { model: ComposerModel }) {
+export function ComposerView({ model, webServer }: { model: ComposerModel; webServer?: WebServerModel | undefined }) {
   const state = useStore(model);
   const headingId = useId();
   const editor = useRef<RawRequestEditorHandle | null>(null);
@@ -41,6 +42,7 @@ export function ComposerView({ model }: { model: ComposerModel }) {
         The target says where to connect; what goes out is exactly the text in the editor, byte for byte.
       </p>
       <TargetFields model={model} state={state} onEnter={send} />
+      {webServer && <BuiltInServerShortcut model={model} webServer={webServer} />}
 
       <div className="composer-toolbar">
         <div className="composer-templates">
@@ -103,6 +105,12 @@ export function ComposerView({ model }: { model: ComposerModel }) {
         onSubmit={send}
       />
       <ErrorText error={state.errors.text} />
+      <ComposerLint
+        diagnostics={state.lint.diagnostics}
+        stale={state.lint.text !== state.text}
+        requests={state.lint.requests}
+        editor={editor}
+      />
       <div className="composer-helper-bar">
         <fieldset className="composer-helpers">
           <legend>Write into the request</legend>
@@ -145,12 +153,6 @@ export function ComposerView({ model }: { model: ComposerModel }) {
           </p>
         )}
       </div>
-      <ComposerLint
-        diagnostics={state.lint.diagnostics}
-        stale={state.lint.text !== state.text}
-        requests={state.lint.requests}
-        editor={editor}
-      />
 
       <ConnectionFields model={model} state={state} />
 
@@ -246,11 +248,28 @@ function TargetFields({ model, state, onEnter }: { model: ComposerModel; state: 
         </div>
       )}
       <CheckboxField
-        label="Accept a self-signed certificate (https; it is shown either way)"
+        label="Accept a self-signed certificate (https)"
         checked={state.acceptSelfSigned}
         onChange={(on) => model.setAcceptSelfSigned(on)}
       />
     </div>
+  );
+}
+
+/** One click from a running built-in server to a request aimed at it. */
+function BuiltInServerShortcut({ model, webServer }: { model: ComposerModel; webServer: WebServerModel }) {
+  const server = useStore(webServer);
+  if (server.phase !== 'running' || !server.local) return null;
+  const host =
+    server.local.address === '0.0.0.0' ? '127.0.0.1' : server.local.address === '::' ? '::1' : server.local.address;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${server.local.port}/`;
+  return (
+    <p className="composer-builtin">
+      <button type="button" onClick={() => model.targetBuiltInServer(url)}>
+        Use the built-in web server
+      </button>{' '}
+      <span className="mono">{url}</span>
+    </p>
   );
 }
 

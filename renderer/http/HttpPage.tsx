@@ -3,6 +3,7 @@ import '../net/net.css';
 import { ComposerView } from './ComposerView';
 import { HttpLab } from './httpLab';
 import { ResponseViewer } from './ResponseViewer';
+import { WebServerPanel } from './WebServerPanel';
 import './http.css';
 
 /** HTTP by hand: the raw request composer, the response it got, and the built-in web server to talk to. */
@@ -17,12 +18,11 @@ export function HttpPage() {
         to.
       </p>
       <div className="http-grid">
-        <ComposerView model={lab.composer} />
+        <ComposerView model={lab.composer} webServer={lab.webServer} />
         <ResponseViewer store={lab.exchanges} />
-        {/* WEB SERVER SLOT: <WebServerPanel model={lab.webServer} /> once it lands. */}
-        <aside className="panel http-server http-server-slot" aria-label="Web server (coming)">
-          <p>The built-in web server appears here.</p>
-        </aside>
+        <div className="http-server">
+          <WebServerPanel model={lab.webServer} />
+        </div>
       </div>
     </article>
   );

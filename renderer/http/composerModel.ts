@@ -376,6 +376,20 @@ export class ComposerModel extends Store<ComposerState> {
     }
   }
 
+  /** Points the URL at the built-in web server and writes the matching Host into the text, both visibly. */
+  targetBuiltInServer(url: string): boolean {
+    this.set({
+      ...this.state,
+      targetMode: 'url',
+      url,
+      errors: without(this.state.errors, 'url', 'host', 'port', 'send'),
+    });
+    const done = this.hostFromTarget();
+    if (done)
+      this.set({ ...this.state, note: `Target set to the built-in web server, ${url}, and ${this.state.note ?? ''}` });
+    return done;
+  }
+
   setUrl(url: string): void {
     this.set({ ...this.state, url, errors: without(this.state.errors, 'url', 'send') });
   }

@@ -1,6 +1,7 @@
 import type { Client } from '../../shared/contract/client';
 import { type ComposerOptions, ComposerModel } from './composerModel';
 import { HttpExchanges } from './exchanges';
+import { WebServerModel } from './webServerModel';
 
 /**
  * Everything on the HTTP page, kept across navigation by useLab: the composer, the
@@ -9,19 +10,25 @@ import { HttpExchanges } from './exchanges';
 export class HttpLab {
   readonly exchanges: HttpExchanges;
   readonly composer: ComposerModel;
-  // WEB SERVER SLOT: the built-in web server's model (renderer/http/webServerModel.ts) joins here.
+  readonly webServer: WebServerModel;
+  private readonly stopServerLog: () => void;
 
   constructor(client: Client, options: ComposerOptions = {}) {
     this.exchanges = new HttpExchanges(client, options.now);
     this.composer = new ComposerModel(client, this.exchanges, options);
+    this.webServer = new WebServerModel(client);
+    this.stopServerLog = this.webServer.watch();
   }
 
   connectionLost(): void {
     this.composer.connectionLost();
+    this.webServer.connectionLost();
   }
 
   dispose(): void {
+    this.stopServerLog();
     this.composer.dispose();
     this.exchanges.dispose();
+    this.webServer.dispose();
   }
 }

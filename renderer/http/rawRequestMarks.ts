@@ -1,4 +1,13 @@
-import { type EditorState, type Extension, RangeSetBuilder, StateEffect, StateField } from '@codemirror/state';
+import {
+  type EditorState,
+  type Extension,
+  type Range,
+  RangeSet,
+  RangeSetBuilder,
+  RangeValue,
+  StateEffect,
+  StateField,
+} from '@codemirror/state';
 import {
   Decoration,
   type DecorationSet,
@@ -41,14 +50,20 @@ export const visibleControls = highlightSpecialChars({
 });
 
 class LineFeedWidget extends WidgetType {
+  constructor(readonly flagged: LintDiagnostic['severity'] | undefined) {
+    super();
+  }
+
   override toDOM(): HTMLElement {
     const element = marker('LF', 'line feed (LF, \\n, byte 0x0A)', 'eol');
+    // A line break the linter flags (a bare LF) has no text to underline: its marker is outlined instead.
+    if (this.flagged) element.classList.add(`cm-byte-flagged-${this.flagged}`);
     element.setAttribute('aria-hidden', 'true');
     return element;
   }
 
-  override eq(): boolean {
-    return true;
+  override eq(other: LineFeedWidget): boolean {
+    return other.flagged === this.flagged;
   }
 
   override ignoreEvent(): boolean {
@@ -56,16 +71,58 @@ class LineFeedWidget extends WidgetType {
   }
 }
 
-const lineFeed = Decoration.widget({ widget: new LineFeedWidget(), side: 1 });
+const lineFeeds = {
+  plain: Decoration.widget({ widget: new LineFeedWidget(undefined), side: 1 }),
+  error: Decoration.widget({ widget: new LineFeedWidget('error'), side: 1 }),
+  warning: Decoration.widget({ widget: new LineFeedWidget('warning'), side: 1 }),
+  info: Decoration.widget({ widget: new LineFeedWidget('info'), side: 1 }),
+};
 
-function lineFeeds(view: EditorView): DecorationSet {
+class FlaggedBreak extends RangeValue {
+  constructor(readonly severity: LintDiagnostic['severity']) {
+    super();
+  }
+}
+
+/** Line breaks inside a finding's range, moved along with edits until the next findings arrive. */
+const flaggedBreaks = StateField.define<RangeSet<FlaggedBreak>>({
+  create: () => RangeSet.empty,
+  update(value, tr) {
+    let next = value.map(tr.changes);
+    for (const effect of tr.effects) {
+      if (!effect.is(setDiagnostics)) continue;
+      const { doc } = tr.state;
+      const ranges: Range<FlaggedBreak>[] = [];
+      for (const d of effect.value) {
+        const from = Math.min(d.offset, doc.length);
+        const to = Math.min(d.offset + d.length, doc.length);
+        if (to - from > 2) continue;
+        const text = doc.sliceString(from, to);
+        const lf = text.indexOf('\n');
+        if (lf !== -1) ranges.push(new FlaggedBreak(d.severity).range(from + lf));
+      }
+      next = RangeSet.of(ranges, true);
+    }
+    return next;
+  },
+});
+
+function flagAt(state: EditorState, pos: number): LintDiagnostic['severity'] | undefined {
+  let found: LintDiagnostic['severity'] | undefined;
+  state.field(flaggedBreaks).between(pos, pos, (from, _to, value) => {
+    if (from === pos) found = value.severity;
+  });
+  return found;
+}
+
+function visibleLineFeedMarks(view: EditorView): DecorationSet {
   const builder = new RangeSetBuilder<Decoration>();
   const { doc } = view.state;
   for (const { from, to } of view.visibleRanges) {
     let line = doc.lineAt(from);
     for (;;) {
       // Every line but the last ends in an LF (the editor splits lines only there).
-      if (line.number < doc.lines) builder.add(line.to, line.to, lineFeed);
+      if (line.number < doc.lines) builder.add(line.to, line.to, lineFeeds[flagAt(view.state, line.to) ?? 'plain']);
       if (line.to >= to || line.number >= doc.lines) break;
       line = doc.line(line.number + 1);
     }
@@ -79,11 +136,14 @@ export const visibleLineFeeds = ViewPlugin.fromClass(
     decorations: DecorationSet;
 
     constructor(view: EditorView) {
-      this.decorations = lineFeeds(view);
+      this.decorations = visibleLineFeedMarks(view);
     }
 
     update(update: ViewUpdate): void {
-      if (update.docChanged || update.viewportChanged) this.decorations = lineFeeds(update.view);
+      const flagsChanged = update.startState.field(flaggedBreaks) !== update.state.field(flaggedBreaks);
+      if (update.docChanged || update.viewportChanged || flagsChanged) {
+        this.decorations = visibleLineFeedMarks(update.view);
+      }
     }
   },
   { decorations: (plugin) => plugin.decorations },
@@ -167,4 +227,10 @@ export const flashField = StateField.define<DecorationSet>({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-export const rawRequestMarks: Extension = [visibleControls, visibleLineFeeds, diagnosticsField, flashField];
+export const rawRequestMarks: Extension = [
+  visibleControls,
+  flaggedBreaks,
+  visibleLineFeeds,
+  diagnosticsField,
+  flashField,
+];

@@ -68,8 +68,9 @@ export const rawRequestTheme = EditorView.theme({
   '.cm-lint-error': { textDecorationColor: '#b3261e' },
   '.cm-lint-warning': { textDecorationColor: '#9a5b00' },
   '.cm-lint-info': { textDecorationColor: '#0a58a8' },
-  '.cm-lint-error .cm-byte-marker': { outline: '2px solid #b3261e' },
-  '.cm-lint-warning .cm-byte-marker': { outline: '2px solid #9a5b00' },
+  '.cm-lint-error .cm-byte-marker, .cm-byte-flagged-error': { outline: '2px solid #b3261e' },
+  '.cm-lint-warning .cm-byte-marker, .cm-byte-flagged-warning': { outline: '2px solid #9a5b00' },
+  '.cm-byte-flagged-info': { outline: '2px solid #0a58a8' },
   '.cm-lint-point': {
     display: 'inline-block',
     width: '0',

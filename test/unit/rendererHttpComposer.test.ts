@@ -377,6 +377,26 @@ describe('sending', () => {
     expect(server.requests[1]?.headers.cookie).toBe('session=abc; theme=dark');
   });
 
+  it('one click aims the composer at the built-in web server; GET then conditional GET → 200 then 304', async () => {
+    const { lab, model, exchanges } = sendingLab();
+    lab.webServer.setPort(String(await closedPort()));
+    expect(await lab.webServer.start()).toBe(true);
+    closers.push(() => lab.webServer.stop());
+    const local = lab.webServer.state.local;
+    const url = `http://127.0.0.1:${local?.port}/`;
+    model.setText('GET / HTTP/1.1\r\n\r\n');
+    expect(model.targetBuiltInServer(url)).toBe(true);
+    expect(model.state.url).toBe(url);
+    expect(model.state.text).toBe(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${local?.port}\r\n\r\n`);
+    expect(await model.send()).toBe('sent');
+    await responded(exchanges, 1);
+    expect(exchanges.state.exchanges[0]?.response?.status).toBe(200);
+    model.conditionalFromLastResponse();
+    expect(await model.send()).toBe('sent');
+    await responded(exchanges, 2);
+    expect(exchanges.state.exchanges[1]?.response?.status).toBe(304);
+  });
+
   it('new connection per request vs one kept connection, and several requests pipelined at once', async () => {
     const server = await nodeServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 2 });
