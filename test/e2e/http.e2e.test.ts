@@ -1,0 +1,195 @@
+/**
+ * HTTP by hand end to end in browser mode: the built-in web server started from the UI,
+ * requests typed into the raw editor and sent over real loopback connections, and the
+ * response viewer showing status, headers, body and which connection carried what.
+ *
+ * Screenshots go to SCREENSHOT_DIR (default /tmp/pp/shots3).
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type PageProblems, skipWithoutChromium } from './support/browser';
+import { browserPages } from './support/pages';
+import { freePort } from './support/webApp';
+
+const screenshotDir = process.env.SCREENSHOT_DIR ?? '/tmp/pp/shots3';
+
+describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () => {
+  const pages = browserPages({ width: 1440, height: 1100 });
+  const servers: Server[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  async function openHttp(): Promise<{ page: Page; problems: PageProblems }> {
+    const { page, problems } = await pages.open();
+    await page.getByRole('contentinfo', { name: 'Status bar' }).getByText('Connected', { exact: true }).waitFor();
+    await page.getByRole('navigation', { name: 'Tools' }).getByRole('link', { name: 'HTTP' }).click();
+    await page.getByRole('textbox', { name: 'Raw request' }).waitFor();
+    return { page, problems };
+  }
+
+  async function startWebServer(page: Page): Promise<number> {
+    const port = await freePort();
+    const server = page.getByRole('region', { name: 'Web server' });
+    await server.getByLabel('Port', { exact: true }).fill(String(port));
+    await server.getByRole('button', { name: 'Start' }).click();
+    await server.getByRole('button', { name: 'Stop' }).waitFor();
+    return port;
+  }
+
+  /** Types the request into the raw editor line by line: Enter ends each line with CRLF. */
+  async function typeRequest(page: Page, lines: readonly string[]): Promise<void> {
+    const editor = page.getByRole('textbox', { name: 'Raw request' });
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    for (const line of lines) {
+      await page.keyboard.insertText(line);
+      await page.keyboard.press('Enter');
+    }
+  }
+
+  async function send(page: Page, url: string, lines: readonly string[]): Promise<void> {
+    await page.getByRole('textbox', { name: 'URL' }).fill(url);
+    await typeRequest(page, lines);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+  }
+
+  function viewer(page: Page): Locator {
+    return page.getByRole('region', { name: 'Response' });
+  }
+
+  async function headerValue(page: Page, name: string): Promise<string> {
+    const row = viewer(page)
+      .getByRole('table', { name: 'Headers' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}`) }) })
+      .first();
+    return ((await row.getByRole('cell').last().textContent()) ?? '').trim();
+  }
+
+  async function screenshot(page: Page, name: string): Promise<void> {
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, name), fullPage: true });
+    // The page scrolls inside its shell: a tall window shows the whole viewer.
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: size?.width ?? 1440, height: 2600 });
+    await viewer(page).screenshot({ path: join(screenshotDir, name.replace('.png', '-viewer.png')) });
+    if (size) await page.setViewportSize(size);
+  }
+
+  async function localServer(handler: Parameters<typeof createServer>[1]): Promise<number> {
+    const server = createServer(handler);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as AddressInfo).port;
+  }
+
+  it('GET from the built-in web server shows 200 and its headers; the conditional GET shows 304', async () => {
+    const { page, problems } = await openHttp();
+    const port = await startWebServer(page);
+    const host = `127.0.0.1:${port}`;
+    await send(page, `http://${host}/`, ['GET / HTTP/1.1', `Host: ${host}`, '']);
+
+    const status = viewer(page).getByRole('status', { name: 'Status' });
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^200\s*OK/);
+    const etag = await headerValue(page, 'ETag');
+    const lastModified = await headerValue(page, 'Last-Modified');
+    expect(await headerValue(page, 'Content-Type')).toMatch(/^text\/html/);
+    expect(etag).toMatch(/^(W\/)?".+"$/);
+    expect(lastModified).toMatch(/GMT$/);
+    expect(await viewer(page).getByText('The request succeeded').count()).toBeGreaterThan(0);
+    await screenshot(page, 'http-200.png');
+
+    await send(page, `http://${host}/`, ['GET / HTTP/1.1', `Host: ${host}`, `If-None-Match: ${etag}`, '']);
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^304\s*Not Modified/);
+    await viewer(page).getByText('no body (304 Not Modified)').first().waitFor();
+    await screenshot(page, 'http-304.png');
+    expect(problems.all).toEqual([]);
+  });
+
+  it('an HTML preview runs no script from the page', async () => {
+    const page1 =
+      '<!doctype html><html><head><title>t</title><style>h1 { color: rgb(170, 0, 0) }</style></head><body>' +
+      '<h1 id="greeting">Hello from the test page</h1>' +
+      '<script>document.getElementById("greeting").textContent = "SCRIPT RAN"; parent.document.title = "SCRIPT RAN";</script>' +
+      '<img src="x.png" onerror="document.body.textContent = \'SCRIPT RAN\'"></body></html>';
+    const port = await localServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(page1) });
+      res.end(page1);
+    });
+    const { page, problems } = await openHttp();
+    const host = `127.0.0.1:${port}`;
+    await send(page, `http://${host}/`, ['GET / HTTP/1.1', `Host: ${host}`, 'Connection: close', '']);
+    const status = viewer(page).getByRole('status', { name: 'Status' });
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^200/);
+
+    const frameElement = viewer(page).locator('iframe[title="HTML preview"]');
+    await frameElement.waitFor();
+    // The frame is sandboxed with no permissions at all: no scripts, an opaque origin.
+    expect(await frameElement.getAttribute('sandbox')).toBe('');
+    const frame = page.frameLocator('iframe[title="HTML preview"]');
+    await frame.getByRole('heading', { name: 'Hello from the test page' }).waitFor();
+    // Its stylesheet still applies (style-src data:), without inline styles.
+    const color = await frame.getByRole('heading').evaluate((h) => getComputedStyle(h).color);
+    expect(color).toBe('rgb(170, 0, 0)');
+    await page.waitForTimeout(300);
+    expect(await frame.locator('body').textContent()).not.toContain('SCRIPT RAN');
+    expect(await page.title()).not.toBe('SCRIPT RAN');
+    await screenshot(page, 'http-preview.png');
+    expect(problems.all).toEqual([]);
+  });
+
+  it('non-persistent connections use a new local port per request; a kept connection reuses it', async () => {
+    const port = await localServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 2 });
+      res.end('ok');
+    });
+    const { page, problems } = await openHttp();
+    const host = `127.0.0.1:${port}`;
+    const status = viewer(page).getByRole('status', { name: 'Status' });
+    const localPortOfLatest = async (count: number) => {
+      const list = viewer(page).getByRole('navigation', { name: 'Requests sent' });
+      if (count > 1) await expect.poll(() => list.getByRole('button').count(), { timeout: 10_000 }).toBe(count);
+      await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^200/);
+      const facts = (await viewer(page).locator('.response-facts').textContent()) ?? '';
+      return /local port (\d+)/.exec(facts)?.[1];
+    };
+
+    await chooseConnection(page, 'new');
+    await send(page, `http://${host}/`, ['GET /a HTTP/1.1', `Host: ${host}`, '']);
+    const first = await localPortOfLatest(1);
+    await send(page, `http://${host}/`, ['GET /b HTTP/1.1', `Host: ${host}`, '']);
+    const second = await localPortOfLatest(2);
+    expect(first).toBeDefined();
+    expect(second).not.toBe(first);
+
+    await chooseConnection(page, 'keep');
+    await send(page, `http://${host}/`, ['GET /c HTTP/1.1', `Host: ${host}`, '']);
+    const third = await localPortOfLatest(3);
+    await send(page, `http://${host}/`, ['GET /d HTTP/1.1', `Host: ${host}`, '']);
+    const fourth = await localPortOfLatest(4);
+    expect(fourth).toBe(third);
+    const connections = viewer(page)
+      .getByRole('table')
+      .filter({ hasText: 'Requests' })
+      .filter({ hasText: 'Local port' });
+    await expect.poll(() => connections.textContent()).toMatch(/#3, #4/);
+    await screenshot(page, 'http-connections.png');
+    expect(problems.all).toEqual([]);
+  });
+});
+
+/** The composer's connection choice: a new connection per request, or keep it open. */
+async function chooseConnection(page: Page, policy: 'new' | 'keep'): Promise<void> {
+  const name =
+    policy === 'new' ? 'New connection per request (non-persistent)' : 'Keep the connection open (persistent)';
+  await page.getByRole('radio', { name, exact: true }).check();
+}
