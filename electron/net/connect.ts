@@ -158,20 +158,35 @@ export async function connect(options: ConnectOptions): Promise<Connected> {
   let certificate: TlsCertificate | undefined;
   if (options.tls) {
     stage = 'tls';
-    const remaining = Math.max(1, timeoutMs - (monoNow() - started));
+    const tlsOptions = options.tls;
+    const remaining = Math.max(1, Math.round(timeoutMs - (monoNow() - started)));
     const guard = { close: () => void tcp.socket.destroy() };
     options.owner?.own(guard);
     try {
-      const upgraded = await upgradeToTls(tcp.socket, {
-        host,
-        port,
-        servername: options.tls.servername,
-        acceptSelfSigned: options.tls.acceptSelfSigned,
-        ca: options.tls.ca,
-        protocol,
-        timeoutMs: remaining,
-        signal,
-      });
+      // The handshake gets what is left of the one deadline; the message names the whole of it.
+      const upgraded = await withDeadline(
+        (deadline) =>
+          upgradeToTls(tcp.socket, {
+            host,
+            port,
+            servername: tlsOptions.servername,
+            acceptSelfSigned: tlsOptions.acceptSelfSigned,
+            ca: tlsOptions.ca,
+            protocol,
+            timeoutMs,
+            signal: deadline,
+          }),
+        {
+          timeoutMs: remaining,
+          signal,
+          onTimeout: () =>
+            new PlaygroundError({
+              code: 'E_TIMEOUT',
+              message: `the TLS handshake with ${formatAddress(host, port)} did not finish within the ${formatSeconds(timeoutMs)} allowed for connecting: the server accepted the TCP connection but does not answer the TLS hello. Does it speak TLS on this port? Untick TLS for plain ${protocol}, or allow more time.`,
+              details: { host, port, timeoutMs, stage: 'tls', elapsedMs: roundMs(monoNow() - started) },
+            }),
+        },
+      );
       socket = upgraded.socket;
       tlsMs = upgraded.handshakeMs;
       certificate = upgraded.certificate;

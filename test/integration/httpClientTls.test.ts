@@ -2,7 +2,7 @@ import type tls from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeSelfSignedCertificate, type SelfSignedCertificate } from '../../electron/net/selfSignedCertificate';
 import type { TlsCertificate } from '../../shared/net/contract';
-import { crlf, ended, nodeServer, readBody, type Running, target } from './httpClientHarness';
+import { crlf, ended, nodeServer, rawServer, readBody, type Running, target } from './httpClientHarness';
 import { type App, encode, startApp } from './netHarness';
 
 let app: App;
@@ -82,6 +82,37 @@ describe('http client over TLS', () => {
     expect(server.servernames).toEqual([false]);
     expect(sent.certificate?.servername).toBeUndefined();
     expect(sent.connect?.lookupMs).toBeUndefined();
+  });
+
+  it('a server that never answers the TLS hello: the connect deadline names the handshake', async () => {
+    const silent = await rawServer(() => {});
+    servers.push(silent);
+    app = startApp();
+    const error = await app.failure(
+      app.client.call('http.send', {
+        target: target(silent.port, { tls: true, acceptSelfSigned: true }),
+        raw: get,
+        connectTimeoutMs: 300,
+      }),
+    );
+    expect(error.code).toBe('E_TIMEOUT');
+    expect(error.message).toMatch(/TLS handshake with 127\.0\.0\.1:\d+ did not finish within the 300 ms allowed/);
+  });
+
+  it('cancelling the call (AbortSignal) stops a hanging connect with E_CANCELLED and leaves nothing open', async () => {
+    const silent = await rawServer(() => {});
+    servers.push(silent);
+    app = startApp();
+    const controller = new AbortController();
+    const call = app.client.call(
+      'http.send',
+      { target: target(silent.port, { tls: true, acceptSelfSigned: true }), raw: get, connectTimeoutMs: 60_000 },
+      { signal: controller.signal },
+    );
+    setTimeout(() => controller.abort(), 100);
+    const error = await app.failure(call);
+    expect(error.code).toBe('E_CANCELLED');
+    expect(app.events['http.connectionOpened']).toHaveLength(0);
   });
 
   it('TLS to a plain HTTP port fails the handshake with a hint', async () => {
