@@ -56,13 +56,14 @@ export function BodyView({ exchange, read }: { exchange: ExchangeRecord; read: R
   const fields = exchange.response?.fields ?? [];
   const contentType = contentTypeOf(fields);
   const kind = bodyKind(contentType.mediaType);
-  const modes = modesFor(kind);
-  const [chosenMode, setMode] = useState<BodyMode | undefined>();
-  const mode = chosenMode && modes.includes(chosenMode) ? chosenMode : (modes[0] as BodyMode);
   const { body } = exchange;
   const compressed = body.encodings.length > 0;
   const canDecode = compressed && body.encodings.every((coding) => decodableEncodings.includes(coding));
   const [asReceived, setAsReceived] = useState(false);
+  // Compressed bytes are not text: as received they are shown as bytes only.
+  const modes: BodyMode[] = compressed && (asReceived || !canDecode) ? ['hex', 'raw'] : modesFor(kind);
+  const [chosenMode, setMode] = useState<BodyMode | undefined>();
+  const mode = chosenMode && modes.includes(chosenMode) ? chosenMode : (modes[0] as BodyMode);
   // A decode error part way still leaves the bytes before it readable.
   const decodedReady =
     canDecode && body.decodedLength !== undefined && (body.decodedLength > 0 || body.decodeError === undefined);
@@ -143,11 +144,22 @@ export function BodyView({ exchange, read }: { exchange: ExchangeRecord; read: R
           <fieldset className="segmented">
             <legend>Content-Encoding {body.encodings.join(', ')}</legend>
             <label>
-              <input type="radio" name={`${id}-coding`} checked={!asReceived} onChange={() => setAsReceived(false)} />
-              Decoded
+              <input
+                type="radio"
+                name={`${id}-coding`}
+                checked={canDecode && !asReceived}
+                disabled={!canDecode}
+                onChange={() => setAsReceived(false)}
+              />
+              {canDecode ? 'Decoded' : 'Decoded (the viewer cannot undo this coding)'}
             </label>
             <label>
-              <input type="radio" name={`${id}-coding`} checked={asReceived} onChange={() => setAsReceived(true)} />
+              <input
+                type="radio"
+                name={`${id}-coding`}
+                checked={asReceived || !canDecode}
+                onChange={() => setAsReceived(true)}
+              />
               As received (compressed)
             </label>
           </fieldset>

@@ -66,12 +66,19 @@ function ExchangeDetails({ store, exchange }: { store: HttpExchanges; exchange: 
             </div>
             <div>
               <dt>Afterwards</dt>
-              <dd>{response.persistent ? 'the connection stays open' : 'the connection closes'}</dd>
+              <dd>
+                {response.persistent
+                  ? 'the server keeps the connection open for another request'
+                  : 'the server closes the connection'}
+              </dd>
             </div>
           </>
         )}
       </dl>
-      <DiagnosticsList diagnostics={exchange.diagnostics} />
+      <DiagnosticsList
+        diagnostics={exchange.diagnostics}
+        label={exchange.diagnostics.some((d) => d.severity !== 'info') ? 'Problems found' : 'Notes from the parser'}
+      />
       {exchange.interim.map((head, index) => (
         <details key={head.at + index} className="interim">
           <summary>

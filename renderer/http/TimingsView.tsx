@@ -25,6 +25,8 @@ export function TimingsView({ timings }: { timings: ExchangeTimings }) {
   const rows = phases.filter(([key]) => timings[key] !== undefined);
   const total = timings.totalMs ?? rows.reduce((sum, [key]) => sum + (timings[key] ?? 0), 0);
   if (rows.length === 0 && timings.totalMs === undefined) return <p className="body-note">No timings yet.</p>;
+  const phaseSum = rows.reduce((sum, [key]) => sum + (timings[key] ?? 0), 0);
+  const other = total - phaseSum;
   let start = 0;
   return (
     <table className="timings-table">
@@ -45,6 +47,18 @@ export function TimingsView({ timings }: { timings: ExchangeTimings }) {
             </tr>
           );
         })}
+        {other > Math.max(1, total * 0.05) && (
+          <tr title="The total runs from the start of the send to the last byte; this is the part outside the phases above (setting up the send, writing the request, the app's own work).">
+            <th scope="row">Other</th>
+            <td className="timing-ms mono">{formatDuration(other)}</td>
+            <td className="timing-bar-cell" aria-hidden="true">
+              <span
+                className="timing-bar timing-other"
+                style={{ marginLeft: `${(start / total) * 100}%`, width: `${(other / total) * 100}%` }}
+              />
+            </td>
+          </tr>
+        )}
         <tr className="timing-total">
           <th scope="row">Total</th>
           <td className="timing-ms mono">{formatDuration(total)}</td>

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PageProblems, skipWithoutChromium } from './support/browser';
@@ -144,6 +145,80 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () 
     expect(await frame.locator('body').textContent()).not.toContain('SCRIPT RAN');
     expect(await page.title()).not.toBe('SCRIPT RAN');
     await screenshot(page, 'http-preview.png');
+    expect(problems.all).toEqual([]);
+  });
+
+  it('a redirect says where Location points; gzip JSON shown pretty with the compressed bytes one click away; an image; a large body paged', async () => {
+    const json = JSON.stringify({ lab: 'http', codes: [200, 301, 304], note: 'größer' });
+    const gzipped = gzipSync(json);
+    // A 1×1 red PNG.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const big = Buffer.from('line of text\r\n'.repeat(200_000));
+    const port = await localServer((req, res) => {
+      if (req.url === '/old') {
+        res.writeHead(301, {
+          Location: `http://127.0.0.1:${(req.socket.localPort ?? 0).toString()}/new`,
+          'Content-Length': 0,
+        });
+        res.end();
+      } else if (req.url === '/data.json') {
+        res.writeHead(200, {
+          'Content-Type': 'application/json',
+          'Content-Encoding': 'gzip',
+          'Content-Length': gzipped.length,
+        });
+        res.end(gzipped);
+      } else if (req.url === '/dot.png') {
+        res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': png.length });
+        res.end(png);
+      } else {
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': big.length });
+        res.end(big);
+      }
+    });
+    const { page, problems } = await openHttp();
+    const host = `127.0.0.1:${port}`;
+    const status = viewer(page).getByRole('status', { name: 'Status' });
+    await chooseConnection(page, 'keep');
+
+    await send(page, `http://${host}/`, ['GET /old HTTP/1.1', `Host: ${host}`, '']);
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^301\s*Moved Permanently/);
+    // The meaning beside the status says where the object went.
+    expect(await viewer(page).locator('.status-meaning').textContent()).toMatch(
+      new RegExp(`moved for good.*Location: http://${host.replaceAll('.', '\\.')}/new`),
+    );
+
+    await send(page, `http://${host}/`, ['GET /data.json HTTP/1.1', `Host: ${host}`, '']);
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^200/);
+    const pretty = viewer(page).getByLabel('Body as JSON');
+    await expect.poll(() => pretty.textContent(), { timeout: 10_000 }).toContain('"note": "größer"');
+    expect(await pretty.textContent()).toContain('"lab": "http"');
+    await screenshot(page, 'http-json.png');
+    await viewer(page).getByRole('radio', { name: 'As received (compressed)' }).check();
+    // The gzip member's magic bytes 1f 8b start the bytes as they came over the wire.
+    await expect.poll(() => viewer(page).getByLabel('Body as hex').textContent()).toMatch(/^00000000 1f8b/);
+
+    await send(page, `http://${host}/`, ['GET /dot.png HTTP/1.1', `Host: ${host}`, '']);
+    const image = viewer(page).getByRole('img', { name: /The response body \(image\/png/ });
+    await image.waitFor({ timeout: 10_000 });
+    expect(await image.getAttribute('src')).toMatch(/^blob:/);
+    await expect.poll(() => image.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+
+    await send(page, `http://${host}/`, ['GET /big HTTP/1.1', `Host: ${host}`, '']);
+    await viewer(page)
+      .getByText(/bytes 0–1,048,575 of 2,800,000 \(page 1 of 3\)/)
+      .waitFor({ timeout: 15_000 });
+    const text = viewer(page).getByLabel('Body as text');
+    // Only the blocks on screen are in the page, not 2.8 MB of text.
+    expect((await text.textContent())?.length ?? 0).toBeLessThan(100_000);
+    await viewer(page).getByRole('button', { name: 'Next MiB' }).click();
+    await viewer(page)
+      .getByText(/bytes 1,048,576–2,097,151 of 2,800,000/)
+      .waitFor();
+    await screenshot(page, 'http-big.png');
     expect(problems.all).toEqual([]);
   });
 
