@@ -1,5 +1,9 @@
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Service, serve } from '../../electron/host/serve';
+import { createHttpClientService } from '../../electron/http/clientService';
+import { createClient } from '../../shared/contract/client';
+import { createMemoryPortPair } from '../../shared/transport/memoryPort';
 import { crlf, ended, nodeServer, progressOf, rawServer, readBody, type Running, target } from './httpClientHarness';
 import { type App, encode, freeTcpPort, startApp, until } from './netHarness';
 
@@ -509,5 +513,55 @@ describe('http client: deadlines, cancel, errors', () => {
     const error = await app.failure(app.client.call('http.send', { target: target(80), raw: new Uint8Array(0) }));
     expect(error.code).toBe('E_BAD_REQUEST');
     expect(error.message).toMatch(/request is empty/);
+  });
+});
+
+describe('http client: what a session keeps', () => {
+  function appWith(service: Service) {
+    const [pageSide, nodeSide] = createMemoryPortPair();
+    serve(nodeSide, { transport: 'memory', services: [service], log: () => {} });
+    const client = createClient();
+    client.connect(pageSide);
+    const forgotten: string[][] = [];
+    client.on('http.forgotten', (e) => forgotten.push(e.exchangeIds));
+    const endedIds = new Set<string>();
+    client.on('http.exchangeEnd', (e) => endedIds.add(e.exchangeId));
+    return { client, forgotten, endedIds, close: () => pageSide.close() };
+  }
+
+  it('beyond the bound on kept exchanges, the oldest finished ones are forgotten, and said to be', async () => {
+    const server = await track(nodeServer((_req, res) => res.end('x')));
+    const small = appWith(createHttpClientService({ maxExchanges: 2 }));
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const sent = await small.client.call('http.send', { target: target(server.port), raw: get() });
+        const id = sent.exchanges[0]!.exchangeId;
+        ids.push(id);
+        await until(() => small.endedIds.has(id), 'the exchange to end');
+      }
+      expect(small.forgotten).toEqual([[ids[0]]]);
+      await expect(small.client.call('http.body', { exchangeId: ids[0]!, offset: 0, length: 1 })).rejects.toThrow(
+        /keeps the last 2 exchanges/,
+      );
+      expect((await small.client.call('http.body', { exchangeId: ids[2]!, offset: 0, length: 1 })).data).toEqual(
+        encode('x'),
+      );
+    } finally {
+      small.close();
+    }
+  });
+
+  it('when the page goes away, its connections are closed', async () => {
+    let serverSawClose = false;
+    const server = await track(
+      rawServer((socket) => {
+        socket.on('close', () => (serverSawClose = true));
+      }),
+    );
+    app = startApp();
+    await app.client.call('http.send', { target: target(server.port), raw: get(), responseTimeoutMs: 60_000 });
+    app.close();
+    await until(() => serverSawClose, 'the server to see the connection close');
   });
 });
