@@ -113,6 +113,14 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () 
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^304\s*Not Modified/);
     await viewer(page).getByText('no body (304 Not Modified)').first().waitFor();
     await screenshot(page, 'http-304.png');
+
+    // The server's refusals, each with its meaning.
+    await send(page, `http://${host}/`, ['GET /no-such-page.html HTTP/1.1', `Host: ${host}`, '']);
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^404\s*Not Found/);
+    expect(await viewer(page).locator('.status-meaning').textContent()).toMatch(/no object at this path/);
+    await send(page, `http://${host}/`, ['GET / HTTP/3.0', `Host: ${host}`, '']);
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^505/);
+    expect(await viewer(page).locator('.status-meaning').textContent()).toMatch(/does not speak the HTTP version/);
     expect(problems.all).toEqual([]);
   });
 
