@@ -4,6 +4,7 @@ import { EditorView, keymap } from '@codemirror/view';
 import { type RefObject, useEffect, useImperativeHandle, useRef } from 'react';
 import type { TextChange } from '../../shared/http/editRequest';
 import type { LintDiagnostic } from '../../shared/http/lintRequest';
+import { caretOutsideCrlf } from './rawRequestCaret';
 import { rawRequestHighlight, rawRequestLanguage } from './rawRequestLanguage';
 import { flashRange, rawRequestMarks, setDiagnostics } from './rawRequestMarks';
 import { rawRequestTheme } from './rawRequestTheme';
@@ -101,6 +102,7 @@ export function RawRequestEditor(props: RawRequestEditorProps) {
           rawRequestLanguage,
           rawRequestHighlight,
           rawRequestMarks,
+          caretOutsideCrlf,
           rawRequestTheme,
           EditorView.lineWrapping,
           EditorView.contentAttributes.of({

@@ -178,7 +178,11 @@ function diagnosticDecorations(state: EditorState, list: readonly LintDiagnostic
   const length = state.doc.length;
   const ranges = list.map((d) => {
     const from = Math.min(d.offset, length);
-    const to = Math.min(d.offset + d.length, length);
+    // A finding about a whole body (a GET with one) is underlined on its first line only: a
+    // wavy line under 100 KB says nothing more and hides the text; the list gives the rest.
+    const firstLineEnd = state.doc.lineAt(from).to;
+    const end = Math.min(d.offset + d.length, length);
+    const to = end > firstLineEnd + 1 && firstLineEnd > from ? firstLineEnd : end;
     if (to > from) {
       return Decoration.mark({
         class: `cm-lint-range cm-lint-${d.severity}`,
