@@ -1,9 +1,10 @@
+import { memo } from 'react';
 import type { HttpDiagnostic } from '../../shared/http/diagnostics';
 
 const severityLabel = { error: 'Error', warning: 'Warning', info: 'Note' } as const;
 
 /** Everything the parser tolerated or refused, with where it is in the connection's bytes. */
-export function DiagnosticsList({
+export const DiagnosticsList = memo(function DiagnosticsList({
   diagnostics,
   label = 'Problems found',
 }: {
@@ -28,4 +29,4 @@ export function DiagnosticsList({
       </ul>
     </section>
   );
-}
+});

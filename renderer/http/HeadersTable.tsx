@@ -1,10 +1,17 @@
+import { memo } from 'react';
 import type { HttpField } from '../../shared/http/fields';
 
 /**
  * Header (or trailer) fields exactly in the order received, repeats kept as separate
  * rows; a line that is not a usable field is shown and marked, never dropped.
  */
-export function HeadersTable({ fields, caption = 'Headers' }: { fields: readonly HttpField[]; caption?: string }) {
+export const HeadersTable = memo(function HeadersTable({
+  fields,
+  caption = 'Headers',
+}: {
+  fields: readonly HttpField[];
+  caption?: string;
+}) {
   if (fields.length === 0) return <p className="body-note">No {caption.toLowerCase()}.</p>;
   const counts = new Map<string, number>();
   for (const field of fields) counts.set(field.name.toLowerCase(), (counts.get(field.name.toLowerCase()) ?? 0) + 1);
@@ -40,4 +47,4 @@ export function HeadersTable({ fields, caption = 'Headers' }: { fields: readonly
       </tbody>
     </table>
   );
-}
+});

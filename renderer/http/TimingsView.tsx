@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { formatDuration } from '../../shared/bytes';
 import type { ExchangeTimings } from './exchangeState';
 
@@ -21,7 +22,7 @@ const phases = [
  * Where the time of one request went, phase by phase, as a table with a bar per phase
  * laid out on the request's own timeline (a reused connection has no lookup or connect).
  */
-export function TimingsView({ timings }: { timings: ExchangeTimings }) {
+export const TimingsView = memo(function TimingsView({ timings }: { timings: ExchangeTimings }) {
   const rows = phases.filter(([key]) => timings[key] !== undefined);
   const total = timings.totalMs ?? rows.reduce((sum, [key]) => sum + (timings[key] ?? 0), 0);
   if (rows.length === 0 && timings.totalMs === undefined) return <p className="body-note">No timings yet.</p>;
@@ -67,4 +68,4 @@ export function TimingsView({ timings }: { timings: ExchangeTimings }) {
       </tbody>
     </table>
   );
-}
+});
