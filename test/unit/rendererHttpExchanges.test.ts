@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatByteCount } from '../../shared/bytes';
@@ -243,6 +243,43 @@ describe('the exchanges store', () => {
     ).toBe(
       '70.0 MiB received. Truncated: only the first 64.0 MiB were kept (the body cap is 64.0 MiB); the other 6.0 MiB were counted, not stored.',
     );
+  });
+
+  it('keeps an interim 100 Continue apart from the final response, and stray bytes on the idle connection apart from both', async () => {
+    const tcp = createTcpServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+        setTimeout(() => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), 20);
+        // Bytes nobody asked for, once the response is complete.
+        setTimeout(() => socket.write('surprise'), 150);
+      });
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
+    const port = (tcp.address() as AddressInfo).port;
+    const { app, store } = setup();
+    const { result, exchanges } = await send(
+      app,
+      store,
+      port,
+      'POST /upload HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n',
+      { connection: 'keep' },
+    );
+    expect(exchanges[0]?.interim.map((head) => head.status)).toEqual([100]);
+    expect(exchanges[0]?.response?.status).toBe(200);
+    await until(() => (store.connection(result.connectionId)?.strayBytes ?? 0) > 0, 'the stray bytes');
+    expect(store.connection(result.connectionId)?.strayBytes).toBe(8);
+    const rows = store.transcriptOf(result.connectionId).state.rows;
+    expect(rows.map((row) => row.note)).toEqual(
+      expect.arrayContaining([
+        'interim response to #1: HTTP/1.1 100 Continue',
+        'response to #1: HTTP/1.1 200 OK',
+        'bytes on an idle connection: no request was outstanding, so they belong to no response',
+      ]),
+    );
+    // The exchange keeps its own 2-byte body; the stray bytes are not part of it.
+    expect(new TextDecoder().decode(await readAll(store, exchanges[0]!.id))).toBe('ok');
   });
 
   it('shows a refused connection as a failed exchange with the reason', async () => {
