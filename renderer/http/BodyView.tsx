@@ -183,6 +183,12 @@ export function BodyView({ exchange, read }: { exchange: ExchangeRecord; read: R
           </button>
         </div>
       )}
+      {shownPage > 0 && (mode === 'text' || mode === 'raw') && (
+        <p className="body-note">
+          This page starts at byte {start.toLocaleString('en')}, which can be the middle of a line (or of a character,
+          shown as \xNN in Raw bytes): its start is on the previous page.
+        </p>
+      )}
       {view}
     </section>
   );
