@@ -211,7 +211,8 @@ export class ComposerModel extends Store<ComposerState> {
         edit = { id: ++this.editSeq, base: text, change: synced.change, range: synced.range, undoable: false };
       }
     }
-    this.set({ ...this.state, text: next, edit, errors: without(this.state.errors, 'text', 'send') });
+    // A helper's note describes the text before this edit: it goes with the next keystroke.
+    this.set({ ...this.state, text: next, edit, note: undefined, errors: without(this.state.errors, 'text', 'send') });
     this.scheduleLint();
   }
 
@@ -224,16 +225,16 @@ export class ComposerModel extends Store<ComposerState> {
     kind: RequestTemplateKind = this.state.template,
     version: HttpVersionChoice = this.state.version,
   ): boolean {
+    this.set({ ...this.state, template: kind, version });
     const target = this.target('template');
-    const url = target?.url;
+    if (!target) return false;
     const validators = this.exchanges.state.latest?.validators ?? {};
     const made = requestTemplate(kind, {
-      url: url ? `${url.origin}${url.path}` : initialUrl,
+      url: `${target.url.origin}${target.url.path}`,
       version,
       ...(kind === 'conditional-get' ? validators : {}),
       now: new Date(this.now()),
     });
-    this.set({ ...this.state, template: kind, version });
     if (!made.ok) {
       this.setError('template', controlError(made.message));
       return false;

@@ -199,6 +199,9 @@ describe('bad input is refused beside its control; the text is kept', () => {
     // A helper that needs the target says so too, beside the helpers.
     expect(model.hostFromTarget()).toBe(false);
     expect(model.state.errors.helpers?.message).toMatch(/^Fix the URL first/);
+    expect(model.applyTemplate('post-json')).toBe(false);
+    expect(model.state.errors.template?.message).toMatch(/^Fix the URL first/);
+    expect(model.state.text).toBe(text);
     model.setUrl('http://127.0.0.1:8080/');
     expect(model.state.errors.url).toBeUndefined();
   });
