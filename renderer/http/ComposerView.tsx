@@ -25,7 +25,16 @@ const versions: readonly HttpVersionChoice[] = ['1.1', '1.0'];
  * goes out (with templates and helpers that write into it visibly), what the linter
  * thinks of it, how the connection is used, and Send with its visible deadlines.
  */
-export function ComposerView({ model, webServer }: { model: ComposerModel; webServer?: WebServerModel | undefined }) {
+export function ComposerView({
+  model,
+  webServer,
+  onShowServer,
+}: {
+  model: ComposerModel;
+  webServer?: WebServerModel | undefined;
+  /** Brings the built-in web server's panel into view (it sits elsewhere on the page). */
+  onShowServer?: (() => void) | undefined;
+}) {
   const state = useStore(model);
   const headingId = useId();
   const editor = useRef<RawRequestEditorHandle | null>(null);
@@ -42,7 +51,7 @@ export function ComposerView({ model, webServer }: { model: ComposerModel; webSe
         The target says where to connect; what goes out is exactly the text in the editor, byte for byte.
       </p>
       <TargetFields model={model} state={state} onEnter={send} />
-      {webServer && <BuiltInServerShortcut model={model} webServer={webServer} />}
+      {webServer && <BuiltInServerShortcut model={model} webServer={webServer} onShowServer={onShowServer} />}
 
       <div className="composer-toolbar">
         <div className="composer-templates">
@@ -257,12 +266,30 @@ function TargetFields({ model, state, onEnter }: { model: ComposerModel; state: 
 }
 
 /** One click from a running built-in server to a request aimed at it. */
-function BuiltInServerShortcut({ model, webServer }: { model: ComposerModel; webServer: WebServerModel }) {
+function BuiltInServerShortcut({
+  model,
+  webServer,
+  onShowServer,
+}: {
+  model: ComposerModel;
+  webServer: WebServerModel;
+  onShowServer: (() => void) | undefined;
+}) {
   const server = useStore(webServer);
-  if (server.phase !== 'running' || !server.local) return null;
-  const host =
-    server.local.address === '0.0.0.0' ? '127.0.0.1' : server.local.address === '::' ? '::1' : server.local.address;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${server.local.port}/`;
+  if (server.phase !== 'running' || !server.local) {
+    if (!onShowServer) return null;
+    return (
+      <p className="composer-builtin">
+        No server to talk to?{' '}
+        <button type="button" className="link-button" onClick={onShowServer}>
+          Go to the built-in web server
+        </button>
+      </p>
+    );
+  }
+  const { address, port } = server.local;
+  const host = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   return (
     <p className="composer-builtin">
       <button type="button" onClick={() => model.targetBuiltInServer(url)}>

@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { useLab } from '../net/useLab';
 import '../net/net.css';
 import { ComposerView } from './ComposerView';
@@ -9,6 +10,11 @@ import './http.css';
 /** HTTP by hand: the raw request composer, the response it got, and the built-in web server to talk to. */
 export function HttpPage() {
   const lab = useLab('http', (client) => new HttpLab(client));
+  const server = useRef<HTMLDivElement>(null);
+  const showServer = () => {
+    server.current?.scrollIntoView({ block: 'start' });
+    server.current?.focus();
+  };
   return (
     <article className="page lab-page http-page">
       <h1 tabIndex={-1}>HTTP by hand</h1>
@@ -18,9 +24,9 @@ export function HttpPage() {
         to.
       </p>
       <div className="http-grid">
-        <ComposerView model={lab.composer} webServer={lab.webServer} />
+        <ComposerView model={lab.composer} webServer={lab.webServer} onShowServer={showServer} />
         <ResponseViewer store={lab.exchanges} />
-        <div className="http-server">
+        <div className="http-server" ref={server} tabIndex={-1}>
           <WebServerPanel model={lab.webServer} />
         </div>
       </div>
