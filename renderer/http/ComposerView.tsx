@@ -112,6 +112,7 @@ export function ComposerView({
         edit={state.edit}
         handle={editor}
         onSubmit={send}
+        persistKey={model}
       />
       <ErrorText error={state.errors.text} />
       <ComposerLint

@@ -1,4 +1,4 @@
-import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { defaultKeymap, history, historyField, historyKeymap } from '@codemirror/commands';
 import { Annotation, Compartment, EditorState, Facet, Prec, Transaction } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
 import { type RefObject, useEffect, useImperativeHandle, useRef } from 'react';
@@ -39,7 +39,15 @@ interface RawRequestEditorProps {
   handle?: RefObject<RawRequestEditorHandle | null>;
   /** Ctrl/Cmd+Enter. */
   onSubmit?: () => void;
+  /** Keeps undo history and selection across unmounts (navigating away and back), per key. */
+  persistKey?: object;
 }
+
+interface SavedState {
+  doc: string;
+}
+
+const savedStates = new WeakMap<object, SavedState>();
 
 const lineEndingFacet = Facet.define<EditorLineEnding, EditorLineEnding>({
   combine: (values) => values[0] ?? 'crlf',
@@ -77,54 +85,55 @@ export function RawRequestEditor(props: RawRequestEditorProps) {
     const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
     const parent = document.createElement('div');
     root.replaceChildren(parent);
-    const view = new EditorView({
-      root,
-      parent,
-      state: EditorState.create({
-        doc: latest.current.text,
-        extensions: [
-          EditorState.lineSeparator.of('\n'),
-          endings.current.of(lineEndingFacet.of(latest.current.lineEnding)),
-          history(),
-          Prec.high(
-            keymap.of([
-              { key: 'Enter', run: insertLineEnding },
-              {
-                key: 'Mod-Enter',
-                run: () => {
-                  latest.current.onSubmit?.();
-                  return latest.current.onSubmit !== undefined;
-                },
-              },
-            ]),
-          ),
-          keymap.of([...defaultKeymap, ...historyKeymap]),
-          rawRequestLanguage,
-          rawRequestHighlight,
-          rawRequestMarks,
-          caretOutsideCrlf,
-          rawRequestTheme,
-          EditorView.lineWrapping,
-          EditorView.contentAttributes.of({
-            role: 'textbox',
-            'aria-multiline': 'true',
-            'aria-label': 'Raw request',
-            spellcheck: 'false',
-            autocorrect: 'off',
-            autocapitalize: 'off',
-          }),
-          EditorView.updateListener.of((update) => {
-            if (!update.docChanged || update.transactions.some((tr) => tr.annotation(fromModel))) return;
-            const text = update.state.doc.toString();
-            synced.current = text;
-            latest.current.onChange(text);
-          }),
-        ],
+    const extensions = [
+      EditorState.lineSeparator.of('\n'),
+      endings.current.of(lineEndingFacet.of(latest.current.lineEnding)),
+      history(),
+      Prec.high(
+        keymap.of([
+          { key: 'Enter', run: insertLineEnding },
+          {
+            key: 'Mod-Enter',
+            run: () => {
+              latest.current.onSubmit?.();
+              return latest.current.onSubmit !== undefined;
+            },
+          },
+        ]),
+      ),
+      keymap.of([...defaultKeymap, ...historyKeymap]),
+      rawRequestLanguage,
+      rawRequestHighlight,
+      rawRequestMarks,
+      caretOutsideCrlf,
+      rawRequestTheme,
+      EditorView.lineWrapping,
+      EditorView.contentAttributes.of({
+        role: 'textbox',
+        'aria-multiline': 'true',
+        'aria-label': 'Raw request',
+        spellcheck: 'false',
+        autocorrect: 'off',
+        autocapitalize: 'off',
       }),
-    });
+      EditorView.updateListener.of((update) => {
+        if (!update.docChanged || update.transactions.some((tr) => tr.annotation(fromModel))) return;
+        const text = update.state.doc.toString();
+        synced.current = text;
+        latest.current.onChange(text);
+      }),
+    ];
+    const key = latest.current.persistKey;
+    const saved = key ? savedStates.get(key) : undefined;
+    const state =
+      saved && saved.doc === latest.current.text
+        ? EditorState.fromJSON(saved, { extensions }, { history: historyField })
+        : EditorState.create({ doc: latest.current.text, extensions });
+    const view = new EditorView({ root, parent, state });
     viewRef.current = view;
     synced.current = latest.current.text;
     return () => {
+      if (key) savedStates.set(key, view.state.toJSON({ history: historyField }) as SavedState);
       view.destroy();
       viewRef.current = null;
     };
