@@ -177,7 +177,18 @@ export function RawRequestEditor(props: RawRequestEditorProps) {
           annotations: [fromModel.of(true)],
         };
     synced.current = text;
+    const docBefore = view.state.doc;
     whenIdle(() => {
+      // Typed in the meantime (only possible when the change had to wait): positions no longer fit.
+      if (view.state.doc !== docBefore) {
+        const current = latest.current.text;
+        synced.current = current;
+        view.dispatch({
+          changes: { from: 0, to: view.state.doc.length, insert: current },
+          annotations: fromModel.of(true),
+        });
+        return;
+      }
       view.dispatch(spec);
       if (applies && edit.undoable) {
         view.dispatch({ effects: EditorView.scrollIntoView(Math.min(edit.range.from, view.state.doc.length)) });
