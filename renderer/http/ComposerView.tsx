@@ -145,6 +145,11 @@ export function ComposerView({
           <button type="button" onClick={() => model.cookieFromJar()}>
             Cookie from the list
           </button>
+          {state.lint.diagnostics.some((d) => d.code === 'bare-lf' || d.code === 'bare-cr') && (
+            <button type="button" onClick={() => model.fixLineEndings()}>
+              Bare line endings → CRLF
+            </button>
+          )}
           {state.connection === 'pipeline' && (
             <button type="button" onClick={() => model.appendRequest()}>
               Add another GET

@@ -331,6 +331,41 @@ export class ComposerModel extends Store<ComposerState> {
     );
   }
 
+  /**
+   * Every line ending the linter flags (a bare LF or a bare CR in a head) becomes CRLF,
+   * as one visible change. Bodies are left alone: their bytes are the user's business.
+   */
+  fixLineEndings(): boolean {
+    const text = this.state.text;
+    const flagged = lintRequest(text)
+      .filter((d) => (d.code === 'bare-lf' || d.code === 'bare-cr') && d.length === 1)
+      .map((d) => d.offset)
+      .sort((a, b) => a - b);
+    if (flagged.length === 0) {
+      this.set({ ...this.state, note: 'Every line ending is already CRLF: nothing to fix.' });
+      return true;
+    }
+    const first = flagged[0] as number;
+    const last = flagged.at(-1) as number;
+    let insert = '';
+    let at = first;
+    for (const offset of flagged) {
+      insert += `${text.slice(at, offset)}\r\n`;
+      at = offset + 1;
+    }
+    const change = { from: first, to: last + 1, insert };
+    return this.applyEdit(
+      {
+        ok: true,
+        text: text.slice(0, first) + insert + text.slice(last + 1),
+        change,
+        range: { from: first, to: first + insert.length },
+      },
+      'helpers',
+      `${flagged.length} bare line ending${flagged.length === 1 ? '' : 's'} made CRLF.`,
+    );
+  }
+
   /** Adds a GET for the same target after the text: two requests sent at once are pipelining. */
   appendRequest(): boolean {
     const target = this.target('helpers');

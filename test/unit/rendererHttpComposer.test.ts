@@ -146,6 +146,17 @@ describe('helpers write into the text where the user sees them', () => {
     expect(model.state.text).toBe(text);
   });
 
+  it('turns the bare LF and CR the linter flags into CRLF, heads only, as one change', () => {
+    const model = composer();
+    const text = 'POST / HTTP/1.1\nHost: a\rContent-Length: 3\r\n\na\nb';
+    model.setText(text);
+    expect(model.fixLineEndings()).toBe(true);
+    expect(model.state.text).toBe('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\na\nb');
+    expect(applied(model, text)).toBe(model.state.text);
+    expect(model.state.note).toBe('3 bare line endings made CRLF.');
+    expect(model.state.lint.diagnostics).toEqual([]);
+  });
+
   it('adds a second request after the first for pipelining', () => {
     const model = composer();
     model.setConnection('pipeline');
