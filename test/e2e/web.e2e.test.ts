@@ -41,10 +41,8 @@ describe.skipIf(skipWithoutChromium('Browser-mode end-to-end spec'))('browser mo
     for (const label of toolLabels) {
       const link = nav.getByRole('link', { name: new RegExp(`^${label}\\b`) });
       expect(await link.count()).toBe(1);
-      // Built tools have a page; the others say they are coming.
-      if (label === 'UDP' || label === 'TCP' || label === 'SMTP')
-        expect(await link.textContent()).not.toContain('coming');
-      else expect(await link.textContent()).toContain('coming');
+      // Every tool has its page now: none says it is coming.
+      expect(await link.textContent()).not.toContain('coming');
     }
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Protocol Playground');
 
