@@ -182,7 +182,10 @@ export class ComposerModel extends Store<ComposerState> {
     this.unsubscribes.push(
       exchanges.onResponse((latest) => {
         if (!latest.origin || fieldsNamed(latest.fields, 'Set-Cookie').length === 0) return;
-        const stored = storeResponseCookies(this.state.cookies, latest.origin, latest.fields, this.now());
+        // The request's path decides a cookie's default Path (RFC 6265 §5.1.4), so it is part of the URL.
+        const sent = this.exchanges.find(latest.exchangeId);
+        const path = sent ? requestPath(sent.request) : '/';
+        const stored = storeResponseCookies(this.state.cookies, `${latest.origin}${path}`, latest.fields, this.now());
         this.set({ ...this.state, cookies: stored.jar, note: stored.notes.join(' ') });
       }),
       client.on('http.progress', (payload) => {
@@ -747,6 +750,13 @@ export class ComposerModel extends Store<ComposerState> {
 function lintText(text: string): ComposerState['lint'] {
   const requests = text === '' ? 0 : parseRequests(encoder.encode(text)).messages.length;
   return { text, diagnostics: lintRequest(text), requests };
+}
+
+/** The origin-form target of a request line ("/a/b?x"), or "/" for anything else. */
+function requestPath(request: Uint8Array): string {
+  const firstLine = new TextDecoder().decode(request.subarray(0, Math.min(request.length, 8192))).split(/\r?\n/, 1)[0];
+  const target = firstLine?.split(/[ \t]+/)[1] ?? '';
+  return target.startsWith('/') ? target : '/';
 }
 
 function firstMethod(text: string): string {

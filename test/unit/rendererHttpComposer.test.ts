@@ -358,12 +358,12 @@ describe('sending', () => {
         'Content-Type': 'text/plain',
         ETag: etag,
         'Last-Modified': 'Tue, 01 Mar 2016 18:57:50 GMT',
-        'Set-Cookie': ['session=abc; Path=/', 'theme=dark; Max-Age=3600'],
+        'Set-Cookie': ['session=abc; Path=/', 'theme=dark; Max-Age=3600', 'cart=3'],
       });
       res.end('hello');
     });
     const { model, exchanges } = sendingLab();
-    model.setUrl(`http://127.0.0.1:${server.port}/`);
+    model.setUrl(`http://127.0.0.1:${server.port}/shop/cart`);
     model.applyTemplate('get');
     expect(await model.send()).toBe('sent');
     expect(model.state.lastSend).toMatchObject({ requests: 1, reused: false, target: `127.0.0.1:${server.port}` });
@@ -377,18 +377,22 @@ describe('sending', () => {
         .cookiesForTarget()
         .cookies.map((c) => `${c.name}=${c.value}`)
         .sort(),
-    ).toEqual(['session=abc', 'theme=dark']);
+    ).toEqual(['cart=3', 'session=abc', 'theme=dark']);
+    // Without Path, a cookie's path is the request's directory (RFC 6265 default-path).
+    expect(model.cookiesForTarget().cookies.find((c) => c.name === 'cart')?.path).toBe('/shop');
+    expect(model.cookiesForTarget().cookies.find((c) => c.name === 'session')?.path).toBe('/');
     expect(model.state.text).not.toMatch(/Cookie/);
     model.cookieFromJar();
     model.conditionalFromLastResponse();
     expect(model.state.text).toMatch(/\r\nIf-None-Match: "v1"\r\n/);
     expect(model.state.text).toMatch(/\r\nIf-Modified-Since: Tue, 01 Mar 2016 18:57:50 GMT\r\n/);
-    expect(model.state.text).toMatch(/\r\nCookie: session=abc; theme=dark\r\n/);
+    // Longest path first: the two set without Path belong to /shop, the request's directory.
+    expect(model.state.text).toMatch(/\r\nCookie: theme=dark; cart=3; session=abc\r\n/);
 
     expect(await model.send()).toBe('sent');
     await responded(exchanges, 2);
     expect(exchanges.state.exchanges[1]?.response?.status).toBe(304);
-    expect(server.requests[1]?.headers.cookie).toBe('session=abc; theme=dark');
+    expect(server.requests[1]?.headers.cookie).toBe('theme=dark; cart=3; session=abc');
   });
 
   it('one click aims the composer at the built-in web server; GET then conditional GET → 200 then 304', async () => {
