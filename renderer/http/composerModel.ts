@@ -324,12 +324,14 @@ export class ComposerModel extends Store<ComposerState> {
   cookieFromJar(): boolean {
     const target = this.target('helpers');
     if (!target) return false;
-    const cookies = cookiesFor(this.state.cookies, target.url, this.now());
+    // Cookies match the path actually requested: the request line's, which may differ from the URL's.
+    const path = requestPath(encoder.encode(this.state.text.slice(0, 8192)));
+    const cookies = cookiesFor(this.state.cookies, `${target.url.origin}${path}`, this.now());
     return this.applyEdit(
       setCookieHeader(this.state.text, cookies),
       'helpers',
       cookies.length === 0
-        ? `No cookies for ${target.url.origin}${target.url.path}: the Cookie header was removed (if there was one).`
+        ? `No cookies for ${target.url.origin}${path}: the Cookie header was removed (if there was one).`
         : `Cookie set from ${cookies.length} cookie${cookies.length === 1 ? '' : 's'} kept for ${target.url.origin}.`,
     );
   }
