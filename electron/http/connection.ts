@@ -382,6 +382,16 @@ export class HttpConnection {
   private timedOut(): void {
     const front = this.queue[0];
     const waited = formatSeconds(this.timeoutMs);
+    if (front?.switched) {
+      // After 101 the exchange was answered; the other protocol just went quiet.
+      this.finish(front, true);
+      this.endAll('cancelled', undefined);
+      this.destroy(
+        'timeout',
+        `the client closed the connection: after switching protocols (${front.finalHead?.status ?? 101}) nothing more came for ${waited}`,
+      );
+      return;
+    }
     const broken = front?.broken;
     const message = broken
       ? `the response from ${this.setup.label} could not be read as HTTP (${broken.message}) and nothing more came for ${waited}: the connection is closed.`

@@ -366,6 +366,34 @@ describe('http client against hand-written responses', () => {
     expect(heads[1]?.fields.map((f) => f.name)).toEqual(['Link']);
   });
 
+  it('101 Switching Protocols: what follows is shown as another protocol’s bytes, and the exchange is answered', async () => {
+    const server = await track(
+      rawServer((socket) => {
+        socket.once('data', () =>
+          socket.write(
+            'HTTP/1.1 101 Switching Protocols\r\nUpgrade: demo\r\nConnection: Upgrade\r\n\r\nnot http any more',
+          ),
+        );
+      }),
+    );
+    app = startApp();
+    const sent = await app.client.call('http.send', {
+      target: target(server.port),
+      raw: get('/', 'Upgrade: demo\nConnection: Upgrade\n'),
+      responseTimeoutMs: 300,
+    });
+    const end = await ended(app, sent.exchanges[0]!.exchangeId);
+    const progress = progressOf(app, sent.exchanges[0]!.exchangeId);
+    expect(end.outcome).toBe('complete');
+    expect(progress.heads[0]?.framing).toEqual({ kind: 'switch' });
+    expect(progress.unparsed.map((u) => [u.reason, Buffer.from(u.data).toString()])).toEqual([
+      ['switched', 'not http any more'],
+    ]);
+    expect((await app.waitFor('http.connectionClosed', (e) => e.connectionId === sent.connectionId)).by).toBe(
+      'timeout',
+    );
+  });
+
   it('headers keep their order and repeats; parser diagnostics arrive with the exchange', async () => {
     const server = await track(
       rawServer((socket) => {
