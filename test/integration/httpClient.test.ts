@@ -306,6 +306,48 @@ describe('http client against hand-written responses', () => {
     expect((await readBody(app, sent.exchanges[0]!.exchangeId)).bytes.toString()).toBe('hello, world');
   });
 
+  it('the same response written at once or a byte at a time reports the same heads, chunks, trailers and body', async () => {
+    const response = Buffer.from(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n\r\n3;x=y\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\nT: v\r\n\r\n',
+    );
+    const server = await track(
+      rawServer((socket) => {
+        socket.once('data', async (request) => {
+          if (!request.toString().startsWith('GET /slow')) {
+            socket.write(response);
+            return;
+          }
+          for (const byte of response) {
+            socket.write(Buffer.from([byte]));
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        });
+      }),
+    );
+    app = startApp();
+    const seen = [];
+    for (const path of ['/fast', '/slow']) {
+      const sent = await app.client.call('http.send', {
+        target: target(server.port),
+        raw: get(path),
+        connection: 'new',
+      });
+      const end = await ended(app, sent.exchanges[0]!.exchangeId);
+      const { heads, chunks, trailers, diagnostics } = progressOf(app, sent.exchanges[0]!.exchangeId);
+      seen.push({
+        outcome: end.outcome,
+        body: end.body,
+        heads: heads.map(({ at: _at, mono: _mono, ...head }) => head),
+        chunks,
+        trailers,
+        diagnostics,
+        bytes: (await readBody(app, sent.exchanges[0]!.exchangeId)).bytes.toString(),
+      });
+    }
+    expect(seen[0]?.bytes).toBe('abc0123456789abcdef');
+    expect(seen[1]).toEqual(seen[0]);
+  });
+
   it('close-delimited: the body is everything until the server closes', async () => {
     const server = await track(
       rawServer((socket) => {
