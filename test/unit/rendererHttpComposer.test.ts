@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serve } from '../../electron/host/serve';
 import { services } from '../../electron/services';
@@ -462,6 +462,42 @@ describe('sending', () => {
     expect(model.state.text).toBe(text);
     expect(model.state.phase).toBe('idle');
     expect(model.state.connectWait).toBeUndefined();
+  });
+
+  it('the connect deadline is visible and Cancel stops it; a passed deadline is said beside Send', async () => {
+    // A TCP server that never answers the TLS handshake: connecting (TCP + TLS) never finishes.
+    const open = new Set<Socket>();
+    const silent = createNetServer((socket) => {
+      open.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => open.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const socket of open) socket.destroy();
+          silent.close(() => resolve());
+        }),
+    );
+    const { port } = silent.address() as AddressInfo;
+    const { model } = sendingLab();
+    model.setUrl(`https://127.0.0.1:${port}/`);
+    const text = model.state.text;
+    const sending = model.send();
+    expect(model.state.phase).toBe('connecting');
+    expect(model.state.connectWait).toMatchObject({ timeoutMs: 10_000 });
+    model.cancelConnect();
+    expect(await sending).toBe('failed');
+    expect(model.state).toMatchObject({ phase: 'idle', connectWait: undefined });
+    expect(model.state.note).toMatch(/was cancelled; nothing was sent/);
+    await until(() => open.size === 0, 'the cancelled connection to close', 3000);
+
+    model.setConnectDeadline('0.3');
+    expect(await model.send()).toBe('failed');
+    expect(model.state.errors.send?.code).toBe('E_TIMEOUT');
+    expect(model.state.errors.send?.message).toContain(String(port));
+    expect(model.state.text).toBe(text);
   });
 
   it('the response deadline is visible and Stop waiting closes the connection', async () => {
