@@ -234,9 +234,17 @@ export class HttpConnection {
     }
   }
 
-  private finish(exchange: Exchange, complete: boolean): void {
+  /** The exchange gets no more of the stream: out of the queue and the index. */
+  private settle(exchange: Exchange): void {
     const index = this.queue.indexOf(exchange);
     if (index >= 0) this.queue.splice(index, 1);
+    for (const [requestIndex, owner] of this.byRequest) {
+      if (owner === exchange) this.byRequest.delete(requestIndex);
+    }
+  }
+
+  private finish(exchange: Exchange, complete: boolean): void {
+    this.settle(exchange);
     // "Connection: close", HTTP/1.0 without keep-alive, a close-delimited body: the server will close.
     if (exchange.finalHead && !exchange.finalHead.persistent) this.closeAnnounced = true;
     if (complete) {
@@ -284,7 +292,7 @@ export class HttpConnection {
         continue;
       }
       if (exchange.broken) {
-        this.queue.splice(this.queue.indexOf(exchange), 1);
+        this.settle(exchange);
         exchange.end('failed', this.parseFailure(exchange.broken));
         continue;
       }
@@ -292,7 +300,7 @@ export class HttpConnection {
         const note = notes.shift();
         if (note) exchange.addDiagnostic(note);
       }
-      this.queue.splice(this.queue.indexOf(exchange), 1);
+      this.settle(exchange);
       const error =
         this.socketError ??
         new PlaygroundError({
@@ -332,7 +340,10 @@ export class HttpConnection {
   }
 
   private endAll(outcome: 'cancelled' | 'failed', error: PlaygroundError | undefined): void {
-    for (const exchange of this.queue.splice(0)) exchange.end(outcome, error?.toInfo());
+    for (const exchange of [...this.queue]) {
+      this.settle(exchange);
+      exchange.end(outcome, error?.toInfo());
+    }
     this.disarmDeadline();
   }
 
