@@ -33,6 +33,8 @@ interface DecodedCache {
   exchangeId: string;
   /** The kept size it was decoded from: a body still growing is decoded again. */
   fromBytes: number;
+  /** Decoded as a whole body (not one still arriving, or cut by the cap). */
+  complete: boolean;
   result: Promise<{ store: BodyStore; error?: string | undefined }>;
 }
 
@@ -242,11 +244,16 @@ class HttpClient {
 
   private decode(exchange: Exchange): DecodedCache['result'] {
     const cached = this.decoded;
-    if (cached && cached.exchangeId === exchange.id && cached.fromBytes === exchange.body.size && exchange.ended) {
+    const complete = exchange.ended && exchange.bodyProgress().cappedAt === undefined;
+    if (
+      cached &&
+      cached.exchangeId === exchange.id &&
+      cached.fromBytes === exchange.body.size &&
+      cached.complete === complete
+    ) {
       return cached.result;
     }
     // One decoded body at a time: the viewer pages through the one on screen.
-    const complete = exchange.ended && exchange.bodyProgress().cappedAt === undefined;
     const result = decodeBody(exchange.body.chunks(), exchange.contentEncodings, maxHttpDecodedBytes, complete).then(
       (decoded) => {
         const store = new BodyStore();
@@ -254,7 +261,7 @@ class HttpClient {
         return { store, error: decoded.error };
       },
     );
-    this.decoded = { exchangeId: exchange.id, fromBytes: exchange.body.size, result };
+    this.decoded = { exchangeId: exchange.id, fromBytes: exchange.body.size, complete, result };
     return result;
   }
 
