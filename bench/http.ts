@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -96,6 +97,23 @@ class RssSampler {
   }
 }
 
+/** Node's own floor: a bare net.Socket in this process reading the same response, no parsing, nothing kept. */
+function rawNode(port: number, timeoutMs: number): Promise<number> {
+  return withTimeout(
+    new Promise<number>((resolve, reject) => {
+      const started = performance.now();
+      const socket = net.connect({ host: '127.0.0.1', port }, () =>
+        socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
+      );
+      socket.on('data', () => {});
+      socket.on('error', reject);
+      socket.on('close', () => resolve(performance.now() - started));
+    }),
+    timeoutMs,
+    'a raw Node socket reading the response',
+  );
+}
+
 interface AppRun {
   ms: number;
   nodeTotalMs: number;
@@ -176,6 +194,7 @@ export async function httpReceiveBench(options: {
   const curls: CurlRun[] = [];
   const apps: AppRun[] = [];
   const parseOnly: AppRun[] = [];
+  const nodeFloor: number[] = [];
   const fullKeep: AppRun[] = [];
   try {
     for (let run = 1; run <= runs; run++) {
@@ -185,6 +204,8 @@ export async function httpReceiveBench(options: {
       apps.push(await appRun(app, ready.port, undefined, timeoutMs));
       progress(`HTTP response of ${mib(bodyBytes)}, run ${run} of ${runs}: app keeping no body (parse only)`);
       parseOnly.push(await appRun(app, ready.port, 0, timeoutMs));
+      progress(`HTTP response of ${mib(bodyBytes)}, run ${run} of ${runs}: raw Node socket`);
+      nodeFloor.push(await rawNode(ready.port, timeoutMs));
     }
     progress(`HTTP response of ${mib(bodyBytes)}: app keeping the whole body`);
     fullKeep.push(await appRun(app, ready.port, Math.ceil(bodyBytes / MiB) * MiB, timeoutMs));
@@ -231,6 +252,14 @@ export async function httpReceiveBench(options: {
       app: `${ms(parse.ms)} / +${mib(Math.max(...parseOnly.map((a) => a.rssGrowth)))} RSS`,
       difference: `${(parse.ms / raw.ms).toFixed(2)} × curl`,
       goal: '(reported)',
+      verdict: '—',
+    },
+    {
+      what: `${label}: a bare Node socket, no parse, nothing kept`,
+      raw: `${ms(raw.ms)} (curl)`,
+      app: ms(Math.min(...nodeFloor)),
+      difference: `${(Math.min(...nodeFloor) / raw.ms).toFixed(2)} × curl`,
+      goal: '(Node floor)',
       verdict: '—',
     },
     {
