@@ -97,15 +97,23 @@ class RssSampler {
   }
 }
 
-/** Node's own floor: a bare net.Socket in this process reading the same response, no parsing, nothing kept. */
-function rawNode(port: number, timeoutMs: number): Promise<number> {
+/**
+ * Node's own floor: a bare net.Socket in this process reading the same response, no
+ * parsing, keeping the first `keepBytes` of what arrives (as received, like the app).
+ */
+function rawNode(port: number, timeoutMs: number, keepBytes = 0): Promise<number> {
   return withTimeout(
     new Promise<number>((resolve, reject) => {
       const started = performance.now();
       const socket = net.connect({ host: '127.0.0.1', port }, () =>
         socket.write('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
       );
-      socket.on('data', () => {});
+      const kept: Buffer[] = [];
+      let received = 0;
+      socket.on('data', (chunk: Buffer) => {
+        if (received < keepBytes) kept.push(chunk);
+        received += chunk.length;
+      });
       socket.on('error', reject);
       socket.on('close', () => resolve(performance.now() - started));
     }),
@@ -195,6 +203,7 @@ export async function httpReceiveBench(options: {
   const apps: AppRun[] = [];
   const parseOnly: AppRun[] = [];
   const nodeFloor: number[] = [];
+  const nodeKeep: number[] = [];
   const fullKeep: AppRun[] = [];
   try {
     for (let run = 1; run <= runs; run++) {
@@ -206,6 +215,7 @@ export async function httpReceiveBench(options: {
       parseOnly.push(await appRun(app, ready.port, 0, timeoutMs));
       progress(`HTTP response of ${mib(bodyBytes)}, run ${run} of ${runs}: raw Node socket`);
       nodeFloor.push(await rawNode(ready.port, timeoutMs));
+      nodeKeep.push(await rawNode(ready.port, timeoutMs, 64 * MiB));
     }
     progress(`HTTP response of ${mib(bodyBytes)}: app keeping the whole body`);
     fullKeep.push(await appRun(app, ready.port, Math.ceil(bodyBytes / MiB) * MiB, timeoutMs));
@@ -224,14 +234,23 @@ export async function httpReceiveBench(options: {
   const raw = curls.reduce((a, b) => (b.ms < a.ms ? b : a));
   const best = apps.reduce((a, b) => (b.ms < a.ms ? b : a));
   const ratio = best.ms / raw.ms;
-  const label = `HTTP response of ${mib(bodyBytes)}, receive + parse (in-memory)`;
   const curlPeak = Math.max(...curls.map((c) => c.peakRssBytes ?? 0));
   const appPeak = Math.max(...apps.map((a) => a.rssGrowth));
   const keepAll = fullKeep[0] as AppRun;
   const parse = parseOnly.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const parseRatio = parse.ms / raw.ms;
+  const floor = Math.min(...nodeFloor);
   const rows: Row[] = [
     {
-      what: `${label}: time`,
+      what: `HTTP ${mib(bodyBytes)} response: receive + parse, nothing kept (like curl -o /dev/null)`,
+      raw: `${ms(raw.ms)} (curl)`,
+      app: ms(parse.ms),
+      difference: `${parseRatio.toFixed(2)} × curl`,
+      goal: `≤ ${goalRatio} × curl`,
+      verdict: parseRatio <= goalRatio ? 'PASS' : 'MISS',
+    },
+    {
+      what: `HTTP ${mib(bodyBytes)} response: as shipped (body kept up to the 64 MiB cap)`,
       raw: `${ms(raw.ms)} (curl)`,
       app: ms(best.ms),
       difference: `${ratio.toFixed(2)} × curl`,
@@ -239,7 +258,7 @@ export async function httpReceiveBench(options: {
       verdict: ratio <= goalRatio ? 'PASS' : 'MISS',
     },
     {
-      what: `${label}: peak memory`,
+      what: `HTTP ${mib(bodyBytes)} response: as shipped, peak memory`,
       raw: curlPeak > 0 ? `${mib(curlPeak)} (curl RSS)` : 'n/a',
       app: `+${mib(appPeak)} RSS`,
       difference: `kept ${mib(best.keptBytes)} of ${mib(best.receivedBytes)}`,
@@ -247,32 +266,32 @@ export async function httpReceiveBench(options: {
       verdict: '—',
     },
     {
-      what: `${label}, no body kept (parse only): time / peak memory`,
+      what: `HTTP ${mib(bodyBytes)} response: whole body kept (cap raised)`,
       raw: `${ms(raw.ms)} (curl)`,
-      app: `${ms(parse.ms)} / +${mib(Math.max(...parseOnly.map((a) => a.rssGrowth)))} RSS`,
-      difference: `${(parse.ms / raw.ms).toFixed(2)} × curl`,
-      goal: '(reported)',
-      verdict: '—',
-    },
-    {
-      what: `${label}: a bare Node socket, no parse, nothing kept`,
-      raw: `${ms(raw.ms)} (curl)`,
-      app: ms(Math.min(...nodeFloor)),
-      difference: `${(Math.min(...nodeFloor) / raw.ms).toFixed(2)} × curl`,
-      goal: '(Node floor)',
-      verdict: '—',
-    },
-    {
-      what: `${label}, whole body kept: time / peak memory`,
-      raw: `${ms(raw.ms)} (curl)`,
-      app: `${ms(keepAll.ms)} / +${mib(keepAll.rssGrowth)} RSS`,
+      app: `${ms(keepAll.ms)}, +${mib(keepAll.rssGrowth)} RSS`,
       difference: `${(keepAll.ms / raw.ms).toFixed(2)} × curl`,
       goal: '(reported)',
       verdict: '—',
     },
+    {
+      what: `HTTP ${mib(bodyBytes)} response: bare Node socket (no parse, nothing kept)`,
+      raw: `${ms(raw.ms)} (curl)`,
+      app: ms(floor),
+      difference: `${(floor / raw.ms).toFixed(2)} × curl`,
+      goal: '(Node floor)',
+      verdict: '—',
+    },
+    {
+      what: `HTTP ${mib(bodyBytes)} response: bare Node socket keeping 64 MiB of chunks`,
+      raw: `${ms(raw.ms)} (curl)`,
+      app: ms(Math.min(...nodeKeep)),
+      difference: `${(Math.min(...nodeKeep) / raw.ms).toFixed(2)} × curl`,
+      goal: '(Node floor, as shipped)',
+      verdict: '—',
+    },
   ];
   const notes = [
-    `${label}: ${runs} runs each, curl and app alternating, fastest shown (curl ${curls.map((c) => ms(c.ms)).join(', ')}; app ${apps.map((a) => ms(a.ms)).join(', ')}; parse only ${parseOnly.map((a) => ms(a.ms)).join(', ')}). curl = \`curl -s -o /dev/null\`, its own time_total (its wall time with start-up: ${ms(raw.wallMs)}); app = http.send with a new connection, the Node side parsing every byte with the shared response parser and keeping the body (64 MiB cap as shipped; the rest counted), timed in this process until http.exchangeEnd arrives (Node side's own total ${ms(best.nodeTotalMs)}; ${best.progressEvents} coalesced http.progress events). The server is a Node http server in its own process. Memory: this process's RSS growth over the run (Node side and client together). curl keeps nothing: it reads into one buffer and throws it away, so the parse-only row is the like-for-like one; keeping the body costs fresh memory the kernel must copy into.`,
+    `HTTP ${mib(bodyBytes)} response (in-memory port): ${runs} runs each, curl and the app alternating, fastest shown (curl ${curls.map((c) => ms(c.ms)).join(', ')}; app ${apps.map((a) => ms(a.ms)).join(', ')}; parse only ${parseOnly.map((a) => ms(a.ms)).join(', ')}). curl = \`curl -s -o /dev/null\`, its own time_total (its wall time with start-up: ${ms(raw.wallMs)}); app = http.send with a new connection, the Node side parsing every byte with the shared response parser and keeping the body (64 MiB cap as shipped; the rest counted), timed in this process until http.exchangeEnd arrives (Node side's own total ${ms(best.nodeTotalMs)}; ${best.progressEvents} coalesced http.progress events). The server is a Node http server in its own process. Memory: this process's RSS growth over the run (Node side and client together). curl keeps nothing: it reads into one buffer and throws it away, so the first row is the like-for-like one. Keeping the body costs fresh memory for the kernel to copy into (page faults, and the GC noticing the growing external memory): a bare Node socket keeping its chunks pays much of the same (the last row). Loopback figures on a shared 2-core machine vary by 2-3× from run to run; compare rows of one run.`,
   ];
   return { rows, notes };
 }
