@@ -5,19 +5,15 @@ import { type AddressInfo, isIPv4, isIPv6, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { contentSecurityPolicy } from '../../shared/app/contentSecurityPolicy';
+import { maxFrameBytes } from '../../shared/contract/codec';
 import { type Service, serve } from '../host/serve';
 import { services as defaultServices } from '../services';
 import { type Check, checkHostHeader, checkOrigin, cookieHasToken, cookieName, tokenMatches } from './requestChecks';
 import { contentTypeOf, listStaticFiles, type StaticFiles } from './staticFiles';
 import { closeCodes, DEFAULT_HEARTBEAT_MS, WebSocketPort } from './websocketPort';
 
-/**
- * Largest WebSocket message the host accepts; a bigger one closes the socket with
- * 1009 before it is buffered. Every command's payload is far smaller (app.ping
- * carries at most 64 KiB), so this only bounds what a misbehaving page can make
- * the host hold in memory.
- */
-export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/** Largest WebSocket message the host accepts (see maxFrameBytes); a bigger one closes with 1009. */
+export const MAX_FRAME_BYTES = maxFrameBytes;
 
 /** The WebSocket endpoint, on the same origin as the page. */
 export const WEBSOCKET_PATH = '/ws';

@@ -1,4 +1,5 @@
-import { decodeFrame, encodeFrame } from '../../shared/contract/codec';
+import { decodeFrame, encodeFrame, maxFrameBytes } from '../../shared/contract/codec';
+import { PlaygroundError } from '../../shared/contract/errors';
 import type { Frame } from '../../shared/contract/frames';
 import { type Port, PortListeners } from '../../shared/transport/port';
 
@@ -93,7 +94,10 @@ class SocketPort implements WebSocketPort {
 
   send(frame: Frame): void {
     if (this.closed || this.socket.readyState !== OPEN) return;
-    this.socket.send(encodeFrame(frame));
+    const encoded = encodeFrame(frame);
+    // The host would close the whole connection (1009) on it; refusing here fails only this call.
+    if (encoded.byteLength > maxFrameBytes) throw tooLarge(frame, encoded.byteLength);
+    this.socket.send(encoded);
   }
 
   onFrame(listener: (frame: unknown) => void): () => void {
@@ -157,6 +161,16 @@ export function describeClose(code: number, reason = ''): string {
     default:
       return `the connection closed with code ${code}${said}`;
   }
+}
+
+function tooLarge(frame: Frame, size: number): PlaygroundError {
+  const what = frame.kind === 'request' ? frame.method : `a ${frame.kind} frame`;
+  const mib = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  return new PlaygroundError({
+    code: 'E_TOO_LARGE',
+    message: `${what} is ${mib(size)} encoded; browser mode carries at most ${mib(maxFrameBytes)} per message. Nothing was sent: send less at once (a smaller attachment or body).`,
+    details: { size, maxFrameBytes },
+  });
 }
 
 function abortError(signal: AbortSignal | undefined): Error {

@@ -166,7 +166,18 @@ export function createClient(): Client {
             timeoutMs,
           );
         }
-        current.send({ kind: 'request', id, method, payload });
+        try {
+          current.send({ kind: 'request', id, method, payload });
+        } catch (error) {
+          // A transport that cannot carry this frame fails this call only.
+          if (!pending.delete(id)) return;
+          cleanup();
+          reject(
+            error instanceof PlaygroundError
+              ? error
+              : new PlaygroundError({ code: 'E_INTERNAL', message: `${method} could not be sent: ${String(error)}` }),
+          );
+        }
       });
     },
 

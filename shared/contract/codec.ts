@@ -15,6 +15,15 @@
  */
 
 const VERSION = 1;
+
+/**
+ * The largest encoded frame browser mode carries, both ways. The biggest payloads the
+ * contract accepts are well inside it: a 48 MiB SMTP send, a 16 MiB HTTP or TCP send,
+ * 25 MiB of attachments beside two 10 Mi-character bodies. A bigger frame is refused
+ * by the page before it is sent (the call fails saying so), and by the host before it
+ * is buffered (close 1009), so a misbehaving page cannot make the host hold more.
+ */
+export const maxFrameBytes = 128 * 1024 * 1024;
 const MARKER = '$b';
 
 export class CodecError extends Error {

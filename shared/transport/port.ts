@@ -8,6 +8,7 @@ import type { Frame } from '../contract/frames';
  * Received frames are `unknown`: whoever receives validates.
  */
 export interface Port {
+  /** Throws a PlaygroundError (E_TOO_LARGE) for a frame this transport cannot carry; nothing is sent then. */
   send(frame: Frame): void;
   onFrame(listener: (frame: unknown) => void): () => void;
   onClose(listener: () => void): () => void;

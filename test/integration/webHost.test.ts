@@ -386,6 +386,22 @@ describe('WebSocket', () => {
     port.close();
   });
 
+  it('carries the largest payload the contract allows for attachments: 25 MiB composed into a message', async () => {
+    const ws = await openWebSocket();
+    const port = new WebSocketPort(ws, { heartbeatMs: 0, log: quiet });
+    const client = createClient();
+    client.connect(port);
+    const data = randomBytes(25 * 1024 * 1024);
+    const message = await client.call(
+      'smtp.composeMessage',
+      { from: 'alice@crepes.fr', to: ['bob@hamburger.edu'], attachments: [{ filename: 'big.bin', data }] },
+      { timeoutMs: 60_000 },
+    );
+    expect(message.raw.byteLength).toBeGreaterThan((data.byteLength * 4) / 3);
+    expect(port.closed).toBe(false);
+    port.close();
+  });
+
   it(`closes with 1009 on a message over ${MAX_FRAME_BYTES} bytes`, async () => {
     const ws = await openWebSocket();
     const closed = closeOf(ws);

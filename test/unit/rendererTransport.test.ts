@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, WebSocket as WsClient } from 'ws';
 import { createElectronPort, findElectronBridge } from '../../renderer/transport/electronPort';
 import { describeClose, openWebSocketPort } from '../../renderer/transport/websocketPort';
-import { decodeFrame, encodeFrame } from '../../shared/contract/codec';
+import { createClient } from '../../shared/contract/client';
+import { decodeFrame, encodeFrame, maxFrameBytes } from '../../shared/contract/codec';
 import type { Frame } from '../../shared/contract/frames';
 import type { PlaygroundBridge } from '../../shared/transport/bridge';
 
@@ -101,6 +102,49 @@ describe('openWebSocketPort', () => {
     expect(port.closeReason).toBe('the page closed the connection');
     expect(() => port.send({ kind: 'cancel', id: 1 })).not.toThrow();
     expect(await serverClosed).toBe(1000);
+  });
+
+  it('refuses a frame over the maximum before sending it: that call fails saying so, the connection stays open', async () => {
+    const received: string[] = [];
+    const url = await startServer((socket) => {
+      socket.on('message', (data: Buffer) => {
+        const frame = decodeFrame(new Uint8Array(data)) as { id: number; method: string };
+        received.push(frame.method);
+        const echo = new Uint8Array([1, 2, 3]);
+        socket.send(encodeFrame({ kind: 'response', id: frame.id, ok: true, result: { data: echo, receivedAt: 1 } }));
+      });
+    });
+    const port = await openWebSocketPort(url, { createSocket });
+    cleanups.push(() => port.close());
+    const huge = {
+      kind: 'request',
+      id: 1,
+      method: 'smtp.send',
+      payload: { data: new Uint8Array(maxFrameBytes) },
+    } as const;
+    expect(() => port.send(huge)).toThrow(/smtp\.send is 128\.0 MiB encoded; browser mode carries at most 128\.0 MiB/);
+
+    // Through the typed client: the call is rejected with E_TOO_LARGE and the next call still works.
+    const client = createClient();
+    client.connect({
+      send: (frame) =>
+        port.send(
+          frame.kind === 'request' && frame.method === 'app.info'
+            ? { ...frame, payload: { pad: new Uint8Array(maxFrameBytes) } }
+            : frame,
+        ),
+      onFrame: (listener) => port.onFrame(listener),
+      onClose: (listener) => port.onClose(listener),
+      close: () => port.close(),
+      get closed() {
+        return port.closed;
+      },
+    });
+    await expect(client.call('app.info', {}, { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'E_TOO_LARGE' });
+    expect(port.closed).toBe(false);
+    const echoed = await client.call('app.ping', { data: new Uint8Array([1, 2, 3]) }, { timeoutMs: 5000 });
+    expect(echoed.data).toEqual(new Uint8Array([1, 2, 3]));
+    expect(received).toEqual(['app.ping']);
   });
 
   it('rejects with the address when nobody listens', async () => {
