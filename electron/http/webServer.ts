@@ -14,8 +14,8 @@ import type { Session } from '../host/serve';
 import { allInterfacesWarning, isAllInterfaces, toSocketAddress } from '../net/address';
 import { stamp } from '../net/clock';
 import { netError } from '../net/errors';
+import { listenAt, resolveBindAddress } from '../net/listen';
 import type { ResolvedNetOptions } from '../net/options';
-import { resolveHost } from '../net/resolve';
 import { ServerLog } from '../net/serverLog';
 import { resolveServedFolder } from './webServerFolder';
 import { handleRequest, type ResponseNote, respondWithPage } from './webServerHandler';
@@ -91,15 +91,7 @@ export class WebServer {
     signal: AbortSignal,
   ): Promise<{ server: WebServer; result: ResponseOf<'webServer.start'> }> {
     const folder = await resolveServedFolder(request.folder);
-    const [target] = await resolveHost(request.bindAddress, {
-      protocol: 'TCP',
-      timeoutMs: 5000,
-      signal,
-      port: request.port,
-    });
-    if (!target) {
-      throw netError(new Error('no address'), { protocol: 'TCP', action: 'listen', host: request.bindAddress });
-    }
+    const target = await resolveBindAddress('TCP', request, signal);
     // requireHostHeader off: Node would answer a Host-less HTTP/1.1 request itself, unlogged.
     const listener = http.createServer({ requireHostHeader: false });
     listener.keepAliveTimeout = request.keepAliveTimeoutMs;
@@ -108,23 +100,7 @@ export class WebServer {
     const server = new WebServer(id, session, listener, request, folder.root, options);
     session.own(server.resource);
     try {
-      await new Promise<void>((resolve, reject) => {
-        const onError = (error: Error) =>
-          reject(
-            netError(error, {
-              protocol: 'TCP',
-              action: 'listen',
-              host: request.bindAddress,
-              address: target.address,
-              port: request.port,
-            }),
-          );
-        listener.once('error', onError);
-        listener.listen({ host: target.address, port: request.port, exclusive: true }, () => {
-          listener.off('error', onError);
-          resolve();
-        });
-      });
+      await listenAt(listener, 'TCP', request, target);
     } catch (error) {
       void server.dispose('error', false);
       throw error;

@@ -25,8 +25,8 @@ import { formatAddress, isAllInterfaces, toSocketAddress } from '../net/address'
 import { stamp } from '../net/clock';
 import { Coalescer } from '../net/coalescer';
 import { netError } from '../net/errors';
+import { listenAt, resolveBindAddress } from '../net/listen';
 import type { ResolvedNetOptions } from '../net/options';
-import { resolveHost } from '../net/resolve';
 import { makeSelfSignedCertificate } from '../net/selfSignedCertificate';
 import { ServerLog } from '../net/serverLog';
 import { checkFolderWritable, emlFileName, removeStalePartials, resolveFolder, saveEml } from './mailServerEml';
@@ -140,14 +140,7 @@ export class MailServer {
     options: ResolvedNetOptions,
     signal: AbortSignal,
   ): Promise<{ server: MailServer; result: ResponseOf<'mailServer.start'> }> {
-    const [target] = await resolveHost(request.bindAddress, {
-      protocol: 'TCP',
-      timeoutMs: 5000,
-      signal,
-      port: request.port,
-    });
-    if (!target)
-      throw netError(new Error('no address'), { protocol: 'TCP', action: 'listen', host: request.bindAddress });
+    const target = await resolveBindAddress('TCP', request, signal);
     const saveFolder = request.saveFolder === undefined ? undefined : resolveFolder(request.saveFolder);
     if (saveFolder !== undefined) {
       await checkFolderWritable(saveFolder);
@@ -157,24 +150,7 @@ export class MailServer {
     const server = new MailServer(id, session, request, saveFolder, made, options);
     session.own(server.resource);
     try {
-      await new Promise<void>((resolve, reject) => {
-        const listener = server.smtp.server;
-        const onError = (error: Error) =>
-          reject(
-            netError(error, {
-              protocol: 'TCP',
-              action: 'listen',
-              host: request.bindAddress,
-              address: target.address,
-              port: request.port,
-            }),
-          );
-        listener.once('error', onError);
-        listener.listen({ host: target.address, port: request.port, exclusive: true }, () => {
-          listener.off('error', onError);
-          resolve();
-        });
-      });
+      await listenAt(server.smtp.server, 'TCP', request, target);
     } catch (error) {
       void server.dispose('error', false);
       throw error;

@@ -12,8 +12,8 @@ import type { Session } from '../host/serve';
 import { allInterfacesWarning, isAllInterfaces, toSocketAddress } from '../net/address';
 import { stamp } from '../net/clock';
 import { netError } from '../net/errors';
+import { listenAt, resolveBindAddress } from '../net/listen';
 import type { ResolvedNetOptions } from '../net/options';
-import { resolveHost } from '../net/resolve';
 import { ServerLog } from '../net/serverLog';
 
 type StartRequest = ParsedRequestOf<'tcpServer.start'>;
@@ -67,35 +67,12 @@ export class TcpUpperServer {
     options: ResolvedNetOptions,
     signal: AbortSignal,
   ): Promise<{ server: TcpUpperServer; result: ResponseOf<'tcpServer.start'> }> {
-    const [target] = await resolveHost(request.bindAddress, {
-      protocol: 'TCP',
-      timeoutMs: 5000,
-      signal,
-      port: request.port,
-    });
-    if (!target)
-      throw netError(new Error('no address'), { protocol: 'TCP', action: 'listen', host: request.bindAddress });
+    const target = await resolveBindAddress('TCP', request, signal);
     const listener = net.createServer({ allowHalfOpen: true, noDelay: true });
     const server = new TcpUpperServer(id, session, listener, request, options);
     session.own(server.resource);
     try {
-      await new Promise<void>((resolve, reject) => {
-        const onError = (error: Error) =>
-          reject(
-            netError(error, {
-              protocol: 'TCP',
-              action: 'listen',
-              host: request.bindAddress,
-              address: target.address,
-              port: request.port,
-            }),
-          );
-        listener.once('error', onError);
-        listener.listen({ host: target.address, port: request.port, exclusive: true }, () => {
-          listener.off('error', onError);
-          resolve();
-        });
-      });
+      await listenAt(listener, 'TCP', request, target);
     } catch (error) {
       void server.dispose('error', false);
       throw error;

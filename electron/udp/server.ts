@@ -7,8 +7,8 @@ import type { Session } from '../host/serve';
 import { allInterfacesWarning, isAllInterfaces, toSocketAddress } from '../net/address';
 import { stamp } from '../net/clock';
 import { netError } from '../net/errors';
+import { listenAt, resolveBindAddress } from '../net/listen';
 import type { ResolvedNetOptions } from '../net/options';
-import { resolveHost } from '../net/resolve';
 import { ServerLog } from '../net/serverLog';
 
 type StartRequest = ParsedRequestOf<'udpServer.start'>;
@@ -55,35 +55,12 @@ export class UdpUpperServer {
     options: ResolvedNetOptions,
     signal: AbortSignal,
   ): Promise<{ server: UdpUpperServer; result: ResponseOf<'udpServer.start'> }> {
-    const [target] = await resolveHost(request.bindAddress, {
-      protocol: 'UDP',
-      timeoutMs: 5000,
-      signal,
-      port: request.port,
-    });
-    if (!target)
-      throw netError(new Error('no address'), { protocol: 'UDP', action: 'bind', host: request.bindAddress });
+    const target = await resolveBindAddress('UDP', request, signal);
     const socket = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4');
     const server = new UdpUpperServer(id, session, socket, request, options);
     session.own(server.resource);
     try {
-      await new Promise<void>((resolve, reject) => {
-        const onError = (error: Error) =>
-          reject(
-            netError(error, {
-              protocol: 'UDP',
-              action: 'bind',
-              host: request.bindAddress,
-              address: target.address,
-              port: request.port,
-            }),
-          );
-        socket.once('error', onError);
-        socket.bind({ address: target.address, port: request.port, exclusive: true }, () => {
-          socket.off('error', onError);
-          resolve();
-        });
-      });
+      await listenAt(socket, 'UDP', request, target);
     } catch (error) {
       server.dispose('error', false);
       throw error;
