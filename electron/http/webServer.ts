@@ -26,6 +26,13 @@ import { RequestByteStream } from './webServerRequestBytes';
 type StartRequest = ParsedRequestOf<'webServer.start'>;
 type ClosedBy = (typeof webServerCloseReasons)[number];
 
+/**
+ * A flood of requests (a load generator, a long pipeline) may leave these out of the log,
+ * counted: the counters still count every one, and connections opening and closing
+ * (bounded by the connection limit) are always logged.
+ */
+const floodDroppableKinds: ReadonlySet<WebServerLogEntry['kind']> = new Set(['request', 'response', 'ignored']);
+
 interface Connection {
   id: string;
   socket: net.Socket;
@@ -73,13 +80,17 @@ export class WebServer {
     private readonly root: string,
     options: ResolvedNetOptions,
   ) {
-    this.log = new ServerLog<WebServerLogEntry>(options, request.keepBytes ?? options.keepBytes, (entries, omitted) =>
-      session.emit('webServer.log', {
-        serverId: id,
-        entries,
-        counters: { ...this.counters },
-        omittedEntries: omitted,
-      }),
+    this.log = new ServerLog<WebServerLogEntry>(
+      options,
+      request.keepBytes ?? options.keepBytes,
+      (entries, omitted) =>
+        session.emit('webServer.log', {
+          serverId: id,
+          entries,
+          counters: { ...this.counters },
+          omittedEntries: omitted,
+        }),
+      floodDroppableKinds,
     );
   }
 
@@ -438,7 +449,15 @@ export class WebServer {
     this.stopped = true;
     this.session.release(this.resource);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.connections.keys()) socket.destroy();
+    // Logged here, not on 'close': those events come after the log has closed.
+    for (const [socket, connection] of this.connections) {
+      if (announce) {
+        const at = stamp();
+        const requestsServed = connection.requests;
+        this.log.add({ ...at, kind: 'closed', connectionId: connection.id, by: 'stopped', requestsServed });
+      }
+      socket.destroy();
+    }
     if (announce) this.log.add({ ...stamp(), kind: 'stopped', reason });
     this.log.close();
     await closed;

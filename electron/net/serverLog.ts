@@ -4,7 +4,7 @@ import { Coalescer } from './coalescer';
 import type { ResolvedNetOptions } from './options';
 
 /** Entry kinds that only repeat what the counters already count, so a flood may leave some out. */
-const droppableKinds = new Set(['received', 'replied', 'discarded']);
+const defaultDroppableKinds: ReadonlySet<string> = new Set(['received', 'replied', 'discarded']);
 
 /**
  * A built-in server's log on its way to the UI: entries are gathered into a few events,
@@ -18,7 +18,12 @@ export class ServerLog<Entry extends Stamp & { kind: string }> {
   private omitted = 0;
   private dirty = false;
 
-  constructor(options: ResolvedNetOptions, keepLimit: number, emit: (entries: Entry[], omitted: number) => void) {
+  constructor(
+    options: ResolvedNetOptions,
+    keepLimit: number,
+    emit: (entries: Entry[], omitted: number) => void,
+    private readonly droppableKinds: ReadonlySet<Entry['kind']> = defaultDroppableKinds,
+  ) {
     this.budget = new ByteBudget(keepLimit);
     this.maxEntries = options.coalescing.maxItems;
     this.coalescer = new Coalescer<Entry>({
@@ -39,7 +44,7 @@ export class ServerLog<Entry extends Stamp & { kind: string }> {
   }
 
   add(entry: Entry, bytes = 0): void {
-    if (droppableKinds.has(entry.kind) && this.coalescer.pending >= this.maxEntries) {
+    if (this.droppableKinds.has(entry.kind) && this.coalescer.pending >= this.maxEntries) {
       this.omitted++;
       this.countersChanged();
       return;

@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { type Service, serve } from '../../electron/host/serve';
+import { createWebServerService } from '../../electron/http/webServerService';
 import type { NetServiceOptions } from '../../electron/net/options';
 import { services } from '../../electron/services';
 import { createTcpService } from '../../electron/tcp/service';
@@ -37,7 +38,9 @@ export interface App {
  */
 export function startApp(options?: NetServiceOptions): App {
   const [a, b] = createMemoryPortPair();
-  const list: readonly Service[] = options ? [createUdpService(options), createTcpService(options)] : services;
+  const list: readonly Service[] = options
+    ? [createUdpService(options), createTcpService(options), createWebServerService(options)]
+    : services;
   serve(b, { transport: 'memory', services: list, log: () => {} });
   const client = createClient();
   client.connect(a);

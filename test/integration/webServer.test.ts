@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { maxLoggedRequestBytes } from '../../shared/http/webServerContract';
 import { type App, startApp, until } from './netHarness';
-import { entriesOf, exchange, RawHttp, startWebServer } from './webServerHarness';
+import { entriesOf, exchange, RawHttp, startWebServer, webLog } from './webServerHarness';
 
 const site = join(process.cwd(), 'electron', 'http', 'sampleSite');
 let app: App;
@@ -363,6 +363,44 @@ describe('persistent and non-persistent connections', () => {
     await client.waitClosed(3000);
     await until(() => entriesOf(app, serverId, 'closed').length === 1, 'the close logged');
     expect(entriesOf(app, serverId, 'closed')[0]).toMatchObject({ by: 'idle', requestsServed: 1 });
+  });
+
+  test('stopping the server closes its open connections: each is logged as closed by the stop, before the last line', async () => {
+    app = startApp();
+    const { local, serverId } = await startWebServer(app);
+    const kept = await connect(local.port);
+    kept.send('GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /style.css HTTP/1.1\r\nHost: a\r\n\r\n');
+    await kept.responses(2);
+    const idle = await connect(local.port);
+    await until(() => entriesOf(app, serverId, 'accepted').length === 2, 'both connections accepted');
+    await app.client.call('webServer.stop', { serverId });
+    await kept.waitClosed();
+    await idle.waitClosed();
+    await until(() => entriesOf(app, serverId, 'stopped').length === 1, 'the stop logged');
+    const tail = webLog(app, serverId).slice(-3);
+    expect(tail).toMatchObject([
+      { kind: 'closed', connectionId: 'c1', by: 'stopped', requestsServed: 2 },
+      { kind: 'closed', connectionId: 'c2', by: 'stopped', requestsServed: 0 },
+      { kind: 'stopped', reason: 'local' },
+    ]);
+  });
+
+  test('a flood of pipelined requests is answered in full; the log leaves some request lines out and counts them', async () => {
+    app = startApp({ coalescing: { maxItems: 8 } });
+    const { local, serverId } = await startWebServer(app);
+    const client = await connect(local.port);
+    const count = 100;
+    client.send('GET /missing HTTP/1.1\r\nHost: a\r\n\r\n'.repeat(count));
+    const responses = await client.responses(count);
+    expect(responses.map((r) => r.status)).toEqual(Array(count).fill(404));
+    const events = () => app.events['webServer.log'].filter((e) => e.serverId === serverId);
+    await until(() => events().at(-1)?.counters.responses4xx === count, 'every response counted');
+    const listed = () => entriesOf(app, serverId, 'request').length + entriesOf(app, serverId, 'response').length;
+    await until(() => listed() + (events().at(-1)?.omittedEntries ?? 0) === 2 * count, 'every line listed or counted');
+    expect(events().at(-1)?.omittedEntries).toBeGreaterThan(0);
+    expect(events().at(-1)?.counters.requests).toBe(count);
+    // Connections are never left out.
+    expect(entriesOf(app, serverId, 'accepted')).toHaveLength(1);
   });
 
   test('connections beyond the limit are refused and counted', async () => {
