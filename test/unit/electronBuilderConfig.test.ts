@@ -16,8 +16,9 @@ import packageJson from '../../package.json' with { type: 'json' };
 // electron-builder's own parser and config loader, from where electron-builder finds them.
 const builderRequire = createRequire(createRequire(import.meta.url).resolve('app-builder-lib/package.json'));
 const yaml = builderRequire('js-yaml') as { load(text: string): unknown };
-const { getConfig } = builderRequire('./out/util/config/config.js') as {
+const { getConfig, validateConfiguration } = builderRequire('./out/util/config/config.js') as {
   getConfig(projectDir: string, configPath: string, fromOptions: null): Promise<Config>;
+  validateConfiguration(config: Config, debugLogger: { isEnabled: boolean; add(): void }): Promise<void>;
 };
 const schema = JSON.parse(readFileSync(builderRequire.resolve('./scheme.json'), 'utf8')) as object;
 
@@ -52,6 +53,20 @@ describe('electron-builder.yml', () => {
     // homepage belongs in package.json, not in the builder config.
     expect(problems({ ...release, homepage: 'https://example.com' })).not.toEqual([]);
     expect(problems({ ...release, electronFuses: { ...release.electronFuses, runAsNod: false } })).not.toEqual([]);
+  });
+
+  it('passes the very check electron-builder runs before a build, which refuses an unknown key', async () => {
+    const quiet = { isEnabled: false, add() {} };
+    for (const path of [releaseConfig, testConfig]) {
+      await expect(validateConfiguration(await getConfig(projectRoot, path, null), quiet)).resolves.toBeUndefined();
+    }
+    const merged = await getConfig(projectRoot, releaseConfig, null);
+    await expect(validateConfiguration({ ...merged, shipTests: true }, quiet)).rejects.toThrow(
+      /unknown property 'shipTests'/,
+    );
+    await expect(
+      validateConfiguration({ ...merged, nsis: { ...(merged.nsis as object), perMachin: true } }, quiet),
+    ).rejects.toThrow(/does not match the API schema/);
   });
 
   it('builds every lab target and publishes nothing', async () => {
