@@ -628,12 +628,10 @@ export class ConversationModel extends Store<ConversationState> {
           });
         case 'closed':
           return finish('failed', {
+            // The Node side's message already names who closed, at which step, and says to connect again.
             error: controlError(
-              `The server closed the connection at this step (${title}). ${result.error?.message ?? ''} Connect again to carry on; your steps are kept.`.replace(
-                /\s+/g,
-                ' ',
-              ),
-              'E_CLOSED',
+              `${upperFirst(result.error?.message ?? `The connection closed at this step (${title}); connect again to go on.`)} Your steps are kept.`,
+              result.error?.code === 'E_RESET' ? 'E_RESET' : 'E_CLOSED',
             ),
           });
         case 'cancelled':
@@ -883,4 +881,9 @@ export function hideSecret(decoded: string): string {
 /** NUL as `\0` in plain-text notes: the control picture ␀ is missing from many lab machines' fonts. */
 function escapeNul(text: string): string {
   return text.replaceAll('␀', '\\0');
+}
+
+/** A Node-side message may start mid-sentence ("the connection was closed here…"); shown alone, it needs a capital. */
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
