@@ -77,7 +77,11 @@ describe('electron-builder.yml', () => {
       asar: true,
       publish: null,
       npmRebuild: false,
-      linux: { target: ['AppImage', 'deb'], category: 'Network', maintainer: expect.stringMatching(/<.+@.+>/) },
+      linux: {
+        target: ['AppImage', 'deb'],
+        category: 'Network;Education',
+        maintainer: expect.stringMatching(/<.+@.+>/),
+      },
       win: { target: ['nsis', 'portable'] },
       mac: { target: [{ target: 'dmg' }], category: 'public.app-category.education' },
       nsis: { oneClick: false, allowElevation: true },
@@ -142,6 +146,52 @@ describe('electron-builder.yml', () => {
     const png = readFileSync(join(projectRoot, 'electron/assets/icon.png'));
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1024, 1024]);
+  });
+});
+
+describe('the Linux menu entry (AppImage and deb)', () => {
+  /**
+   * electron-builder's own .desktop writer, given what its packager would hold: package.json
+   * with extraMetadata merged in, the product name, and the linux section. Only the entry is
+   * computed; the rest of a deb build needs downloaded tools.
+   */
+  async function desktopEntry(): Promise<Map<string, string>> {
+    const { LinuxTargetHelper } = builderRequire('./out/targets/LinuxTargetHelper.js') as {
+      LinuxTargetHelper: new (packager: object) => { computeDesktopEntry(options: object): Promise<string> };
+    };
+    const config = await getConfig(projectRoot, releaseConfig, null);
+    const linux = config.linux as { executableName: string };
+    const productName = config.productName as string;
+    const packager = {
+      appInfo: { productName, sanitizedProductName: productName, description: packageJson.description },
+      executableName: linux.executableName,
+      info: { metadata: { ...packageJson, ...(config.extraMetadata as object) } },
+      fileAssociations: [],
+      config,
+      platformSpecificBuildOptions: linux,
+    };
+    const text = await new LinuxTargetHelper(packager).computeDesktopEntry(linux);
+    return new Map(
+      text
+        .split('\n')
+        .filter((line) => line.includes('='))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+  }
+
+  it('is filed under Network and Education', async () => {
+    // electron-builder writes linux.category over desktop.entry's Categories, so both must be in the former.
+    expect((await desktopEntry()).get('Categories')).toBe('Network;Education;');
+  });
+
+  it('names the running window as the entry, so docks show the app’s icon (Wayland app_id, X11 WM_CLASS)', async () => {
+    const entry = await desktopEntry();
+    const config = await getConfig(projectRoot, releaseConfig, null);
+    // Electron derives both from the packaged package.json's desktopName.
+    expect((config.extraMetadata as { desktopName?: string }).desktopName).toBe('protocol-playground.desktop');
+    expect(entry.get('StartupWMClass')).toBe('protocol-playground');
+    expect(entry.get('Icon')).toBe('protocol-playground');
+    expect(entry.get('Name')).toBe('Protocol Playground');
   });
 });
 
