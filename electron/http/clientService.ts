@@ -12,6 +12,7 @@ import { defaultCoalescing } from '../net/coalescer';
 import { connect } from '../net/connect';
 import { notFound } from '../net/errors';
 import { nextId } from '../net/ids';
+import { ReusedReadBuffer } from '../net/reusedReadBuffer';
 import { BodyStore } from './bodyStore';
 import { HttpConnection, describeTarget } from './connection';
 import { decodeBody } from './decodeBody';
@@ -87,6 +88,7 @@ class HttpClient {
     let connectInfo: ResponseOf<'http.send'>['connect'];
     let certificate: ResponseOf<'http.send'>['certificate'];
     if (!connection) {
+      const reader = target.tls ? undefined : new ReusedReadBuffer();
       const opened = await connect({
         protocol: 'HTTP',
         host: target.host,
@@ -96,6 +98,7 @@ class HttpClient {
         family: request.family,
         bindAddress: request.bindAddress,
         owner: this.session,
+        onread: reader?.onread,
         tls: target.tls
           ? { servername: target.servername, acceptSelfSigned: target.acceptSelfSigned, ca: this.options.ca }
           : undefined,
@@ -119,6 +122,7 @@ class HttpClient {
         peer: opened.peer,
         emit: this.emit,
         intervalMs: this.intervalMs,
+        reader,
         onGone: (gone) => {
           this.connections.delete(gone.id);
           this.session.release(gone.closable);
@@ -254,13 +258,15 @@ class HttpClient {
       return cached.result;
     }
     // One decoded body at a time: the viewer pages through the one on screen.
-    const result = decodeBody(exchange.body.chunks(), exchange.contentEncodings, maxHttpDecodedBytes, complete).then(
-      (decoded) => {
+    const giveBack = exchange.body.borrow();
+    const result = decodeBody(exchange.body.chunks(), exchange.contentEncodings, maxHttpDecodedBytes, complete)
+      .then((decoded) => {
         const store = new BodyStore();
         for (const piece of decoded.pieces) store.append(piece);
+        store.seal();
         return { store, error: decoded.error };
-      },
-    );
+      })
+      .finally(giveBack);
     this.decoded = { exchangeId: exchange.id, fromBytes: exchange.body.size, complete, result };
     return result;
   }

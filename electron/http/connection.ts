@@ -10,6 +10,7 @@ import { formatAddress } from '../net/address';
 import { formatSeconds, monoNow, stamp } from '../net/clock';
 import { Coalescer } from '../net/coalescer';
 import { netError } from '../net/errors';
+import type { ReusedReadBuffer } from '../net/reusedReadBuffer';
 import type { Exchange } from './exchange';
 
 type CloseBy = EventPayloadOf<'http.connectionClosed'>['by'];
@@ -33,6 +34,8 @@ export interface ConnectionSetup {
   peer: SocketAddress;
   emit: Emit;
   intervalMs: number;
+  /** The buffer a plain TCP socket reads into (given to connect()); without it, 'data' events. */
+  reader?: ReusedReadBuffer | undefined;
   /** Called once, when the connection is gone. */
   onGone: (connection: HttpConnection) => void;
 }
@@ -90,7 +93,9 @@ export class HttpConnection {
       maxItems: Number.POSITIVE_INFINITY,
       flush: () => this.flushStray(),
     });
-    this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    // Everything downstream copies what it keeps (parser sections, kept bodies, stray and unparsed bytes).
+    if (setup.reader) setup.reader.attach((chunk) => this.receive(chunk));
+    else this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
     this.socket.on('end', () => this.peerEnded());
     this.socket.on('error', (error) => {
       this.socketError = netError(error, {
@@ -168,7 +173,7 @@ export class HttpConnection {
     this.socket.destroy();
   }
 
-  private receive(chunk: Buffer): void {
+  private receive(chunk: Uint8Array): void {
     this.receivedBytes += chunk.length;
     const at = stamp();
     const front = this.queue[0];

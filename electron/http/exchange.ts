@@ -176,6 +176,7 @@ export class Exchange {
   end(outcome: Outcome, error?: ErrorInfo): void {
     if (this.ended) return;
     this.ended = true;
+    this.body.seal();
     this.coalescer.close();
     this.flushProgress();
     const at = stamp();

@@ -47,6 +47,11 @@ export interface ConnectOptions {
   owner?: { own(resource: Closable): unknown; release(resource: Closable): void } | undefined;
   /** Keep "the peer sent FIN" apart from "closed" (default true). */
   allowHalfOpen?: boolean | undefined;
+  /**
+   * Plain TCP only (ignored with `tls`, whose socket reads for itself): incoming bytes go
+   * to this callback instead of 'data' events (see ReusedReadBuffer).
+   */
+  onread?: net.OnReadOpts | undefined;
 }
 
 export interface Connected {
@@ -204,7 +209,10 @@ function connectOnce(
 ): Promise<{ socket: net.Socket; connectMs: number }> {
   const { protocol, host, port, owner } = options;
   return new Promise((resolve, reject) => {
-    const socket = new net.Socket({ allowHalfOpen: options.allowHalfOpen ?? true });
+    // Node takes onread in the Socket constructor, though its types list it for connect() only.
+    const socketOptions: net.SocketConstructorOpts & net.ConnectOpts = { allowHalfOpen: options.allowHalfOpen ?? true };
+    if (options.onread && !options.tls) socketOptions.onread = options.onread;
+    const socket = new net.Socket(socketOptions);
     // Until the caller owns it, a socket left half-open by a cancel must still close with the window.
     const owned = { close: () => void socket.destroy() };
     owner?.own(owned);

@@ -1,10 +1,12 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { BlockPool } from '../../electron/http/bodyBlocks';
 import { BodyStore } from '../../electron/http/bodyStore';
 import { decodeBody } from '../../electron/http/decodeBody';
 import { splitRequests } from '../../electron/http/splitRequests';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('splitRequests', () => {
   it('pipelined requests with bodies, by the same framing a server uses', () => {
@@ -43,14 +45,16 @@ describe('splitRequests', () => {
 });
 
 describe('BodyStore', () => {
-  it('reads any slice across the pieces it was given, without joining them on append', () => {
-    const store = new BodyStore();
+  const smallBlocks = (blockBytes = 8) => new BlockPool({ blockBytes, maxIdleBytes: 8 * blockBytes, idleMs: 60_000 });
+
+  it('reads any slice across the blocks it copied into, one piece per block however the bytes came', () => {
+    const store = new BodyStore(smallBlocks());
     const all = Buffer.from('abcdefghijklmnopqrstuvwxyz');
     for (let i = 0; i < all.length; i += 5) store.append(all.subarray(i, i + 5));
     expect(store.size).toBe(26);
-    expect(store.chunks().length).toBe(6);
+    expect(store.chunks().map((piece) => piece.length)).toEqual([8, 8, 8, 2]);
     for (let offset = 0; offset <= 26; offset++) {
-      for (const length of [0, 1, 4, 5, 7, 30]) {
+      for (const length of [0, 1, 4, 5, 7, 8, 9, 30]) {
         expect(Buffer.from(store.read(offset, length)).toString()).toBe(
           all.subarray(offset, offset + length).toString(),
         );
@@ -58,11 +62,58 @@ describe('BodyStore', () => {
     }
   });
 
-  it('copies a small view so the big buffer behind it is not kept', () => {
-    const store = new BodyStore();
-    const big = new Uint8Array(64 * 1024);
-    store.append(big.subarray(0, 10));
-    expect(store.chunks()[0]?.buffer.byteLength).toBe(10);
+  it('keeps a copy: the buffer appended from may be reused (the socket reads into one), and a read is a copy too', () => {
+    const store = new BodyStore(smallBlocks());
+    const reused = new Uint8Array([1, 2, 3, 4, 5]);
+    store.append(reused);
+    reused.fill(9);
+    store.append(reused.subarray(0, 2));
+    const slice = store.read(0, 7);
+    expect([...slice]).toEqual([1, 2, 3, 4, 5, 9, 9]);
+    slice.fill(0);
+    expect([...store.read(0, 3)]).toEqual([1, 2, 3]);
+  });
+
+  it('a sealed body holds only its bytes: its partly used last block goes back to the pool', () => {
+    const pool = smallBlocks(64 * 1024);
+    const store = new BodyStore(pool);
+    store.append(new Uint8Array(64 * 1024 + 10).fill(7));
+    store.seal();
+    expect(store.chunks().map((piece) => piece.buffer.byteLength)).toEqual([64 * 1024, 10]);
+    expect(pool.idleBytes).toBe(64 * 1024);
+    expect([...store.read(64 * 1024 + 8, 5)]).toEqual([7, 7]);
+  });
+
+  it('clearing gives the blocks back for the next body, except while a decode still borrows them', () => {
+    const pool = smallBlocks();
+    const first = new BodyStore(pool);
+    first.append(new Uint8Array(20));
+    first.clear();
+    expect(pool.idleBytes).toBe(24);
+    const second = new BodyStore(pool);
+    second.append(new Uint8Array(20).fill(1));
+    expect(pool.idleBytes).toBe(0);
+    const borrowed = second.chunks();
+    const giveBack = second.borrow();
+    second.clear();
+    expect(pool.idleBytes).toBe(0);
+    giveBack();
+    expect(borrowed.every((piece) => piece.every((byte) => byte === 1))).toBe(true);
+  });
+});
+
+describe('BlockPool', () => {
+  it('reuses given blocks, holds at most its idle limit, and lets them go when unused for its idle time', async () => {
+    const pool = new BlockPool({ blockBytes: 4, maxIdleBytes: 8, idleMs: 30 });
+    const blocks = [pool.take(), pool.take(), pool.take()];
+    for (const block of blocks) pool.give(block);
+    expect(pool.idleBytes).toBe(8);
+    const again = pool.take();
+    expect(blocks).toContain(again);
+    pool.give(new Uint8Array(5));
+    expect(pool.idleBytes).toBe(4);
+    for (let waited = 0; pool.idleBytes > 0 && waited < 2000; waited += 10) await sleep(10);
+    expect(pool.idleBytes).toBe(0);
   });
 });
 
