@@ -182,6 +182,12 @@ export function ComposerView({
         </span>
       </div>
       <ErrorText error={state.errors.send} />
+      {state.errors.send && state.refusedCertificate && (
+        <div className="composer-refused-certificate">
+          <p>The certificate the server offered:</p>
+          <CertificateFacts certificate={state.refusedCertificate} />
+        </div>
+      )}
       {state.connectWait && (
         <Countdown
           label={`Connecting to ${model.targetLabel() ?? 'the server'}…`}

@@ -1,6 +1,7 @@
 import type { Client } from '../../shared/contract/client';
+import { isPlaygroundError } from '../../shared/contract/errors';
 import type { ResponseOf } from '../../shared/contract/index';
-import type { TlsCertificate } from '../../shared/net/contract';
+import { type TlsCertificate, tlsCertificate } from '../../shared/net/contract';
 import { isToken } from '../../shared/http/ascii';
 import {
   type CookieJar,
@@ -96,6 +97,8 @@ export interface ComposerState {
   /** Waiting for responses to the last send; restarted by every byte that arrives, as on the Node side. */
   readonly responseWait: (Wait & { readonly connectionId: string }) | undefined;
   readonly lastSend: LastSend | undefined;
+  /** The certificate a TLS connect refused (shown with the send error, so the user can judge it before accepting). */
+  readonly refusedCertificate: TlsCertificate | undefined;
   /** Cookies per origin, from Set-Cookie and the user's own edits. */
   readonly cookies: CookieJar;
   /** What the last helper or cookie update did, in words. */
@@ -173,6 +176,7 @@ export class ComposerModel extends Store<ComposerState> {
       connectWait: undefined,
       responseWait: undefined,
       lastSend: undefined,
+      refusedCertificate: undefined,
       cookies: emptyCookieJar(),
       note: undefined,
       errors: {},
@@ -567,6 +571,7 @@ export class ComposerModel extends Store<ComposerState> {
       connectWait: { startedAt: this.now(), timeoutMs: connectTimeoutMs },
       errors: {},
       note: undefined,
+      refusedCertificate: undefined,
     });
     let result: ResponseOf<'http.send'>;
     try {
@@ -605,6 +610,8 @@ export class ComposerModel extends Store<ComposerState> {
         );
       }
       this.setError(placed.control, placed.error);
+      if (placed.error.code === 'E_TLS_CERT')
+        this.set({ ...this.state, refusedCertificate: refusedCertificate(error) });
       return 'failed';
     } finally {
       if (this.connecting === abort) this.connecting = undefined;
@@ -763,4 +770,11 @@ function requestPath(request: Uint8Array): string {
 
 function firstMethod(text: string): string {
   return /^\s*([^\s]+)/.exec(text)?.[1] ?? '';
+}
+
+/** The certificate a refused TLS connect carries in its error's details, if it is one. */
+function refusedCertificate(error: unknown): TlsCertificate | undefined {
+  if (!isPlaygroundError(error)) return undefined;
+  const parsed = tlsCertificate.safeParse(error.details?.certificate);
+  return parsed.success ? parsed.data : undefined;
 }

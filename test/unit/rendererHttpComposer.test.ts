@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeSelfSignedCertificate } from '../../electron/net/selfSignedCertificate';
 import { serve } from '../../electron/host/serve';
 import { services } from '../../electron/services';
 import { type ComposerModel } from '../../renderer/http/composerModel';
@@ -462,6 +464,31 @@ describe('sending', () => {
     expect(model.state.text).toBe(text);
     expect(model.state.phase).toBe('idle');
     expect(model.state.connectWait).toBeUndefined();
+  });
+
+  it('a self-signed certificate is refused with its details kept to show; once accepted it is the one used', async () => {
+    const certificate = await makeSelfSignedCertificate('localhost');
+    const server = createHttpsServer({ key: certificate.key, cert: certificate.cert }, (_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const port = (server.address() as AddressInfo).port;
+    const { model, exchanges } = sendingLab();
+    model.setUrl(`https://localhost:${port}/`);
+    model.applyTemplate('get');
+    expect(await model.send()).toBe('failed');
+    expect(model.state.errors.send?.code).toBe('E_TLS_CERT');
+    const refused = model.state.refusedCertificate;
+    expect(refused).toMatchObject({ selfSigned: true, authorized: false });
+    expect(refused?.subject).toContain('CN=localhost');
+    expect(refused?.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+
+    model.setAcceptSelfSigned(true);
+    expect(model.state.errors.send).toBeUndefined();
+    expect(await model.send()).toBe('sent');
+    expect(model.state.refusedCertificate).toBeUndefined();
+    expect(model.state.lastSend?.certificate?.fingerprint256).toBe(refused?.fingerprint256);
+    await responded(exchanges, 2);
+    expect(exchanges.state.exchanges.at(-1)?.response?.status).toBe(200);
   });
 
   it('the connect deadline is visible and Cancel stops it; a passed deadline is said beside Send', async () => {
