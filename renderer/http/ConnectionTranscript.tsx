@@ -64,7 +64,8 @@ export function ConnectionTranscript({
                   <span className="pill is-running">open</span>
                 ) : (
                   <>
-                    <span className="mono nowrap">{formatClockTime(c.closedAt)}</span> {c.closeNote}
+                    <span className="mono nowrap">{formatClockTime(c.closedAt)}</span>{' '}
+                    <span className="connection-close-note">{c.closeNote}</span>
                   </>
                 )}
                 {c.strayBytes > 0 && <span className="header-tag is-warn">{c.strayBytes} stray bytes</span>}

@@ -5,13 +5,16 @@
  *
  * Screenshots go to SCREENSHOT_DIR (default /tmp/pp/shots3).
  */
+import { X509Certificate } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeSelfSignedCertificate } from '../../electron/net/selfSignedCertificate';
 import { type PageProblems, skipWithoutChromium } from './support/browser';
 import { browserPages } from './support/pages';
 import { freePort } from './support/webApp';
@@ -121,6 +124,10 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () 
     await send(page, `http://${host}/`, ['GET / HTTP/3.0', `Host: ${host}`, '']);
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^505/);
     expect(await viewer(page).locator('.status-meaning').textContent()).toMatch(/does not speak the HTTP version/);
+    // A header line without a colon, sent anyway although the linter flags it.
+    await send(page, `http://${host}/`, ['GET / HTTP/1.1', `Host: ${host}`, 'no colon here', '']);
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^400\s*Bad Request/);
+    expect(await viewer(page).locator('.status-meaning').textContent()).toMatch(/could not understand the request/);
     expect(problems.all).toEqual([]);
   });
 
@@ -266,6 +273,128 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () 
       .filter({ hasText: 'Local port' });
     await expect.poll(() => connections.textContent()).toMatch(/#3, #4/);
     await screenshot(page, 'http-connections.png');
+    expect(problems.all).toEqual([]);
+  });
+});
+
+describe.skipIf(skipWithoutChromium('HTTP end-to-end spec at 1280×800'))('HTTP by hand at 1280×800', () => {
+  const pages = browserPages({ width: 1280, height: 800 });
+  const servers: Server[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  async function openHttp(): Promise<{ page: Page; problems: PageProblems }> {
+    const { page, problems } = await pages.open();
+    await page.getByRole('contentinfo', { name: 'Status bar' }).getByText('Connected', { exact: true }).waitFor();
+    await page.getByRole('navigation', { name: 'Tools' }).getByRole('link', { name: 'HTTP' }).click();
+    await page.getByRole('textbox', { name: 'Raw request' }).waitFor();
+    return { page, problems };
+  }
+
+  async function shoot(page: Page, name: string, part?: Locator): Promise<void> {
+    mkdirSync(screenshotDir, { recursive: true });
+    await (part ?? page).screenshot({ path: join(screenshotDir, name) });
+  }
+
+  it('the web server panel by its names; the toolbar stays one row, the viewer fits; stopping closes the kept connection in the log', async () => {
+    const { page, problems } = await openHttp();
+    const server = page.getByRole('region', { name: 'Web server' });
+    await expect(server.getByRole('textbox', { name: 'Folder' }).inputValue()).resolves.toBe('');
+    const port = await freePort();
+    await server.getByRole('textbox', { name: 'Port' }).fill(String(port));
+    await server.getByRole('button', { name: 'Start' }).click();
+    await server.getByRole('button', { name: 'Stop' }).waitFor();
+    const log = server.getByRole('log', { name: 'Server log' });
+    await log.getByText(/serving the sample site/).waitFor();
+
+    // Template and Version, with their labels, and "Write template" on one row.
+    const toolbar = page.locator('.composer-templates');
+    const rowOf = async (locator: Locator) => Math.round((await locator.boundingBox())?.y ?? -1);
+    const writeTemplate = page.getByRole('button', { name: 'Write template' });
+    const templateMenu = page.getByRole('combobox', { name: 'Template' });
+    expect(Math.abs((await rowOf(writeTemplate)) - (await rowOf(templateMenu)))).toBeLessThan(8);
+    await page
+      .getByRole('radiogroup', { name: 'Enter writes' })
+      .or(page.getByRole('group', { name: 'Enter writes' }))
+      .waitFor();
+    await shoot(page, 'http-1280-toolbar.png', toolbar);
+
+    await page.getByRole('button', { name: 'Use the built-in web server' }).click();
+    await chooseConnection(page, 'new');
+    const send = page.getByRole('button', { name: 'Send', exact: true });
+    const status = page.getByRole('region', { name: 'Response' }).getByRole('status', { name: 'Status' });
+    await send.click();
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^200/);
+    await send.click();
+    const connections = page.getByRole('region', { name: 'Response' }).locator('.connections-table');
+    await expect.poll(() => connections.locator('tbody tr').count(), { timeout: 10_000 }).toBe(2);
+    // The first connection's close is in the table with its note.
+    await expect.poll(() => connections.locator('tbody tr').first().textContent()).toMatch(/closed/);
+    await chooseConnection(page, 'keep');
+    await send.click();
+    await expect.poll(() => connections.locator('tbody tr').count(), { timeout: 10_000 }).toBe(3);
+    await log
+      .getByText(/request 1 on this connection: GET \/ HTTP\/1\.1/)
+      .first()
+      .waitFor();
+
+    // The response viewer never scrolls sideways in its half of the page.
+    const viewer = page.getByRole('region', { name: 'Response' });
+    const sideways = await viewer.evaluate((element) => element.scrollWidth - element.clientWidth);
+    expect(sideways).toBeLessThanOrEqual(0);
+    await shoot(page, 'http-1280-connections.png', connections);
+
+    // Stop: the kept connection is closed by the stop, said in the log, and the panel offers Start again.
+    await server.getByRole('button', { name: 'Stop' }).click();
+    await server.getByRole('button', { name: 'Start' }).waitFor();
+    await log.getByText(/closed because the server stopped after 1 request/).waitFor();
+    await log.getByText(/stopped: the listening socket and every connection are closed/).waitFor();
+    expect(problems.all).toEqual([]);
+  });
+
+  it('https with a self-signed certificate: refused with the certificate shown, then accepted explicitly', async () => {
+    const certificate = await makeSelfSignedCertificate('localhost');
+    const secure = createHttpsServer({ key: certificate.key, cert: certificate.cert }, (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 6 });
+      res.end('secure');
+    });
+    servers.push(secure);
+    await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
+    const port = (secure.address() as AddressInfo).port;
+    const fingerprint = new X509Certificate(certificate.cert).fingerprint256;
+    const { page, problems } = await openHttp();
+    await page.getByRole('textbox', { name: 'URL' }).fill(`https://localhost:${port}/`);
+    await page.getByRole('button', { name: 'Write template' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const composer = page.getByRole('region', { name: 'Request' });
+    await composer
+      .getByText(/self-signed/)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    const offered = composer.locator('.composer-refused-certificate').getByRole('definition');
+    await expect
+      .poll(() => offered.allTextContents())
+      .toEqual(expect.arrayContaining(['CN=localhost', 'itself (self-signed)', fingerprint]));
+    await shoot(page, 'http-1280-tls-refused.png', composer.locator('.composer-refused-certificate'));
+
+    await page.getByRole('checkbox', { name: 'Accept a self-signed certificate (https)' }).check();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const status = page.getByRole('region', { name: 'Response' }).getByRole('status', { name: 'Status' });
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^200/);
+    const used = composer.locator('.composer-last-send').getByRole('definition');
+    await expect.poll(() => used.allTextContents()).toEqual(expect.arrayContaining([fingerprint]));
+    expect(await composer.locator('.composer-refused-certificate').count()).toBe(0);
+    // TLS has its own row among the timings.
+    await page
+      .getByRole('region', { name: 'Response' })
+      .locator('.timings-table')
+      .getByRole('rowheader', { name: 'TLS' })
+      .waitFor();
+    await shoot(page, 'http-1280-tls-accepted.png', composer.locator('.composer-last-send'));
     expect(problems.all).toEqual([]);
   });
 });
