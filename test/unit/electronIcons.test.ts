@@ -175,6 +175,20 @@ describe('the app icon on every platform', () => {
     }
   });
 
+  it('the resource editor electron-builder writes the .exe icon with (resedit) reads every image of icon.ico', () => {
+    const { Data } = builderRequire('resedit') as {
+      Data: {
+        IconFile: {
+          from(bytes: Buffer): { icons: Array<{ bitCount: number; data: { width: number; height: number } }> };
+        };
+      };
+    };
+    const icons = Data.IconFile.from(readFileSync(join(projectRoot, 'electron/assets/icon.ico'))).icons;
+    expect(icons.map(({ bitCount, data }) => [data.width, data.height, bitCount])).toEqual(
+      icoSizes.map((size) => [size, size, 32]),
+    );
+  });
+
   it('icon.icns holds PNGs from 32 to 1024 px under the types macOS reads them from', () => {
     const file = readFileSync(join(projectRoot, 'electron/assets/icon.icns'));
     expect(file.subarray(0, 4).toString('latin1')).toBe('icns');
