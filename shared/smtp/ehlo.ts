@@ -82,8 +82,13 @@ function explain(keyword: string, params: string[]): { explanation: string; know
     if (!Number.isSafeInteger(limit) || limit < 0) {
       return { explanation: `SIZE should be followed by a number of bytes, not "${params[0]}".`, known: true };
     }
+    const readable = formatByteCount(limit);
+    // Under 1 MiB the readable size is already the exact count: said twice, it reads like a mistake.
+    const size = readable.startsWith(`${groupThousands(limit)} `)
+      ? readable
+      : `${groupThousands(limit)} bytes (${readable})`;
     return {
-      explanation: `Messages up to ${groupThousands(limit)} bytes (${formatByteCount(limit)}) are accepted; bigger ones are refused (552). You may declare the size with MAIL FROM:<…> SIZE=n.`,
+      explanation: `Messages up to ${size} are accepted; bigger ones are refused (552). You may declare the size with MAIL FROM:<…> SIZE=n.`,
       known: true,
     };
   }

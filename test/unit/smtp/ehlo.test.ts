@@ -77,6 +77,8 @@ describe('parseEhloReply', () => {
     expect(noLimit.capabilities[0]?.explanation).toContain('no fixed limit');
     const nonsense = parseEhloReply([{ text: 'x' }, { text: 'SIZE lots' }, { text: 'AUTH' }]);
     expect(nonsense.maxSize).toBeNull();
+    const small = parseEhloReply([{ text: 'x' }, { text: 'SIZE 1000' }]);
+    expect(small.capabilities[0]?.explanation).toMatch(/^Messages up to 1,000 bytes are accepted;/);
     expect(nonsense.capabilities[0]?.explanation).toContain('not "lots"');
     expect(nonsense.capabilities[1]?.explanation).toContain('no mechanism');
     expect(parseEhloReply([])).toMatchObject({ domain: '', capabilities: [] });
