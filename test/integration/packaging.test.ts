@@ -1,9 +1,10 @@
 /**
- * A real `electron-builder --linux dir` build with the test profile, offline,
- * against a stand-in Electron folder and an explicit Electron version, into a
- * temporary folder; then the resulting app.asar is listed with @electron/asar.
- * Every download electron-builder could try is pointed at a closed local port,
- * so a build that needs the network fails here instead of hanging in CI.
+ * Real `electron-builder --linux dir` builds, offline, against a stand-in Electron
+ * folder and an explicit Electron version, into a temporary folder: the test
+ * profile (its app.asar listed with @electron/asar, its fuses left alone) and the
+ * release profile (its fuses flipped). Every download electron-builder could try
+ * is pointed at a closed local port, so a build that needs the network fails here
+ * instead of hanging in CI.
  */
 import { spawn } from 'node:child_process';
 import { builtinModules, createRequire } from 'node:module';
@@ -12,9 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { extractFile, listPackage } from '@electron/asar';
+import { getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildElectron, buildRenderer, projectRoot, rendererDist } from '../../electron/cli/build';
-import { testConfig } from '../../electron/cli/dist';
+import { releaseConfig, testConfig } from '../../electron/cli/dist';
 
 const buildTimeoutMs = 120_000;
 const electronVersion = (
@@ -24,13 +26,24 @@ const electronVersion = (
 ).version;
 
 let temp: string;
+let electronDist: string;
+let env: NodeJS.ProcessEnv;
 let appDir: string;
 let asarPath: string;
 let entries: string[];
 let buildLog = '';
 
+/**
+ * The fuse wire as Electron ships it (its documented defaults), after the sentinel
+ * @electron/fuses looks for: wire version 1, 8 fuses, '1' on and '0' off. In order:
+ * RunAsNode on, cookie encryption off, NODE_OPTIONS on, --inspect on, asar integrity
+ * off, only-from-asar off, browser V8 snapshot off, file:// extra privileges on.
+ */
+const fuseSentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const shippedFuses = '10110001';
+
 /** Runs electron-builder's CLI; resolves with its exit code, killing it after `timeoutMs`. */
-function electronBuilder(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<number | string> {
+function electronBuilder(args: string[], timeoutMs: number): Promise<number | string> {
   const cli = join(projectRoot, 'node_modules', 'electron-builder', 'cli.js');
   const child = spawn(process.execPath, [cli, ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // Colour codes stripped: the log is searched below.
@@ -53,6 +66,37 @@ function electronBuilder(args: string[], env: NodeJS.ProcessEnv, timeoutMs: numb
   });
 }
 
+/** `electron-builder --linux dir` with `config`; returns the unpacked app's folder. */
+async function packLinuxDir(config: string, output: string): Promise<string> {
+  buildLog = '';
+  const result = await electronBuilder(
+    [
+      '--linux',
+      'dir',
+      '--x64',
+      '--config',
+      config,
+      '--publish',
+      'never',
+      `-c.electronVersion=${electronVersion}`,
+      `-c.electronDist=${electronDist}`,
+      `-c.directories.output=${output}`,
+    ],
+    buildTimeoutMs,
+  );
+  if (result !== 0) throw new Error(`electron-builder --linux dir failed (${result}):\n${buildLog.slice(-4000)}`);
+  return join(output, 'linux-unpacked');
+}
+
+/** The packaged executable's fuses in wire order, as the wire stores them ('1' on, '0' off, 'r' removed). */
+async function fusesOf(executable: string): Promise<string> {
+  const { version: _version, ...fuses } = await getCurrentFuseWire(executable);
+  return Object.values(fuses)
+    .filter((state) => typeof state === 'number')
+    .map((state) => String.fromCharCode(state))
+    .join('');
+}
+
 beforeAll(async () => {
   // Any built renderer will do for checking what is packed; rebuilding a merely stale one
   // would empty dist/renderer under the feet of browser-mode specs running beside this one.
@@ -62,14 +106,16 @@ beforeAll(async () => {
 
   temp = mkdtempSync(join(tmpdir(), 'pp-packaging-'));
   // What electron-builder copies as "Electron": an executable it renames, and a resources folder.
-  const electronDist = join(temp, 'electron-dist');
+  electronDist = join(temp, 'electron-dist');
   mkdirSync(join(electronDist, 'resources'), { recursive: true });
-  writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho "stand-in Electron: no binary in CI"\nexit 1\n');
+  writeFileSync(
+    join(electronDist, 'electron'),
+    `#!/bin/sh\necho "stand-in Electron: no binary in CI"\nexit 1\n${fuseSentinel}\x01\x08${shippedFuses}\n`,
+  );
   chmodSync(join(electronDist, 'electron'), 0o755);
-  const output = join(temp, 'out');
 
   const closed = 'http://127.0.0.1:9';
-  const env: NodeJS.ProcessEnv = {
+  env = {
     ...process.env,
     ELECTRON_CACHE: join(temp, 'electron-cache'),
     ELECTRON_BUILDER_CACHE: join(temp, 'builder-cache'),
@@ -84,25 +130,8 @@ beforeAll(async () => {
   delete env.ELECTRON_RUN_AS_NODE;
   // electron-builder goes quiet under Vitest; its log is checked below.
   for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
-  const result = await electronBuilder(
-    [
-      '--linux',
-      'dir',
-      '--x64',
-      '--config',
-      testConfig,
-      '--publish',
-      'never',
-      `-c.electronVersion=${electronVersion}`,
-      `-c.electronDist=${electronDist}`,
-      `-c.directories.output=${output}`,
-    ],
-    env,
-    buildTimeoutMs,
-  );
-  if (result !== 0) throw new Error(`electron-builder --linux dir failed (${result}):\n${buildLog.slice(-4000)}`);
 
-  appDir = join(output, 'linux-unpacked');
+  appDir = await packLinuxDir(testConfig, join(temp, 'out'));
   asarPath = join(appDir, 'resources', 'app.asar');
   entries = listPackage(asarPath, { isPack: false }).map((entry) => entry.split('\\').join('/'));
 }, buildTimeoutMs + 60_000);
@@ -119,6 +148,10 @@ describe('electron-builder --linux dir (test profile, stand-in Electron, offline
     expect(buildLog).toContain(`electron=${electronVersion}`);
     expect(buildLog).toContain('using custom unpacked Electron distribution');
     expect(buildLog).not.toMatch(/downloading|fuse/i);
+  });
+
+  it('leaves Electron’s fuses as shipped, so Playwright can attach to the test build', async () => {
+    expect(await fusesOf(join(appDir, 'protocol-playground'))).toBe(shippedFuses);
   });
 
   it('holds the built main, preload and renderer', () => {
@@ -174,5 +207,29 @@ describe('electron-builder --linux dir (test profile, stand-in Electron, offline
     expect(packed.productName).toBe('Protocol Playground');
     expect(packed.devDependencies).toBeUndefined();
     expect(packed.scripts).toBeUndefined();
+  });
+});
+
+describe('electron-builder --linux dir (release profile, stand-in Electron, offline)', () => {
+  let releaseLog = '';
+  let releaseApp = '';
+
+  beforeAll(async () => {
+    releaseApp = await packLinuxDir(releaseConfig, join(temp, 'out-release'));
+    releaseLog = buildLog;
+  }, buildTimeoutMs + 10_000);
+
+  it('flips the fuses in the packaged executable', async () => {
+    expect(releaseLog).toContain('executing @electron/fuses');
+    // RunAsNode off, cookie encryption on, NODE_OPTIONS off, --inspect off, asar integrity on,
+    // only from app.asar, no browser V8 snapshot, no extra file:// privileges.
+    expect(await fusesOf(join(releaseApp, 'protocol-playground'))).toBe('01001100');
+  });
+
+  it('packs the same app.asar as the test build', () => {
+    const released = listPackage(join(releaseApp, 'resources', 'app.asar'), { isPack: false }).map((entry) =>
+      entry.split('\\').join('/'),
+    );
+    expect(released).toEqual(entries);
   });
 });
