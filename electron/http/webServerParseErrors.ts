@@ -6,6 +6,10 @@ export interface ParseErrorAnswer {
 
 const tokenMethod = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const wellFormedVersion = /^HTTP\/\d\.\d$/;
+const spokenVersions = new Set(['HTTP/1.0', 'HTTP/1.1']);
+/** llhttp's codes for a line that ends in a bare LF or CR; others (HPE_STRICT, HPE_INVALID_VERSION) say so only in their text. */
+const lineEndingCodes = new Set(['HPE_CR_EXPECTED', 'HPE_LF_EXPECTED']);
+const lineEndingDetail = /\b(CR|LF|CRLF)\b/;
 
 /** The first line of a request as text (leading blank lines skipped, line ending dropped). */
 export function requestLineOf(raw: Uint8Array): string {
@@ -47,7 +51,19 @@ export function answerParseError(code: string | undefined, detail: string, reque
       reason: 'this is the HTTP/2 connection preface (PRI * HTTP/2.0): this server speaks HTTP/1.0 and HTTP/1.1 only',
     };
   }
-  if (code === 'HPE_INVALID_VERSION' && parts && wellFormedVersion.test(parts.version)) {
+  // Checked before the version: llhttp reports a bare LF after "HTTP/1.1" as an invalid version.
+  if (lineEndingCodes.has(code ?? '') || lineEndingDetail.test(detail)) {
+    return {
+      status: 400,
+      reason: `a line does not end in CRLF (${detail}): end every line of the head with CR LF (\\r\\n)`,
+    };
+  }
+  if (
+    code === 'HPE_INVALID_VERSION' &&
+    parts &&
+    wellFormedVersion.test(parts.version) &&
+    !spokenVersions.has(parts.version)
+  ) {
     return {
       status: 505,
       reason: `${parts.version} is not supported: this server speaks HTTP/1.0 and HTTP/1.1`,

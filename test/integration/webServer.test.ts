@@ -182,6 +182,21 @@ describe('errors answered on purpose', () => {
     expect(entriesOf(app, serverId, 'request')[0]?.method).toBe(method);
   });
 
+  test.each([
+    ['GET / HTTP/1.1\nHost: a\r\n\r\n', 'a bare LF after the request line'],
+    ['GET / HTTP/1.1\nHost: a\n\n', 'bare LF everywhere'],
+    ['GET / HTTP/1.1\r\nHost: a\n\r\n', 'a bare LF after a header'],
+    ['GET / HTTP/1.1\rHost: a\r\n\r\n', 'a bare CR after the request line'],
+  ])('400 naming the line ending, never 505, for %j (%s)', async (request) => {
+    app = startApp();
+    const { local, serverId } = await startWebServer(app);
+    const [response] = await exchange(local.port, request);
+    expect(response?.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    await until(() => entriesOf(app, serverId, 'response').length === 1, 'the 400 logged');
+    expect(entriesOf(app, serverId, 'response')[0]?.reason).toMatch(/does not end in CRLF/);
+    expect(response?.body.toString()).toContain('CRLF');
+  });
+
   test('the HTTP/2 connection preface (PRI * HTTP/2.0) gets 505: this server speaks HTTP/1.x only', async () => {
     app = startApp();
     const { local } = await startWebServer(app);
