@@ -215,7 +215,8 @@ export class WebServer {
       connection.closedBy ??= connection.error.code === 'E_RESET' ? 'reset' : 'error';
     });
     socket.on('close', () => {
-      this.connections.delete(socket);
+      // Not there any more: the stop already counted and logged it.
+      if (!this.connections.delete(socket)) return;
       this.counters.connectionsOpen--;
       if (this.stopped) return;
       const entry: WebServerLogEntry = {
@@ -449,8 +450,10 @@ export class WebServer {
     this.stopped = true;
     this.session.release(this.resource);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    // Logged here, not on 'close': those events come after the log has closed.
-    for (const [socket, connection] of this.connections) {
+    // Counted and logged here, not on 'close': those events come after the log's last event.
+    for (const [socket, connection] of [...this.connections]) {
+      this.connections.delete(socket);
+      this.counters.connectionsOpen--;
       if (announce) {
         const at = stamp();
         const requestsServed = connection.requests;

@@ -398,6 +398,9 @@ describe('persistent and non-persistent connections', () => {
       { kind: 'closed', connectionId: 'c2', by: 'stopped', requestsServed: 0 },
       { kind: 'stopped', reason: 'local' },
     ]);
+    // The last counters the panel shows have no connection open any more.
+    const last = app.events['webServer.log'].filter((e) => e.serverId === serverId).at(-1);
+    expect(last?.counters).toMatchObject({ connectionsAccepted: 2, connectionsOpen: 0 });
   });
 
   test('a flood of pipelined requests is answered in full; the log leaves some request lines out and counts them', async () => {
