@@ -1,23 +1,24 @@
 /**
  * Renders electron/assets/icon.svg to the icon files electron-builder uses as they
- * are: icon.png (1024×1024, Linux), icon.ico (Windows) and icon.icns (macOS).
- * Run after editing the SVG and commit all four:
+ * are: icons/NxN.png (Linux), icon.ico (Windows), icon.icns (macOS), and icon.png
+ * (1024×1024, the default for anything else). Run after editing the SVG and commit them all:
  *
  *   npx tsx electron/cli/icon.ts
  *
  * Chromium draws the SVG exactly as the app would; CHROMIUM_PATH picks another binary.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { projectRoot } from './build';
-import { icnsFile, icoFile, type IconImage, iconSizes } from './iconFiles';
+import { icnsFile, icoFile, type IconImage, iconSizes, linuxIconSet } from './iconFiles';
 
 const assets = join(projectRoot, 'electron', 'assets');
 export const iconSvg = join(assets, 'icon.svg');
 export const iconPng = join(assets, 'icon.png');
 export const iconIco = join(assets, 'icon.ico');
 export const iconIcns = join(assets, 'icon.icns');
+export const linuxIcons = join(assets, 'icons');
 
 /**
  * Runs in the page, handed over as source text: electron/ type-checks without the
@@ -66,10 +67,12 @@ async function renderIcons(): Promise<void> {
   writeFileSync(iconPng, largest.png);
   writeFileSync(iconIco, icoFile(images));
   writeFileSync(iconIcns, icnsFile(images));
+  mkdirSync(linuxIcons, { recursive: true });
+  for (const [name, png] of linuxIconSet(images)) writeFileSync(join(linuxIcons, name), png);
 }
 
 renderIcons().then(
-  () => console.log(`wrote ${[iconPng, iconIco, iconIcns].join(', ')}`),
+  () => console.log(`wrote ${[iconPng, iconIco, iconIcns, linuxIcons].join(', ')}`),
   (error: unknown) => {
     console.error(`could not render the icons: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -30,8 +30,21 @@ export const icnsTypes = [
   { type: 'ic11', size: 32 },
 ] as const;
 
-/** Every size icoFile and icnsFile need, smallest first. */
-export const iconSizes = [...new Set([...icoSizes, ...icnsTypes.map(({ size }) => size)])].sort((a, b) => a - b);
+/**
+ * Linux menus look icons up in the hicolor theme, whose index lists sizes up to
+ * 512×512 only: a lone 1024 px PNG would be installed where no menu finds it.
+ */
+export const linuxIconSizes = [16, 24, 32, 48, 64, 128, 256, 512] as const;
+
+/** Every size the icon files need, smallest first. */
+export const iconSizes = [
+  ...new Set([...icoSizes, ...icnsTypes.map(({ size }) => size), ...linuxIconSizes, 1024]),
+].sort((a, b) => a - b);
+
+/** File name → PNG for the Linux icon folder; electron-builder reads each size from its name. */
+export function linuxIconSet(images: readonly IconImage[]): Map<string, Uint8Array> {
+  return new Map(linuxIconSizes.map((size) => [`${size}x${size}.png`, imageOfSize(images, size).png]));
+}
 
 /**
  * An .ico with one entry per icoSizes: 256 px as PNG (the only size Windows expects

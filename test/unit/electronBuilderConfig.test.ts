@@ -5,16 +5,15 @@
  * and the release decisions the issue asks for.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../electron/cli/build';
 import { distPlan, releaseConfig, testConfig } from '../../electron/cli/dist';
 import packageJson from '../../package.json' with { type: 'json' };
+import { builderRequire, linuxTargetHelper, loadBuilderConfig } from './electronBuilderHarness';
 
-// electron-builder's own parser and config loader, from where electron-builder finds them.
-const builderRequire = createRequire(createRequire(import.meta.url).resolve('app-builder-lib/package.json'));
 const yaml = builderRequire('js-yaml') as { load(text: string): unknown };
 const { getConfig, validateConfiguration } = builderRequire('./out/util/config/config.js') as {
   getConfig(projectDir: string, configPath: string, fromOptions: null): Promise<Config>;
@@ -150,27 +149,10 @@ describe('electron-builder.yml', () => {
 });
 
 describe('the Linux menu entry (AppImage and deb)', () => {
-  /**
-   * electron-builder's own .desktop writer, given what its packager would hold: package.json
-   * with extraMetadata merged in, the product name, and the linux section. Only the entry is
-   * computed; the rest of a deb build needs downloaded tools.
-   */
+  /** The .desktop file as electron-builder would write it, as name → value. */
   async function desktopEntry(): Promise<Map<string, string>> {
-    const { LinuxTargetHelper } = builderRequire('./out/targets/LinuxTargetHelper.js') as {
-      LinuxTargetHelper: new (packager: object) => { computeDesktopEntry(options: object): Promise<string> };
-    };
-    const config = await getConfig(projectRoot, releaseConfig, null);
-    const linux = config.linux as { executableName: string };
-    const productName = config.productName as string;
-    const packager = {
-      appInfo: { productName, sanitizedProductName: productName, description: packageJson.description },
-      executableName: linux.executableName,
-      info: { metadata: { ...packageJson, ...(config.extraMetadata as object) } },
-      fileAssociations: [],
-      config,
-      platformSpecificBuildOptions: linux,
-    };
-    const text = await new LinuxTargetHelper(packager).computeDesktopEntry(linux);
+    const config = await loadBuilderConfig(releaseConfig);
+    const text = await linuxTargetHelper(config, tmpdir()).computeDesktopEntry(config.linux);
     return new Map(
       text
         .split('\n')
@@ -186,9 +168,8 @@ describe('the Linux menu entry (AppImage and deb)', () => {
 
   it('names the running window as the entry, so docks show the app’s icon (Wayland app_id, X11 WM_CLASS)', async () => {
     const entry = await desktopEntry();
-    const config = await getConfig(projectRoot, releaseConfig, null);
     // Electron derives both from the packaged package.json's desktopName.
-    expect((config.extraMetadata as { desktopName?: string }).desktopName).toBe('protocol-playground.desktop');
+    expect((await loadBuilderConfig(releaseConfig)).extraMetadata?.desktopName).toBe('protocol-playground.desktop');
     expect(entry.get('StartupWMClass')).toBe('protocol-playground');
     expect(entry.get('Icon')).toBe('protocol-playground');
     expect(entry.get('Name')).toBe('Protocol Playground');

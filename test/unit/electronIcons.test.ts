@@ -6,15 +6,14 @@
  * electron/cli/iconFiles.ts, which wrote them.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../electron/cli/build';
 import { releaseConfig } from '../../electron/cli/dist';
-import { type IconImage, icnsFile, icoFile, icoSizes } from '../../electron/cli/iconFiles';
+import { type IconImage, icnsFile, icoFile, icoSizes, linuxIconSizes } from '../../electron/cli/iconFiles';
+import { builderRequire, linuxTargetHelper, loadBuilderConfig } from './electronBuilderHarness';
 
-const builderRequire = createRequire(createRequire(import.meta.url).resolve('app-builder-lib/package.json'));
 const yaml = builderRequire('js-yaml') as { load(text: string): unknown };
 const { convertIcon } = builderRequire('./out/util/iconConverter.js') as {
   convertIcon(options: {
@@ -129,13 +128,25 @@ describe('the app icon on every platform', () => {
     expect(result.icons.map(({ file }) => file)).toEqual([join(projectRoot, 'electron/assets/icon.icns')]);
   });
 
-  it('Linux: electron-builder takes the 1024×1024 icon.png as it is', async () => {
-    expect(config.linux.icon).toBeUndefined();
-    const result = await resolveAs(config.linux.icon, 'set');
-    expect(result).toEqual({
-      icons: [{ file: join(projectRoot, 'electron/assets/icon.png'), size: 1024 }],
-      isFallback: false,
-    });
+  it('Linux: the menu icons are the checked-in 16 to 512 px PNGs, each as big as its name says', async () => {
+    expect(config.linux.icon).toBe('electron/assets/icons');
+    const icons = await linuxTargetHelper(await loadBuilderConfig(releaseConfig), temp).icons;
+    // Installed as hicolor/NxN/apps/protocol-playground.png; the hicolor theme lists sizes up to 512.
+    expect(icons).toEqual(
+      linuxIconSizes.map((size) => ({ file: join(projectRoot, `electron/assets/icons/${size}x${size}.png`), size })),
+    );
+    for (const { file, size } of icons) {
+      expect(pngHeader(readFileSync(file)), file).toEqual({ width: size, height: size, colourType: 6 });
+    }
+  });
+
+  it('Linux without linux.icon would take its menu icon from mac.icon, and need the converter', async () => {
+    const loaded = await loadBuilderConfig(releaseConfig);
+    const withoutLinuxIcon = { ...loaded, linux: { ...loaded.linux, icon: undefined } };
+    await expect(linuxTargetHelper(withoutLinuxIcon, temp).icons).rejects.toThrow(/icon-tool\.js|Icons tool/);
+  });
+
+  it('the default icon.png is the full 1024×1024 drawing', () => {
     expect(pngHeader(readFileSync(join(projectRoot, config.icon)))).toEqual({
       width: 1024,
       height: 1024,
