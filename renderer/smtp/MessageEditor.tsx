@@ -7,6 +7,7 @@ import {
   type DraftField,
   draftFieldLabels,
   isDraftStale,
+  isTypedInRaw,
   type MessageDraft,
   messageEditModeLabels,
   messageEditModes,
@@ -36,6 +37,7 @@ export function MessageEditor(props: {
   const lint = useMemo(() => lintMessageStep(step, { eightBitMime: props.eightBitMime }), [step, props.eightBitMime]);
   const built = useMemo(() => buildStep(step), [step]);
   const stale = isDraftStale(draft);
+  const typedInRaw = isTypedInRaw(draft, step.text);
   const compose = draft.mode === 'compose';
 
   const build = async () => {
@@ -132,15 +134,7 @@ export function MessageEditor(props: {
             <button type="button" onClick={() => void build()} disabled={building}>
               Build MIME source
             </button>
-            <span className="action-hint">
-              {building
-                ? 'Building…'
-                : stale
-                  ? draft.builtVersion === undefined
-                    ? 'Not built yet: Build shows the source here; sending builds it too.'
-                    : 'The fields changed since the source below was built: sending builds it again.'
-                  : 'The source below is what goes after DATA.'}
-            </span>
+            <span className="action-hint">{building ? 'Building…' : buildHint(draft, stale, typedInRaw)}</span>
           </div>
         </div>
       )}
@@ -157,7 +151,11 @@ export function MessageEditor(props: {
       ) : (
         <div className="field">
           <label htmlFor={`${id}-raw`}>
-            {compose ? 'MIME source (built, read-only here)' : 'Message as typed (raw)'}
+            {!compose
+              ? 'Message as typed (raw)'
+              : typedInRaw
+                ? 'Text from Raw, not built yet (read-only here)'
+                : 'MIME source (built, read-only here)'}
           </label>
           <textarea
             id={`${id}-raw`}
@@ -169,6 +167,14 @@ export function MessageEditor(props: {
             onChange={(event) => model.editStep(step.id, { text: event.target.value })}
           />
           {compose && <span className="field-hint">To change these bytes by hand, switch to Raw.</span>}
+          {!compose && draft.replacedText !== undefined && draft.replacedText !== step.text && (
+            <p className="field-hint">
+              A build replaced the text that was here.{' '}
+              <button type="button" className="link-button" onClick={() => model.restoreTypedText(step.id)}>
+                Restore the text from before the build
+              </button>
+            </p>
+          )}
         </div>
       )}
       <div className="field-row smtp-message-options">
@@ -221,4 +227,22 @@ export function MessageEditor(props: {
       )}
     </div>
   );
+}
+
+/** What Build will do, and what sending will send, said beside the Build button. */
+function buildHint(draft: MessageDraft, stale: boolean, typedInRaw: boolean): string {
+  const keeps = 'Raw keeps that text to restore.';
+  if (!stale) {
+    return typedInRaw
+      ? `The text below, changed in Raw, is what goes after DATA; Build replaces it with the source. ${keeps}`
+      : 'The source below is what goes after DATA.';
+  }
+  if (draft.builtVersion === undefined) {
+    return typedInRaw
+      ? `Not built yet: Build (or sending) replaces the text below with the MIME source. ${keeps}`
+      : 'Not built yet: Build shows the source here; sending builds it too.';
+  }
+  return typedInRaw
+    ? `The fields changed since the last build, and the text below was changed in Raw: sending builds the source again and replaces it. ${keeps}`
+    : 'The fields changed since the source below was built: sending builds it again.';
 }

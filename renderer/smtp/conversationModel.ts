@@ -37,6 +37,7 @@ import {
   type DraftField,
   defaultDraft,
   isDraftStale,
+  isTypedInRaw,
   type MessageDraft,
   type MessageEditMode,
   patchDraft,
@@ -390,12 +391,17 @@ export class ConversationModel extends Store<ConversationState> {
         },
         { timeoutMs: 30_000 },
       );
-      const source = result.raw;
+      const text = decodeValidUtf8(result.raw);
       const current = this.state.drafts[id] ?? draft;
+      const typed = this.stepById(id)?.text ?? '';
+      const replacedText = isTypedInRaw(current, typed) ? typed : current.replacedText;
       this.set({
         ...this.state,
-        steps: updateStep(this.state.steps, id, { text: decodeValidUtf8(source) }),
-        drafts: { ...this.state.drafts, [id]: { ...current, builtVersion: draft.version } },
+        steps: updateStep(this.state.steps, id, { text }),
+        drafts: {
+          ...this.state.drafts,
+          [id]: { ...current, builtVersion: draft.version, builtText: text, replacedText },
+        },
         stepErrors: without(this.state.stepErrors, id),
       });
       return true;
@@ -410,6 +416,17 @@ export class ConversationModel extends Store<ConversationState> {
       });
       return false;
     }
+  }
+
+  /** Puts back in Raw the text a build replaced (the built source is one Build away). */
+  restoreTypedText(id: string): void {
+    const draft = this.state.drafts[id];
+    if (draft?.replacedText === undefined) return;
+    this.set({
+      ...this.state,
+      steps: updateStep(this.state.steps, id, { text: draft.replacedText }),
+      drafts: { ...this.state.drafts, [id]: { ...draft, mode: 'raw', replacedText: undefined } },
+    });
   }
 
   /** The message linter's findings for a message step, knowing what the server offered. */

@@ -39,6 +39,10 @@ export interface MessageDraft {
   readonly version: number;
   /** The version the step's text was last built from; undefined: never built. */
   readonly builtVersion: number | undefined;
+  /** The step's text as the last build wrote it: any other text there was typed (or changed) in Raw. */
+  readonly builtText?: string;
+  /** The text a build replaced (typed in Raw, or the textbook's), offered back there: a build never loses it. */
+  readonly replacedText?: string;
 }
 
 export type DraftField = 'from' | 'to' | 'cc' | 'subject' | 'date' | 'messageId' | 'body' | 'html';
@@ -88,6 +92,11 @@ export function patchDraft(
   change: Partial<Pick<MessageDraft, DraftField | 'attachments'>>,
 ): MessageDraft {
   return { ...draft, ...change, version: draft.version + 1 };
+}
+
+/** The step's text is not what the last build wrote: typed or changed in Raw, or never built. */
+export function isTypedInRaw(draft: MessageDraft, text: string): boolean {
+  return text !== '' && text !== draft.builtText;
 }
 
 export function isDraftStale(draft: MessageDraft): boolean {

@@ -449,6 +449,43 @@ describe('the conversation builder against a mail server', () => {
     expect(received).toContain('\r\n.starts with a dot');
   });
 
+  it('a build never loses what was typed in Raw: the replaced text is offered back, and sent if restored', async () => {
+    const server = await mailServer();
+    const model = await modelFor(server);
+    const message = stepOf(model, 'message') as SmtpStep;
+    const typed = 'Subject: my own\n\nTyped by hand';
+    model.editStep(message.id, { text: typed });
+    model.setMessageMode(message.id, 'compose');
+    // Looking at Compose changes nothing yet.
+    expect(stepOf(model, 'message')?.text).toBe(typed);
+    expect(model.state.drafts[message.id]?.replacedText).toBeUndefined();
+
+    expect(await model.buildMessage(message.id)).toBe(true);
+    const source = stepOf(model, 'message')?.text ?? '';
+    expect(source).toMatch(/^Subject: Ketchup and pickles\r?$/m);
+    expect(model.state.drafts[message.id]?.replacedText).toBe(typed);
+    // Building again from the fields keeps the typed text, not the first build's source.
+    model.editDraft(message.id, 'subject', 'Second');
+    expect(await model.buildMessage(message.id)).toBe(true);
+    expect(model.state.drafts[message.id]?.replacedText).toBe(typed);
+
+    // Source edited by hand in Raw, then a build: that edit is what is kept now.
+    model.setMessageMode(message.id, 'raw');
+    const edited = `${stepOf(model, 'message')?.text ?? ''}\nP.S. edited`;
+    model.editStep(message.id, { text: edited });
+    model.setMessageMode(message.id, 'compose');
+    expect(await model.buildMessage(message.id)).toBe(true);
+    expect(model.state.drafts[message.id]?.replacedText).toBe(edited);
+
+    model.restoreTypedText(message.id);
+    expect(stepOf(model, 'message')?.text).toBe(edited);
+    expect(model.state.drafts[message.id]?.mode).toBe('raw');
+    expect(model.state.drafts[message.id]?.replacedText).toBeUndefined();
+    // In Raw, what is shown is what is sent.
+    expect(await model.sendAll()).toBe('ok');
+    expect(decode(server.messages[0] as Uint8Array)).toContain('P.S. edited\r\n');
+  });
+
   it('upgrades with STARTTLS on the same connection: certificate shown, later steps marked inside TLS', async () => {
     const certificate = await makeSelfSignedCertificate('localhost');
     const seen: Array<{ line: string; tls: boolean }> = [];
