@@ -159,6 +159,40 @@ describe('a server refusing a step, for now or for good', () => {
     expect(next.code).toBe('E_CLOSED');
   });
 
+  it('pipelining refused Postfix-style: the commands sent ahead get 554 each, every refusal paired with its command', async () => {
+    const server = await scriptedServer(async (c) => {
+      c.write('220 hamburger.edu ESMTP\r\n');
+      await c.line();
+      c.write('250 hamburger.edu\r\n');
+      await c.line();
+      // Postfix refuses commands that came in ahead of its reply; here every command after the first is one.
+      c.write('250 2.1.0 Ok\r\n');
+      for (let i = 0; i < 2; i++) {
+        await c.line();
+        c.write('554 5.5.0 Error: improper use of SMTP command pipelining\r\n');
+      }
+    });
+    const a = app();
+    const { sessionId } = await a.client.call('smtp.connect', { host: '127.0.0.1', port: server.port });
+    await a.client.call('smtp.send', { sessionId, data: line('HELO crepes.fr') });
+    const pipelined = await a.client.call('smtp.send', {
+      sessionId,
+      data: encode('MAIL FROM:<alice@crepes.fr>\r\nRCPT TO:<bob@hamburger.edu>\r\nRCPT TO:<carol@hamburger.edu>\r\n'),
+      label: 'pipelined',
+    });
+    expect(pipelined.outcome).toBe('replied');
+    expect(pipelined.replies.map((r) => r.reply.code)).toEqual([250, 554, 554]);
+    expect(pipelined.replies.map((r) => r.answers)).toMatchObject([
+      { kind: 'command', verb: 'MAIL' },
+      { kind: 'command', verb: 'RCPT', line: 'RCPT TO:<bob@hamburger.edu>' },
+      { kind: 'command', verb: 'RCPT', line: 'RCPT TO:<carol@hamburger.edu>' },
+    ]);
+    for (const refusal of pipelined.replies.slice(1)) {
+      expect(refusal.explanation.replyClass).toBe('permanent-negative');
+      expect(refusal.explanation.enhanced?.code).toBe('5.5.0');
+    }
+  });
+
   it('a 554 greeting (no service here) is explained; the server then refuses everything but QUIT', async () => {
     const server = await scriptedServer((connection) =>
       textbookScript(connection, {
