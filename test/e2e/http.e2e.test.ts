@@ -334,9 +334,31 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec at 1280×800'))('HTTP 
     await expect.poll(() => connections.locator('tbody tr').count(), { timeout: 10_000 }).toBe(2);
     // The first connection's close is in the table with its note.
     await expect.poll(() => connections.locator('tbody tr').first().textContent()).toMatch(/closed/);
+    // Enter can write bare LFs on purpose: the linter says so, Send still sends them as typed, the server answers 400.
+    await page.getByRole('radio', { name: 'LF only (\\n)' }).check();
+    const editor = page.getByRole('textbox', { name: 'Raw request' });
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    for (const line of ['GET / HTTP/1.1', `Host: 127.0.0.1:${port}`, '']) {
+      await page.keyboard.insertText(line);
+      await page.keyboard.press('Enter');
+    }
+    const findings = page.getByRole('region', { name: 'Linter findings' });
+    await expect.poll(() => findings.getByText(/Line ends in a bare LF/).count()).toBe(3);
+    await send.click();
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^400\s*Bad Request/);
+    await log
+      .getByText(/does not end in CRLF/)
+      .first()
+      .waitFor();
+    await page.getByRole('radio', { name: 'CRLF (\\r\\n)' }).check();
+    await writeTemplate.click();
+
     await chooseConnection(page, 'keep');
     await send.click();
-    await expect.poll(() => connections.locator('tbody tr').count(), { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => connections.locator('tbody tr').count(), { timeout: 10_000 }).toBe(4);
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^200/);
     await log
       .getByText(/request 1 on this connection: GET \/ HTTP\/1\.1/)
       .first()
@@ -353,6 +375,7 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec at 1280×800'))('HTTP 
     await server.getByRole('button', { name: 'Start' }).waitFor();
     await log.getByText(/closed because the server stopped after 1 request/).waitFor();
     await log.getByText(/stopped: the listening socket and every connection are closed/).waitFor();
+    expect(await server.getByLabel('Web server counters').textContent()).toMatch(/\(0 open\)/);
     expect(problems.all).toEqual([]);
   });
 
