@@ -33,8 +33,8 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
         <span className={`pill is-${state.phase}`}>{phaseLabels[state.phase]}</span>
       </div>
       <p className="panel-intro">
-        Serves a folder with GET and HEAD: 200 with Last-Modified and ETag, 304 for a conditional GET, 404, 405 and 505.
-        Persistent connections stay open; the log numbers the requests on each one.
+        Serves a folder with GET and HEAD: 200 with Last-Modified and ETag, 304 for a conditional GET, 400, 404, 405 and
+        505. Persistent connections stay open; the log numbers the requests on each one.
       </p>
       <TextField
         label="Folder"
