@@ -11,6 +11,7 @@ import { formatSeconds, monoNow, stamp } from '../net/clock';
 import { Coalescer } from '../net/coalescer';
 import { netError } from '../net/errors';
 import type { ReusedReadBuffer } from '../net/reusedReadBuffer';
+import type { BodyStore } from './bodyStore';
 import type { Exchange } from './exchange';
 
 type CloseBy = EventPayloadOf<'http.connectionClosed'>['by'];
@@ -77,6 +78,8 @@ export class HttpConnection {
   private stray: { offset: number; length: number; parts: Uint8Array[]; shown: number } | undefined;
   private readonly strayCoalescer: Coalescer<null>;
   private readonly resource = { close: () => this.destroy('client', 'the window closed') };
+  /** The body whose free block space the socket reads into next, if any. */
+  private lentTo: BodyStore | undefined;
 
   constructor(private readonly setup: ConnectionSetup) {
     this.id = setup.id;
@@ -94,8 +97,12 @@ export class HttpConnection {
       flush: () => this.flushStray(),
     });
     // Everything downstream copies what it keeps (parser sections, kept bodies, stray and unparsed bytes).
-    if (setup.reader) setup.reader.attach((chunk) => this.receive(chunk));
-    else this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    if (setup.reader) {
+      setup.reader.attach(
+        (chunk) => this.receive(chunk),
+        () => this.nextReadBuffer(),
+      );
+    } else this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
     this.socket.on('end', () => this.peerEnded());
     this.socket.on('error', (error) => {
       this.socketError = netError(error, {
@@ -181,6 +188,24 @@ export class HttpConnection {
     if (this.queue.length > 0) this.armDeadline(at.mono);
     this.handle(this.parser.push(chunk), at);
     this.afterEvents();
+  }
+
+  /**
+   * After every read: while the response in front is in the middle of a body it keeps,
+   * the next read goes straight into that body's free block space (no copy); otherwise
+   * into the reused buffer.
+   */
+  private nextReadBuffer(): Uint8Array | undefined {
+    this.returnLent();
+    const front = this.queue[0];
+    if (!front?.keepsMoreBody) return undefined;
+    this.lentTo = front.body;
+    return front.body.lend();
+  }
+
+  private returnLent(): void {
+    this.lentTo?.endLend();
+    this.lentTo = undefined;
   }
 
   private handle(events: ResponseParseEvent[], at: Stamp): void {
@@ -321,6 +346,7 @@ export class HttpConnection {
 
   private socketClosed(): void {
     this.endParsing();
+    this.returnLent();
     this.closed = true;
     this.strayCoalescer.close();
     this.disarmDeadline();

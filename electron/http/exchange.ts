@@ -82,6 +82,17 @@ export class Exchange {
     return this.encodings;
   }
 
+  /** In the middle of a body it keeps: the final head is in, its body not yet, and the cap not reached. */
+  get keepsMoreBody(): boolean {
+    const framing = this.finalHead?.framing.kind;
+    return (
+      !this.ended &&
+      this.broken === undefined &&
+      (framing === 'length' || framing === 'chunked' || framing === 'close') &&
+      this.body.size < this.setup.maxBodyBytes
+    );
+  }
+
   /** The final head arrived and its framing is 101/CONNECT: the rest of the connection is another protocol. */
   get switched(): boolean {
     return this.finalHead?.framing.kind === 'switch';

@@ -100,6 +100,43 @@ describe('BodyStore', () => {
     giveBack();
     expect(borrowed.every((piece) => piece.every((byte) => byte === 1))).toBe(true);
   });
+  it('bytes a socket read put into the lent space are kept where they are; framing bytes between are closed up', () => {
+    const pool = smallBlocks(16);
+    const store = new BodyStore(pool);
+    store.append(bytes('ab'));
+    const space = store.lend();
+    expect(space.length).toBe(14);
+    // One read: body bytes, a chunk-size line, more body bytes.
+    space.set(bytes('cd\r\n2\r\nef'));
+    store.append(space.subarray(0, 2));
+    store.append(space.subarray(7, 9));
+    store.endLend();
+    expect(Buffer.from(store.read(0, 10)).toString()).toBe('abcdef');
+    expect(store.chunks().length).toBe(1);
+    expect(store.chunks()[0]?.buffer).toBe(space.buffer);
+  });
+
+  it('while lent, copies go to a new block, a seal waits for the lend to end, and a clear leaves the lent block to the GC', () => {
+    const pool = smallBlocks(16);
+    const store = new BodyStore(pool);
+    store.append(bytes('ab'));
+    const space = store.lend();
+    store.append(bytes('cd'));
+    expect(store.chunks().map((piece) => piece.buffer === space.buffer)).toEqual([true, false]);
+    space.fill(0x7a);
+    expect(Buffer.from(store.read(0, 4)).toString()).toBe('abcd');
+    store.seal();
+    store.endLend();
+    expect(store.chunks().map((piece) => piece.buffer.byteLength)).toEqual([16, 2]);
+    expect(pool.idleBytes).toBe(16);
+
+    const other = new BodyStore(pool);
+    other.append(bytes('x'));
+    const lentBlock = other.lend();
+    other.clear();
+    expect(pool.idleBytes).toBe(0);
+    expect(pool.take().buffer).not.toBe(lentBlock.buffer);
+  });
 });
 
 describe('BlockPool', () => {
