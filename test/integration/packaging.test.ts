@@ -17,6 +17,8 @@ import { getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildElectron, buildRenderer, projectRoot, rendererDist } from '../../electron/cli/build';
 import { releaseConfig, testConfig } from '../../electron/cli/dist';
+import { appResponseHeaders } from '../../electron/desktop/appProtocol';
+import { contentSecurityPolicy } from '../../shared/app/contentSecurityPolicy';
 
 const buildTimeoutMs = 120_000;
 const electronVersion = (
@@ -31,7 +33,9 @@ let env: NodeJS.ProcessEnv;
 let appDir: string;
 let asarPath: string;
 let entries: string[];
-let buildLog = '';
+let buildLog: string;
+let releaseApp: string;
+let releaseLog: string;
 
 /**
  * The fuse wire as Electron ships it (its documented defaults), after the sentinel
@@ -42,34 +46,34 @@ let buildLog = '';
 const fuseSentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const shippedFuses = '10110001';
 
-/** Runs electron-builder's CLI; resolves with its exit code, killing it after `timeoutMs`. */
-function electronBuilder(args: string[], timeoutMs: number): Promise<number | string> {
+/** Runs electron-builder's CLI; resolves with its exit code and log, killing it after `timeoutMs`. */
+function electronBuilder(args: string[], timeoutMs: number): Promise<{ result: number | string; log: string }> {
   const cli = join(projectRoot, 'node_modules', 'electron-builder', 'cli.js');
   const child = spawn(process.execPath, [cli, ...args], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
   // Colour codes stripped: the log is searched below.
-  const keep = (chunk: Buffer) => (buildLog += stripVTControlCharacters(chunk.toString('utf8')));
+  const keep = (chunk: Buffer) => (log += stripVTControlCharacters(chunk.toString('utf8')));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      resolve(`timed out after ${timeoutMs / 1000} s`);
+      resolve({ result: `timed out after ${timeoutMs / 1000} s`, log });
     }, timeoutMs);
     child.once('error', (error) => {
       clearTimeout(timer);
-      resolve(`could not start: ${error.message}`);
+      resolve({ result: `could not start: ${error.message}`, log });
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve(signal ?? code ?? 'no exit code');
+      resolve({ result: signal ?? code ?? 'no exit code', log });
     });
   });
 }
 
-/** `electron-builder --linux dir` with `config`; returns the unpacked app's folder. */
-async function packLinuxDir(config: string, output: string): Promise<string> {
-  buildLog = '';
-  const result = await electronBuilder(
+/** `electron-builder --linux dir` with `config`; resolves with the unpacked app's folder and the build's log. */
+async function packLinuxDir(config: string, output: string): Promise<{ app: string; log: string }> {
+  const { result, log } = await electronBuilder(
     [
       '--linux',
       'dir',
@@ -84,8 +88,8 @@ async function packLinuxDir(config: string, output: string): Promise<string> {
     ],
     buildTimeoutMs,
   );
-  if (result !== 0) throw new Error(`electron-builder --linux dir failed (${result}):\n${buildLog.slice(-4000)}`);
-  return join(output, 'linux-unpacked');
+  if (result !== 0) throw new Error(`electron-builder --linux dir failed (${result}):\n${log.slice(-4000)}`);
+  return { app: join(output, 'linux-unpacked'), log };
 }
 
 /** The packaged executable's fuses in wire order, as the wire stores them ('1' on, '0' off, 'r' removed). */
@@ -131,7 +135,14 @@ beforeAll(async () => {
   // electron-builder goes quiet under Vitest; its log is checked below.
   for (const name of Object.keys(env)) if (name.startsWith('VITEST')) delete env[name];
 
-  appDir = await packLinuxDir(testConfig, join(temp, 'out'));
+  // Both profiles at once: half the time, and one window (not two) in which something
+  // else rebuilding dist/ could pull files from under electron-builder.
+  const [testBuild, releaseBuild] = await Promise.all([
+    packLinuxDir(testConfig, join(temp, 'out')),
+    packLinuxDir(releaseConfig, join(temp, 'out-release')),
+  ]);
+  ({ app: appDir, log: buildLog } = testBuild);
+  ({ app: releaseApp, log: releaseLog } = releaseBuild);
   asarPath = join(appDir, 'resources', 'app.asar');
   entries = listPackage(asarPath, { isPack: false }).map((entry) => entry.split('\\').join('/'));
 }, buildTimeoutMs + 60_000);
@@ -166,8 +177,18 @@ describe('electron-builder --linux dir (test profile, stand-in Electron, offline
     expect(entries.filter((entry) => /^\/dist\/renderer\/assets\/[^/]+\.js$/.test(entry))).not.toEqual([]);
     expect(entries.filter((entry) => /^\/dist\/renderer\/assets\/[^/]+\.css$/.test(entry))).not.toEqual([]);
     const page = extractFile(asarPath, 'dist/renderer/index.html').toString('utf8');
-    expect(page).toContain('http-equiv="Content-Security-Policy"');
     expect(page).toMatch(/src="\.\/assets\//);
+  });
+
+  it('the packed page carries the same CSP the app:// protocol sends as a header (less what a <meta> cannot hold)', () => {
+    const page = extractFile(asarPath, 'dist/renderer/index.html').toString('utf8');
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"/
+      .exec(page)?.[1]
+      ?.replaceAll('&#39;', "'");
+    expect(meta).toBe(contentSecurityPolicy({ delivery: 'meta' }));
+    const header = appResponseHeaders('text/html')['Content-Security-Policy'];
+    expect(header).toBe(`${meta}; frame-ancestors 'none'`);
+    expect(header).not.toMatch(/unsafe-/);
   });
 
   it('holds no tests, no TypeScript sources, no source maps, no project files', () => {
@@ -211,14 +232,6 @@ describe('electron-builder --linux dir (test profile, stand-in Electron, offline
 });
 
 describe('electron-builder --linux dir (release profile, stand-in Electron, offline)', () => {
-  let releaseLog = '';
-  let releaseApp = '';
-
-  beforeAll(async () => {
-    releaseApp = await packLinuxDir(releaseConfig, join(temp, 'out-release'));
-    releaseLog = buildLog;
-  }, buildTimeoutMs + 10_000);
-
   it('flips the fuses in the packaged executable', async () => {
     expect(releaseLog).toContain('executing @electron/fuses');
     // RunAsNode off, cookie encryption on, NODE_OPTIONS off, --inspect off, asar integrity on,
