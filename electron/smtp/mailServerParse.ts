@@ -12,7 +12,7 @@ export interface MailHeadline {
 
 /** A message's MIME structure, as mailparser reads it (the raw bytes stay the reference). */
 export interface MailContent {
-  headers: { name: string; value: string }[];
+  headers: { name: string; value: string; decoded?: string }[];
   text: string | undefined;
   html: string | undefined;
   attachments: MailAttachment[];
@@ -43,7 +43,7 @@ export async function parseMail(raw: Uint8Array): Promise<MailContent> {
       parseError: `the MIME structure could not be read (${error instanceof Error ? error.message : String(error)}); the raw source is shown as received`,
     };
   }
-  const headers = parsed.headerLines.map(({ line }) => splitHeaderLine(line));
+  const headers = parsed.headerLines.map(({ line }) => withDecoded(splitHeaderLine(line), parsed));
   const dateHeader = headers.find((header) => header.name.toLowerCase() === 'date');
   return {
     headers,
@@ -107,6 +107,24 @@ function splitHeaderLine(line: string): { name: string; value: string } {
       .replace(/\r?\n(?=[ \t])/g, '')
       .trim(),
   };
+}
+
+const encodedWord = /=\?[^?\s]+\?[bq]\?[^?\s]*\?=/i;
+
+/**
+ * A header written in RFC 2047 encoded-words (`=?UTF-8?Q?Menu_=E2=9C=93?=`) gets its
+ * decoded value beside the value as written, from mailparser's reading of that header.
+ */
+function withDecoded(header: { name: string; value: string }, parsed: ParsedMail) {
+  if (!encodedWord.test(header.value)) return header;
+  const value = parsed.headers.get(header.name.toLowerCase());
+  const decoded =
+    typeof value === 'string'
+      ? value
+      : value !== null && typeof value === 'object' && 'text' in value && typeof value.text === 'string'
+        ? value.text
+        : undefined;
+  return decoded === undefined || decoded === header.value ? header : { ...header, decoded };
 }
 
 function addressText(address: AddressObject | AddressObject[] | undefined): string | undefined {

@@ -83,7 +83,12 @@ function MessageView({ message, model }: { message: MailMessage; model: InboxMod
                 // Headers repeat (Received), so the position is part of the key.
                 <tr key={`${index}-${header.name}`}>
                   <th scope="row">{header.name}</th>
-                  <td className="mono">{header.value}</td>
+                  <td className="mono">
+                    {header.value}
+                    {header.decoded !== undefined && (
+                      <span className="mail-header-decoded">decoded: {header.decoded}</span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -155,6 +155,8 @@ export const mailHeader = z.object({
   name: z.string(),
   /** The unfolded value as written, before decoding. */
   value: z.string(),
+  /** The value with its RFC 2047 encoded-words decoded, when it has any. */
+  decoded: z.string().optional(),
 });
 
 export const mailAttachment = z.object({

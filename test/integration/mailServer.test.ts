@@ -85,6 +85,7 @@ describe('the textbook conversation', () => {
       from: 'Alice <alice@crepes.fr>',
       to: 'bob@hamburger.edu',
       cc: 'carol@hamburger.edu',
+      replyTo: 'Renée <renee@crepes.fr>',
       subject: 'Ketchup? — ça va',
       text: 'Do you like ketchup?\nHow about pickles?',
       html: '<p>Do you like <b>ketchup</b>?</p><script>alert(1)</script>',
@@ -104,9 +105,15 @@ describe('the textbook conversation', () => {
       messageId: summary?.messageId ?? '',
     });
     const names = message.headers.map((header) => header.name.toLowerCase());
-    expect(names.slice(0, 4)).toEqual(['from', 'to', 'cc', 'subject']);
+    expect(names.slice(0, 5)).toEqual(['from', 'to', 'cc', 'reply-to', 'subject']);
     expect(names).toContain('message-id');
-    expect(message.headers.find((header) => header.name === 'Subject')?.value).toMatch(/^=\?UTF-8\?/);
+    const header = (name: string) => message.headers.find((h) => h.name === name);
+    // Encoded-words as written, and decoded beside them; plain headers need no decoding.
+    expect(header('Subject')?.value).toMatch(/^=\?UTF-8\?/);
+    expect(header('Subject')?.decoded).toBe('Ketchup? — ça va');
+    expect(header('Reply-To')?.value).toMatch(/^=\?UTF-8\?Q\?Ren=C3=A9e\?= <renee@crepes\.fr>$/);
+    expect(header('Reply-To')?.decoded).toMatch(/^"?Renée"? <renee@crepes\.fr>$/);
+    expect(header('To')).toEqual({ name: 'To', value: 'bob@hamburger.edu' });
     expect(message.text?.trim()).toBe('Do you like ketchup?\nHow about pickles?');
     expect(message.html).toContain('<script>alert(1)</script>');
     expect(message.attachments).toHaveLength(1);
