@@ -9,7 +9,7 @@ import type { ExchangeRecord } from './exchangeState';
  */
 export function StatusView({ exchange }: { exchange: ExchangeRecord | undefined }) {
   const response = exchange?.response;
-  const info = response ? describeStatus(response.status) : undefined;
+  const info = response ? describeStatus(response.status, exchange?.method) : undefined;
   const location = response ? fieldValue(response.fields, 'Location') : undefined;
   const className = `status-line is-${info?.class ?? (exchange?.phase === 'failed' ? 'failed' : 'pending')}`;
   return (

@@ -107,9 +107,18 @@ const classMeaning: Record<StatusClass, string> = {
   unknown: 'Not a defined status class (codes run from 100 to 599).',
 };
 
-/** The table entry, or for an unlisted code what its class (the first digit) says. */
-export function describeStatus(code: number): StatusInfo {
-  return (
-    statusCodes.get(code) ?? { code, reason: '', meaning: classMeaning[statusClass(code)], class: statusClass(code) }
-  );
+const headSuccess = 'The request succeeded. This answers HEAD: the headers a GET would get, and no body.';
+
+/**
+ * The table entry, or for an unlisted code what its class (the first digit) says. With
+ * the request's method, 200 to HEAD says that no body comes (the table's 200 promises one).
+ */
+export function describeStatus(code: number, method?: string): StatusInfo {
+  const info = statusCodes.get(code) ?? {
+    code,
+    reason: '',
+    meaning: classMeaning[statusClass(code)],
+    class: statusClass(code),
+  };
+  return code === 200 && method === 'HEAD' ? { ...info, meaning: headSuccess } : info;
 }

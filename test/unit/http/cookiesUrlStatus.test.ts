@@ -210,4 +210,11 @@ describe('status codes', () => {
     expect(describeStatus(299)).toMatchObject({ reason: '', class: 'success' });
     expect(describeStatus(799).class).toBe('unknown');
   });
+
+  it('200 promises the object in the body, except to HEAD', () => {
+    expect(describeStatus(200).meaning).toContain('in the body');
+    expect(describeStatus(200, 'HEAD').meaning).toMatch(/HEAD.*no body/);
+    expect(describeStatus(200, 'GET').meaning).toBe(describeStatus(200).meaning);
+    expect(describeStatus(404, 'HEAD').meaning).toBe(describeStatus(404).meaning);
+  });
 });
