@@ -571,6 +571,8 @@ export class ComposerModel extends Store<ComposerState> {
       connectWait: { startedAt: this.now(), timeoutMs: connectTimeoutMs },
       errors: {},
       note: undefined,
+      // What the previous send did would read as this one's outcome.
+      lastSend: undefined,
       refusedCertificate: undefined,
     });
     let result: ResponseOf<'http.send'>;

@@ -489,6 +489,12 @@ describe('sending', () => {
     expect(model.state.lastSend?.certificate?.fingerprint256).toBe(refused?.fingerprint256);
     await responded(exchanges, 2);
     expect(exchanges.state.exchanges.at(-1)?.response?.status).toBe(200);
+
+    // A later send that fails leaves no "Sent … from local port" of the earlier one beside its error.
+    model.setUrl(`http://127.0.0.1:${await closedPort()}/`);
+    expect(await model.send()).toBe('failed');
+    expect(model.state.errors.send?.code).toBe('E_REFUSED');
+    expect(model.state.lastSend).toBeUndefined();
   });
 
   it('the connect deadline is visible and Cancel stops it; a passed deadline is said beside Send', async () => {
