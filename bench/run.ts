@@ -45,6 +45,22 @@ function envNumber(name: string, fallback: number, { min = 1, max = Number.MAX_S
   return value;
 }
 
+/** The parts of the bench, in the order they run; BENCH_ONLY picks some by these names (any case). */
+const parts = ['roundtrip', 'stream', 'smtp', 'http', 'httpViewer'] as const;
+type Part = (typeof parts)[number];
+
+function onlyParts(raw: string | undefined): ReadonlySet<Part> | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const picked = new Set<Part>();
+  for (const name of raw.split(',').map((word) => word.trim().toLowerCase())) {
+    const part = parts.find((candidate) => candidate.toLowerCase() === name);
+    if (!part)
+      throw new Error(`BENCH_ONLY names parts of the bench (${parts.join(', ')}), not ${JSON.stringify(name)}`);
+    picked.add(part);
+  }
+  return picked;
+}
+
 const config = {
   iterations: envNumber('BENCH_ITERATIONS', 2000, { max: 100_000 }),
   warmup: envNumber('BENCH_WARMUP', 500, { min: 0, max: 10_000 }),
@@ -61,8 +77,10 @@ const config = {
   roundTripTimeoutMs: 5000,
   /** Diagnostics: write a V8 CPU profile of each child here (profile this process with node --cpu-prof). */
   profileDir: process.env.BENCH_PROFILE_DIR || undefined,
-  /** Diagnostics: run only 'roundtrip' or only 'stream'. */
-  only: process.env.BENCH_ONLY || undefined,
+  /** Rounds of the HTTP client bench (curl, the app in each mode, bare Node sockets); medians are compared. */
+  httpRuns: envNumber('BENCH_HTTP_RUNS', 5, { max: 50 }),
+  /** Diagnostics: run only these parts (BENCH_ONLY=http, or a list: BENCH_ONLY=smtp,httpViewer). */
+  only: onlyParts(process.env.BENCH_ONLY),
 };
 const profileFlags = config.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${config.profileDir}`] : [];
 const streamBytes = config.streamMiB * MiB;
@@ -77,14 +95,28 @@ const cleanups: Array<() => Promise<unknown>> = [];
 
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
-  progress('starting the peer (raw servers, stream sender) and the browser-mode host');
-  const { child: peer, ready: peerReady } = await Child.start<PeerApi, PeerReady>('./peer.ts', [String(streamBytes)], {
-    timeoutMs: 20_000,
-  });
-  cleanups.push(async () => {
-    await peer.call('close', undefined, 5000).catch(() => {});
-    await peer.stop();
-  });
+  const wants = (part: Part) => config.only === undefined || config.only.has(part);
+  if (wants('roundtrip') || wants('stream') || wants('smtp')) await throughHost(wants);
+  if (wants('http')) {
+    const http = await httpReceiveBench({ bodyBytes: 100_000_000, runs: config.httpRuns, progress });
+    rows.push(...http.rows);
+    notes.push(...http.notes);
+  }
+  if (wants('httpViewer')) await httpViewer({ rows, notes, progress });
+
+  const loadAfter = loadavg()[0] ?? 0;
+  notes.unshift(
+    `Node ${process.version}, ${availableParallelism()} cores shared with other work; 1-min load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after. Loopback only (127.0.0.1).`,
+    config.coalesceMs !== undefined || config.keepMiB !== undefined
+      ? `DIAGNOSTIC RUN: ${config.coalesceMs !== undefined ? `coalescing interval ${config.coalesceMs} ms (the app ships 25 ms) ` : ''}${config.keepMiB !== undefined ? `keep cap ${config.keepMiB} MiB for the stream (the app ships 64 MiB)` : ''}.`
+      : 'The app as shipped: default services (coalescing interval 25 ms, keep cap 64 MiB per session).',
+  );
+}
+
+/** The parts that go through the browser-mode host (and the peer's raw servers, for round trips and the stream). */
+async function throughHost(wants: (part: Part) => boolean): Promise<void> {
+  const peerReady = wants('roundtrip') || wants('stream') ? await startPeer() : undefined;
+  progress('starting the browser-mode host');
   const hostEnv = config.coalesceMs !== undefined ? { BENCH_COALESCE_MS: String(config.coalesceMs) } : {};
   const { child: host, ready: hostReady } = await Child.start<HostApi, HostReady>(
     './host.ts',
@@ -100,7 +132,7 @@ async function main(): Promise<void> {
   const overWebSocket = await connectOverWebSocket(hostReady, 10_000);
   cleanups.push(async () => overWebSocket.close());
 
-  if (config.only !== 'stream') {
+  if (peerReady && wants('roundtrip')) {
     const tcp = () => rawTcp(peerReady.tcpPort, config.roundTripTimeoutMs);
     const udp = () => rawUdp(peerReady.udpPort, config.roundTripTimeoutMs);
     await roundTrips('TCP', overWebSocket, tcp, appTcp);
@@ -110,25 +142,21 @@ async function main(): Promise<void> {
     await roundTrips('TCP', inMemory, tcp, appTcp);
     await roundTrips('UDP', inMemory, udp, appUdp);
   }
-  if (config.only !== 'roundtrip') {
+  if (peerReady && wants('stream'))
     await streams(overWebSocket, host, { port: peerReady.streamPort, bytes: streamBytes });
-  }
-  if (config.only === undefined || config.only === 'smtp')
-    await smtpThroughput(overWebSocket, { rows, notes, progress });
-  if (config.only === undefined || config.only === 'http') {
-    const http = await httpReceiveBench({ bodyBytes: 100_000_000, runs: 3, progress });
-    rows.push(...http.rows);
-    notes.push(...http.notes);
-  }
-  if (config.only === undefined || config.only === 'httpviewer') await httpViewer({ rows, notes, progress });
+  if (wants('smtp')) await smtpThroughput(overWebSocket, { rows, notes, progress });
+}
 
-  const loadAfter = loadavg()[0] ?? 0;
-  notes.unshift(
-    `Node ${process.version}, ${availableParallelism()} cores shared with other work; 1-min load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after. Loopback only (127.0.0.1).`,
-    config.coalesceMs !== undefined || config.keepMiB !== undefined
-      ? `DIAGNOSTIC RUN: ${config.coalesceMs !== undefined ? `coalescing interval ${config.coalesceMs} ms (the app ships 25 ms) ` : ''}${config.keepMiB !== undefined ? `keep cap ${config.keepMiB} MiB for the stream (the app ships 64 MiB)` : ''}.`
-      : 'The app as shipped: default services (coalescing interval 25 ms, keep cap 64 MiB per session).',
-  );
+async function startPeer(): Promise<PeerReady> {
+  progress('starting the peer (raw servers, stream sender)');
+  const { child: peer, ready } = await Child.start<PeerApi, PeerReady>('./peer.ts', [String(streamBytes)], {
+    timeoutMs: 20_000,
+  });
+  cleanups.push(async () => {
+    await peer.call('close', undefined, 5000).catch(() => {});
+    await peer.stop();
+  });
+  return ready;
 }
 
 function inProcessServices(): readonly Service[] {
