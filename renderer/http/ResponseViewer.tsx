@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { describeFraming } from '../../shared/http/framing';
 import { useFrameStore } from '../net/useStore';
 import { BodyView } from './BodyView';
+import { ChunkList } from './ChunkList';
 import { ConnectionTranscript } from './ConnectionTranscript';
 import { DiagnosticsList } from './DiagnosticsList';
 import type { ExchangeRecord } from './exchangeState';
@@ -88,6 +89,7 @@ function ExchangeDetails({ store, exchange }: { store: HttpExchanges; exchange: 
         </details>
       ))}
       {response && <HeadersTable fields={response.fields} />}
+      <ChunkList chunks={exchange.chunks} total={exchange.body.chunks} />
       {exchange.trailers.length > 0 && <HeadersTable fields={exchange.trailers} caption="Trailers" />}
       {response && (
         <BodyView

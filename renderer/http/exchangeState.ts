@@ -1,3 +1,4 @@
+import type { HttpChunk } from '../../shared/http/clientContract';
 import type { HttpDiagnostic } from '../../shared/http/diagnostics';
 import type { Validators } from '../../shared/http/editRequest';
 import type { HttpField } from '../../shared/http/fields';
@@ -76,6 +77,8 @@ export interface ExchangeRecord {
   readonly interim: readonly ResponseHeadView[];
   readonly response: ResponseHeadView | undefined;
   readonly trailers: readonly HttpField[];
+  /** A chunked body's chunk-size lines as received (size and extensions), as far as the Node side lists them. */
+  readonly chunks: readonly HttpChunk[];
   readonly diagnostics: readonly HttpDiagnostic[];
   readonly body: BodyProgress;
   readonly timings: ExchangeTimings;

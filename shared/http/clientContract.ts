@@ -163,6 +163,7 @@ export const httpChunk = z.object({
   line: z.string(),
   extensions: z.array(z.object({ name: z.string(), value: z.string().optional() })),
 });
+export type HttpChunk = z.infer<typeof httpChunk>;
 
 /** Body totals; `capped` is the visible truncation note. */
 export const httpBodyProgress = z.object({

@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Locator, Page } from 'playwright-core';
@@ -235,6 +235,41 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () 
       .waitFor();
     await screenshot(page, 'http-big.png');
     expect(problems.all).toEqual([]);
+  });
+
+  it('a chunked body: its text joined, and its size lines with their extensions and its trailers one click away', async () => {
+    const tcp = createTcpServer((socket) => {
+      socket.once('data', () =>
+        socket.end(
+          'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n' +
+            '5;lang=en\r\nhello\r\n7;flag\r\n, world\r\n0\r\nX-Checksum: abc\r\n\r\n',
+        ),
+      );
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    const port = (tcp.address() as AddressInfo).port;
+    try {
+      const { page, problems } = await openHttp();
+      const host = `127.0.0.1:${port}`;
+      await send(page, `http://${host}/`, ['GET /stream HTTP/1.1', `Host: ${host}`, '']);
+      const status = viewer(page).getByRole('status', { name: 'Status' });
+      await expect.poll(() => status.textContent(), { timeout: 10_000 }).toMatch(/^200/);
+      await expect.poll(() => viewer(page).getByLabel('Body as text').textContent()).toContain('hello, world');
+      await viewer(page)
+        .getByText(/Chunked framing: 3 chunk-size lines/)
+        .click();
+      const chunks = viewer(page).getByRole('table', { name: 'Chunks' });
+      const lines = await chunks.locator('tbody tr td:nth-child(2)').allTextContents();
+      expect(lines).toEqual(['5;lang=en', '7;flag', '0']);
+      expect(await chunks.locator('tbody tr').nth(0).textContent()).toContain('lang=en');
+      const trailers = viewer(page).getByRole('table', { name: 'Trailers' });
+      expect(await trailers.textContent()).toMatch(/X-Checksum.*abc/);
+      await screenshot(page, 'http-chunked.png');
+      expect(problems.all).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    }
   });
 
   it('non-persistent connections use a new local port per request; a kept connection reuses it', async () => {

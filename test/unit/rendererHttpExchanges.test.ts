@@ -282,6 +282,35 @@ describe('the exchanges store', () => {
     expect(new TextDecoder().decode(await readAll(store, exchanges[0]!.id))).toBe('ok');
   });
 
+  it("keeps a chunked body's size lines with their extensions, arriving in pieces, and its trailers", async () => {
+    const chunked =
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n' +
+      '5;lang=en\r\nhello\r\n7;note="a b";flag\r\n, world\r\n0\r\nX-Checksum: abc\r\n\r\n';
+    const tcp = createTcpServer((socket) => {
+      socket.once('data', () => {
+        // Two writes apart, so the lines come in more than one progress event.
+        socket.write(chunked.slice(0, 80));
+        setTimeout(() => socket.end(chunked.slice(80)), 60);
+      });
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
+    const port = (tcp.address() as AddressInfo).port;
+    const { app, store } = setup();
+    const { exchanges } = await send(app, store, port, 'GET /stream HTTP/1.1\r\nHost: x\r\n\r\n');
+    const exchange = exchanges[0]!;
+    expect(exchange.chunks.map((chunk) => [chunk.line, chunk.size])).toEqual([
+      ['5;lang=en', 5],
+      ['7;note="a b";flag', 7],
+      ['0', 0],
+    ]);
+    expect(exchange.chunks[1]?.extensions).toEqual([{ name: 'note', value: '"a b"' }, { name: 'flag' }]);
+    expect(exchange.body.chunks).toBe(3);
+    expect(exchange.trailers.map((field) => [field.name, field.value])).toEqual([['X-Checksum', 'abc']]);
+    expect(new TextDecoder().decode(await readAll(store, exchange.id))).toBe('hello, world');
+  });
+
   it('shows a refused connection as a failed exchange with the reason', async () => {
     const port = await server(() => {});
     await closers.pop()?.();
