@@ -96,7 +96,8 @@ export class HttpConnection {
       maxItems: Number.POSITIVE_INFINITY,
       flush: () => this.flushStray(),
     });
-    // Everything downstream copies what it keeps (parser sections, kept bodies, stray and unparsed bytes).
+    // The reused buffer's bytes are overwritten by the next read: whatever keeps them copies them
+    // (parser sections, stray and unparsed bytes, a body unless the read went into its own lent space).
     if (setup.reader) {
       setup.reader.attach(
         (chunk) => this.receive(chunk),
