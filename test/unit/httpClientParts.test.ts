@@ -1,9 +1,11 @@
 import zlib from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BlockPool } from '../../electron/http/bodyBlocks';
 import { BodyStore } from '../../electron/http/bodyStore';
 import { decodeBody } from '../../electron/http/decodeBody';
 import { splitRequests } from '../../electron/http/splitRequests';
+import { createResponseParser } from '../../shared/http/responseParser';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -130,12 +132,97 @@ describe('BodyStore', () => {
     expect(store.chunks().map((piece) => piece.buffer.byteLength)).toEqual([16, 2]);
     expect(pool.idleBytes).toBe(16);
 
+    const sealedWhileLent = new BodyStore(pool);
+    sealedWhileLent.append(bytes('ab'));
+    const lentSpace = sealedWhileLent.lend();
+    lentSpace.set(bytes('cd'));
+    sealedWhileLent.append(lentSpace.subarray(0, 2));
+    sealedWhileLent.seal();
+    // The socket may still read into the lent space (a polite close waits for the server's FIN).
+    expect(pool.idleBytes).toBe(0);
+    sealedWhileLent.endLend();
+    expect(pool.idleBytes).toBe(16);
+    expect(sealedWhileLent.chunks().map((piece) => piece.buffer.byteLength)).toEqual([4]);
+    expect(Buffer.from(sealedWhileLent.read(0, 4)).toString()).toBe('abcd');
+
     const other = new BodyStore(pool);
     other.append(bytes('x'));
     const lentBlock = other.lend();
     other.clear();
     expect(pool.idleBytes).toBe(0);
     expect(pool.take().buffer).not.toBe(lentBlock.buffer);
+  });
+});
+
+describe('BodyStore fed by the response parser, as the connection feeds it', () => {
+  /** Two pipelined responses, each chunked or with Content-Length, bodies of a known pattern. */
+  function wire(bodies: Uint8Array[], chunkSizes: number[], chunked: boolean[]): Uint8Array {
+    const parts: Uint8Array[] = [];
+    bodies.forEach((body, index) => {
+      if (!chunked[index]) {
+        parts.push(bytes(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`), body);
+        return;
+      }
+      parts.push(bytes('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n'));
+      for (let at = 0, i = 0; at < body.length; i++) {
+        const size = Math.min(body.length - at, chunkSizes[i % chunkSizes.length] as number);
+        parts.push(bytes(`${size.toString(16)}\r\n`), body.subarray(at, at + size), bytes('\r\n'));
+        at += size;
+      }
+      parts.push(bytes('0\r\n\r\n'));
+    });
+    return Buffer.concat(parts);
+  }
+
+  it('whatever the read and chunk sizes, bodies read into lent block space or a reused buffer are kept exactly', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 2, maxLength: 2 }),
+        fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 150 }), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
+        (sizes, chunkSizes, readSizes, chunked) => {
+          const bodies = sizes.map((size, n) => Uint8Array.from({ length: size }, (_, i) => (i * 7 + n * 101) & 0xff));
+          const stream = wire(bodies, chunkSizes, chunked);
+          const pool = new BlockPool({ blockBytes: 64, maxIdleBytes: 64 * 4, idleMs: 60_000 });
+          const stores = bodies.map(() => new BodyStore(pool));
+          const parser = createResponseParser({ requests: ['GET', 'GET'] });
+          const reused = new Uint8Array(128);
+          let inBody: number | undefined;
+          let lentTo: BodyStore | undefined;
+          for (let at = 0, read = 0; at < stream.length; read++) {
+            const space = lentTo ? lentTo.lend() : reused;
+            const n = Math.min(readSizes[read % readSizes.length] as number, space.length, stream.length - at);
+            space.set(stream.subarray(at, at + n));
+            at += n;
+            for (const event of parser.push(space.subarray(0, n))) {
+              if (event.type === 'head') inBody = event.head.index;
+              if (event.type === 'body' && event.data) stores[event.messageIndex]?.append(event.data);
+              if (event.type === 'end') {
+                stores[event.messageIndex]?.seal();
+                inBody = undefined;
+              }
+            }
+            // What the connection does after every read: the lend ends, and the body in progress may borrow again.
+            lentTo?.endLend();
+            lentTo = inBody === undefined ? undefined : stores[inBody];
+          }
+          parser.end();
+          bodies.forEach((body, index) => {
+            const store = stores[index] as BodyStore;
+            expect(store.size).toBe(body.length);
+            expect(Buffer.from(store.read(0, body.length + 1)).equals(body)).toBe(true);
+            // Sealed: whatever the last block held is a copy of its own, the block went back.
+            expect(
+              store
+                .chunks()
+                .every((piece) => piece.buffer.byteLength === 64 || piece.length === piece.buffer.byteLength),
+            ).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
