@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { services } from '../electron/services';
 import { type AppClient, connectInMemory } from './appClient';
 import type { BareClientApi } from './httpBareClient';
+import type { CurlApi, CurlRun } from './httpCurl';
 import { Child } from './rpc';
 import { formatTable, mib, ms, type Row } from './table';
 import { MiB, percentiles, withTimeout } from './timing';
@@ -15,7 +14,9 @@ import { MiB, percentiles, withTimeout } from './timing';
  * the app (http.send through the real services behind the in-memory port, timed from
  * the call until http.exchangeEnd reaches the client) against `curl -s -o /dev/null`
  * for the same URL (curl's own time_total: connect to last byte, process start-up
- * excluded). Peak memory: this process's RSS growth during the app's runs (the body is
+ * excluded), started from a child process (bench/httpCurl.ts): nothing forks this
+ * process during the runs, which would make the app's pooled body blocks copy-on-write
+ * and fault on their next write. Peak memory: this process's RSS growth during the app's runs (the body is
  * kept on the Node side up to the cap: 64 MiB by default), and curl's peak RSS.
  * Runs alternate, round by round; medians are compared. The app's first run is also shown
  * alone: its body blocks are fresh memory, later runs reuse the blocks a forgotten body
@@ -30,53 +31,6 @@ export interface HttpBenchResult {
 const goalRatio = 1.5;
 
 const median = (samples: readonly number[]) => percentiles(samples).p50;
-
-interface CurlRun {
-  ms: number;
-  wallMs: number;
-  bytes: number;
-  peakRssBytes: number | undefined;
-}
-
-function curl(url: string, timeoutMs: number): Promise<CurlRun> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('/usr/bin/curl', ['-s', '-o', '/dev/null', '-w', '%{time_total} %{size_download}', url], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    let peak: number | undefined;
-    // VmHWM is the process's peak resident set; read it while curl runs (it is gone after).
-    const poll = setInterval(() => {
-      try {
-        const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (match) peak = Math.max(peak ?? 0, Number(match[1]) * 1024);
-      } catch {
-        // Not on Linux, or curl already left.
-      }
-    }, 5);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', (error) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      const wallMs = performance.now() - started;
-      const [seconds, size] = out.trim().split(' ').map(Number);
-      if (code !== 0 || seconds === undefined || size === undefined) {
-        reject(new Error(`curl ${url} failed (exit ${code}): ${err || out}`));
-        return;
-      }
-      resolve({ ms: seconds * 1000, wallMs, bytes: size, peakRssBytes: peak });
-    });
-  });
-}
 
 /**
  * Peak RSS growth over a run, sampled with the cheap rss() every 5 ms (the full
@@ -110,6 +64,8 @@ interface AppRun {
   rssGrowth: number;
   /** CPU time of this process over the run (all its threads: the Node side, the client, the GC). */
   cpuMs: number;
+  /** Minor page faults of this process over the run: first touches of fresh memory, writes to copy-on-write pages. */
+  pageFaults: number;
 }
 
 async function appRun(app: AppClient, port: number, maxBodyBytes: number | undefined, timeoutMs: number) {
@@ -132,6 +88,7 @@ async function appRun(app: AppClient, port: number, maxBodyBytes: number | undef
   try {
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
+    const faultsBefore = process.resourceUsage().minorPageFault;
     const sent = await client.call('http.send', {
       target: { host: '127.0.0.1', port },
       raw: new TextEncoder().encode('GET /big HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
@@ -150,6 +107,7 @@ async function appRun(app: AppClient, port: number, maxBodyBytes: number | undef
     };
     const elapsed = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    const pageFaults = process.resourceUsage().minorPageFault - faultsBefore;
     if (end.outcome !== 'complete') throw new Error(`the app's exchange ended ${end.outcome}: ${end.error?.message}`);
     const result: AppRun = {
       ms: elapsed,
@@ -159,6 +117,7 @@ async function appRun(app: AppClient, port: number, maxBodyBytes: number | undef
       progressEvents,
       rssGrowth: sampler.growth(),
       cpuMs: (cpu.user + cpu.system) / 1000,
+      pageFaults,
     };
     await client.call('http.forget', { exchangeId: exchangeId as string });
     return result;
@@ -182,6 +141,8 @@ export async function httpReceiveBench(options: {
     { timeoutMs: 20_000 },
   );
   const { child: bare } = await Child.start<BareClientApi, unknown>('./httpBareClient.ts', [], { timeoutMs: 20_000 });
+  const { child: curler } = await Child.start<CurlApi, unknown>('./httpCurl.ts', [], { timeoutMs: 20_000 });
+  const curl = (url: string, timeoutMs: number) => curler.call('run', { url, timeoutMs }, timeoutMs + 5000);
   const bareRead = (keepBytes: number) =>
     bare.call('read', { port: ready.port, keepBytes, timeoutMs }, timeoutMs + 5000);
   const app = connectInMemory(services);
@@ -217,6 +178,7 @@ export async function httpReceiveBench(options: {
     await peer.call('close', undefined, 5000).catch(() => {});
     await peer.stop();
     await bare.stop();
+    await curler.stop();
   }
   for (const run of curls) {
     if (run.bytes !== bodyBytes) throw new Error(`curl received ${run.bytes} bytes, not ${bodyBytes}`);
@@ -283,7 +245,7 @@ export async function httpReceiveBench(options: {
     )}; ${times(
       'nothing kept',
       parseOnly.map((a) => a.ms),
-    )}; ${times('bare Node', nodeFloor)}; ${times('bare Node keeping', nodeKeep)}). curl = \`curl -s -o /dev/null\`, its own time_total (its wall time with start-up: ${ms(median(curls.map((c) => c.wallMs)))}); app = http.send with a new connection, the Node side parsing every byte with the shared response parser and keeping the body (64 MiB cap as shipped; the rest counted), timed in this process until http.exchangeEnd arrives (CPU time of this process, median: ${ms(median(apps.map((a) => a.cpuMs)))} as shipped, ${ms(median(parseOnly.map((a) => a.cpuMs)))} keeping nothing; Node side's own total, median ${ms(median(apps.map((a) => a.nodeTotalMs)))}; ${cold.progressEvents} coalesced http.progress events in the first run). Each app run is forgotten (http.forget) before the next, as the app forgets the oldest bodies beyond its bounds: the first run copies the body into fresh memory (page faults on first touch), later runs into the blocks the forgotten body gave back (up to 64 MiB stay pooled until 30 s unused). The server is a Node http server in its own process. Memory: this process's RSS growth over a run (Node side and client together; the largest, the first run's). curl keeps nothing: it reads into one buffer and throws it away, so the first row is the like-for-like one. The bare Node sockets run in a process of their own (like curl), so their garbage is not collected during the app's runs; one keeping its own chunks (the last row) pays fresh memory for every read. Loopback figures on a shared 2-core machine vary by 2-3× from run to run; compare rows of one run.`,
+    )}; ${times('bare Node', nodeFloor)}; ${times('bare Node keeping', nodeKeep)}). curl = \`curl -s -o /dev/null\`, its own time_total (its wall time with start-up: ${ms(median(curls.map((c) => c.wallMs)))}), started from a process of its own: a fork of this process would make the pooled body blocks copy-on-write, and the app's next write to each of their pages would fault; app = http.send with a new connection, the Node side parsing every byte with the shared response parser and keeping the body (64 MiB cap as shipped; the rest counted), timed in this process until http.exchangeEnd arrives (CPU time of this process, median: ${ms(median(apps.map((a) => a.cpuMs)))} as shipped, ${ms(median(parseOnly.map((a) => a.cpuMs)))} keeping nothing; minor page faults, median: ${median(apps.map((a) => a.pageFaults))} as shipped, ${median(parseOnly.map((a) => a.pageFaults))} keeping nothing, ${cold.pageFaults} in the first run; Node side's own total, median ${ms(median(apps.map((a) => a.nodeTotalMs)))}; ${cold.progressEvents} coalesced http.progress events in the first run). Each app run is forgotten (http.forget) before the next, as the app forgets the oldest bodies beyond its bounds: the first run copies the body into fresh memory (page faults on first touch), later runs into the blocks the forgotten body gave back (up to 64 MiB stay pooled until 30 s unused). The server is a Node http server in its own process. Memory: this process's RSS growth over a run (Node side and client together; the largest, the first run's). curl keeps nothing: it reads into one buffer and throws it away, so the first row is the like-for-like one. The bare Node sockets run in a process of their own (like curl), so their garbage is not collected during the app's runs; one keeping its own chunks (the last row) pays fresh memory for every read. Loopback figures on a shared 2-core machine vary by 2-3× from run to run; compare rows of one run.`,
   ];
   return { rows, notes };
 }
