@@ -779,9 +779,13 @@ export class ConversationModel extends Store<ConversationState> {
     this.tracker.connected();
     const implicitTls = connected.security === 'implicit-tls';
     const where = `${connected.peer.address}:${connected.peer.port}`;
+    // The response comes after the greeting: stamped now, the line would sit after the 220 it
+    // precedes. The handshake ended the TLS time and the greeting wait before the greeting arrived.
+    const sinceConnected = connected.timings.greetingMs + (connected.timings.tlsMs ?? 0);
     this.note(
       'ok',
       `connected: this socket ${connected.local.address}:${connected.local.port} → server ${where} (handshake ${formatDuration(connected.timings.connectMs)}${implicitTls ? ', then TLS from the first byte' : ''})`,
+      { at: connected.greeting.at - sinceConnected, mono: connected.greeting.mono - sinceConnected },
     );
     const greeting = this.received(connected.greeting);
     this.set({
@@ -871,8 +875,9 @@ export class ConversationModel extends Store<ConversationState> {
     this.transcript.append(input);
   }
 
-  private note(tone: 'info' | 'ok' | 'warn' | 'error', note: string): void {
-    this.transcript.append({ direction: 'system', tone, note });
+  /** A line of the app's own; `when` (a Node-side stamp) places it among the bytes, otherwise it is now. */
+  private note(tone: 'info' | 'ok' | 'warn' | 'error', note: string, when?: { at: number; mono: number }): void {
+    this.transcript.append({ direction: 'system', tone, note, ...when });
   }
 
   private patch(change: Partial<ConversationState>, ...clears: ConversationControl[]): void {

@@ -287,6 +287,16 @@ describe('the conversation builder against a mail server', () => {
     expect(text).toContain('HELO crepes.fr\\r\\n');
     expect(text).toContain('221 hamburger.edu closing connection\\r\\n');
     expect(text).toMatch(/after its 221/);
+
+    // Who said what when: the 'connected' line comes before the greeting it made possible,
+    // and no line's time goes back (the connect response arrives after the greeting).
+    const rows = model.transcript.state.rows;
+    const connectedRow = rows.findIndex((row) => row.note?.startsWith('connected:'));
+    const greetingRow = rows.findIndex((row) => row.note?.includes('the greeting'));
+    expect(connectedRow).toBeGreaterThan(0);
+    expect(connectedRow).toBeLessThan(greetingRow);
+    const elapsed = rows.map((row) => row.elapsedMs);
+    expect(elapsed).toEqual([...elapsed].sort((a, b) => a - b));
   });
 
   it('stops Send all at the first 5xx, and says what the refusal means', async () => {
