@@ -746,17 +746,20 @@ export class ConversationModel extends Store<ConversationState> {
   private received(info: SmtpReplyInfo, isEhlo = false): ReplyView {
     this.tracker.received(info.reply);
     const view = replyView(info, isEhlo);
+    const greeting = info.seq === 0;
     this.append({
       direction: 'server-to-client',
       data: info.reply.raw,
       at: info.at,
       mono: info.mono,
-      rttMs: info.rttMs ?? undefined,
+      // The greeting answers nothing sent, so its wait is no round trip: said in words instead.
+      rttMs: greeting ? undefined : (info.rttMs ?? undefined),
       note: [
         `${info.reply.code ?? '???'} ${view.title}`,
-        info.seq === 0 ? 'the greeting' : undefined,
+        greeting ? 'the greeting' : undefined,
         info.tls ? 'inside TLS' : undefined,
         view.note ?? undefined,
+        greeting && info.rttMs !== null ? `${formatDuration(info.rttMs)} after connecting` : undefined,
       ]
         .filter(Boolean)
         .join('; '),

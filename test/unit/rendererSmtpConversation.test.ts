@@ -297,6 +297,10 @@ describe('the conversation builder against a mail server', () => {
     expect(connectedRow).toBeLessThan(greetingRow);
     const elapsed = rows.map((row) => row.elapsedMs);
     expect(elapsed).toEqual([...elapsed].sort((a, b) => a - b));
+    // The greeting answers nothing the client sent: its wait is said in words, not as an RTT.
+    expect(rows[greetingRow]?.rttMs).toBeUndefined();
+    expect(rows[greetingRow]?.note).toMatch(/^220 .*; the greeting; .*\d ms after connecting$/);
+    expect(rows.find((row) => row.note?.startsWith('250 '))?.rttMs).toBeGreaterThanOrEqual(0);
   });
 
   it('stops Send all at the first 5xx, and says what the refusal means', async () => {
