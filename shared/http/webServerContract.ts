@@ -1,15 +1,20 @@
 import { z } from 'zod';
 import { bytes, command } from '../contract/schema';
+import { deadlineMs, keepBytes, socketAddress, stamp } from '../net/contract';
 import {
-  bindAddress,
-  deadlineMs,
-  errorInfo,
-  keepBytes,
-  listenPort,
-  sessionId,
-  socketAddress,
-  stamp,
-} from '../net/contract';
+  acceptedEntry,
+  closedEntry,
+  connectionCloseReasons,
+  connectionId,
+  count,
+  errorEntry,
+  listeningEntry,
+  listenRequestFields,
+  serverLogEvent,
+  serverStartedResponse,
+  serverStopCommand,
+  stoppedEntry,
+} from '../net/serverContract';
 
 /**
  * The built-in web server (`webServer.*`): the textbook's "write a web server" homework
@@ -32,9 +37,7 @@ export const webServerStartRequest = z
       .min(1, { message: 'the folder is empty: type a folder path, or leave it out for the sample site' })
       .max(4096, { message: 'the folder path is longer than 4096 characters' })
       .optional(),
-    port: listenPort.default(defaultWebServerPort),
-    /** 127.0.0.1 by default; 0.0.0.0 or :: (all interfaces) must be asked for and comes with a warning. */
-    bindAddress: bindAddress.default('127.0.0.1'),
+    ...listenRequestFields(defaultWebServerPort),
     /** Serve /cookie: a page that sets a visit-counter cookie and shows what the browser sent back. */
     cookieDemo: z.boolean().default(true),
     /** A persistent connection idle this long after its last response is closed by the server. */
@@ -57,38 +60,31 @@ export const webServerHeader = z.object({ name: z.string(), value: z.string() })
 export type WebServerHeader = z.infer<typeof webServerHeader>;
 
 export const webServerCounters = z.object({
-  connectionsAccepted: z.number().int().nonnegative(),
-  connectionsOpen: z.number().int().nonnegative(),
+  connectionsAccepted: count,
+  connectionsOpen: count,
   /** Closed at once because `maxConnections` were already open. */
-  connectionsRefused: z.number().int().nonnegative(),
-  requests: z.number().int().nonnegative(),
+  connectionsRefused: count,
+  requests: count,
   /** Responses by status class. */
-  responses2xx: z.number().int().nonnegative(),
-  responses3xx: z.number().int().nonnegative(),
-  responses4xx: z.number().int().nonnegative(),
-  responses5xx: z.number().int().nonnegative(),
-  bytesReceived: z.number().int().nonnegative(),
-  bytesSent: z.number().int().nonnegative(),
+  responses2xx: count,
+  responses3xx: count,
+  responses4xx: count,
+  responses5xx: count,
+  bytesReceived: count,
+  bytesSent: count,
 });
 export type WebServerCounters = z.infer<typeof webServerCounters>;
 
-const connectionId = z.string();
 /** 1 for the first request on a connection, 2 for the next one on the same (persistent) connection, ... */
 const requestNumber = z.number().int().positive();
 
-export const webServerCloseReasons = ['server', 'client', 'reset', 'error', 'idle', 'stopped'] as const;
+export const webServerCloseReasons = [...connectionCloseReasons, 'stopped'] as const;
 
 /** One line of the web server's log. */
 export const webServerLogEntry = z.discriminatedUnion('kind', [
   /** The welcoming socket, and what it serves. */
-  stamp.extend({
-    kind: z.literal('listening'),
-    local: socketAddress,
-    folder: z.string(),
-    sampleSite: z.boolean(),
-    warning: z.string().optional(),
-  }),
-  stamp.extend({ kind: z.literal('accepted'), connectionId, client: socketAddress, local: socketAddress }),
+  listeningEntry({ folder: z.string(), sampleSite: z.boolean() }),
+  acceptedEntry,
   /** Over the connection limit: closed without reading. */
   stamp.extend({ kind: z.literal('refused'), client: socketAddress, reason: z.string() }),
   /**
@@ -101,7 +97,7 @@ export const webServerLogEntry = z.discriminatedUnion('kind', [
     connectionId,
     requestNumber,
     raw: bytes,
-    rawBytes: z.number().int().nonnegative(),
+    rawBytes: count,
     method: z.string().optional(),
     target: z.string().optional(),
     version: z.string().optional(),
@@ -116,7 +112,7 @@ export const webServerLogEntry = z.discriminatedUnion('kind', [
     status: z.number().int(),
     headers: z.array(webServerHeader),
     /** Body bytes sent (0 for HEAD and 304). */
-    bodyBytes: z.number().int().nonnegative(),
+    bodyBytes: count,
     /** The served file, relative to the folder (`/` separated). */
     file: z.string().optional(),
     /** Why this status, in words (e.g. "the path leaves the served folder"). */
@@ -129,18 +125,12 @@ export const webServerLogEntry = z.discriminatedUnion('kind', [
     kind: z.literal('ignored'),
     connectionId,
     raw: bytes,
-    rawBytes: z.number().int().nonnegative(),
+    rawBytes: count,
     reason: z.string(),
   }),
-  stamp.extend({
-    kind: z.literal('closed'),
-    connectionId,
-    by: z.enum(webServerCloseReasons),
-    requestsServed: z.number().int().nonnegative(),
-    error: errorInfo.optional(),
-  }),
-  stamp.extend({ kind: z.literal('error'), error: errorInfo, connectionId: connectionId.optional() }),
-  stamp.extend({ kind: z.literal('stopped'), reason: z.enum(['local', 'error']) }),
+  closedEntry(webServerCloseReasons, { requestsServed: count }),
+  errorEntry,
+  stoppedEntry,
 ]);
 export type WebServerLogEntry = z.infer<typeof webServerLogEntry>;
 
@@ -148,26 +138,18 @@ export const webServerCommands = {
   /** Starts serving a folder on a port (several servers may run, one per port). */
   'webServer.start': command(
     webServerStartRequest,
-    stamp.extend({
-      serverId: sessionId,
-      local: socketAddress,
+    serverStartedResponse({
       /** The folder served, absolute and with symlinks resolved. */
       folder: z.string(),
       sampleSite: z.boolean(),
       cookieDemo: z.boolean(),
-      warning: z.string().optional(),
     }),
   ),
   /** Stops listening and closes every connection; resolves once the port is free. */
-  'webServer.stop': command(z.object({ serverId: sessionId }).strict(), stamp.extend({ serverId: sessionId })),
+  'webServer.stop': serverStopCommand(),
 };
 
 export const webServerEvents = {
   /** Log entries, coalesced (at most one event per ~25 ms); under a flood request/response entries may be left out but are counted. */
-  'webServer.log': z.object({
-    serverId: sessionId,
-    entries: z.array(webServerLogEntry),
-    counters: webServerCounters,
-    omittedEntries: z.number().int().nonnegative(),
-  }),
+  'webServer.log': serverLogEvent(webServerLogEntry, webServerCounters),
 };

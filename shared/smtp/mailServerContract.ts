@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { bytes, command } from '../contract/schema';
-import { bindAddress, deadlineMs, errorInfo, listenPort, sessionId, socketAddress, stamp } from '../net/contract';
+import { deadlineMs, errorInfo, sessionId, socketAddress, stamp } from '../net/contract';
+import {
+  acceptedEntry,
+  closedEntry,
+  connectionCloseReasons,
+  connectionId,
+  count,
+  errorEntry,
+  listeningEntry,
+  listenRequestFields,
+  serverLogEvent,
+  serverStartedResponse,
+  serverStopCommand,
+  stoppedEntry,
+} from '../net/serverContract';
 
 /**
  * The built-in mail server (`mailServer.*`): a sink that accepts mail on a local port
@@ -50,9 +64,7 @@ export const mailServerAuth = z
 
 export const mailServerStartRequest = z
   .object({
-    port: listenPort.default(defaultMailServerPort),
-    /** 127.0.0.1 by default; 0.0.0.0 or :: (all interfaces) must be asked for and comes with a warning. */
-    bindAddress: bindAddress.default('127.0.0.1'),
+    ...listenRequestFields(defaultMailServerPort),
     hostname: greetingName.default(defaultMailServerHostname),
     /** Advertise STARTTLS with a certificate made on the spot (its fingerprint is returned). */
     startTls: z.boolean().default(false),
@@ -191,38 +203,33 @@ export const mailMessage = mailSummary.extend({
 export type MailMessage = z.infer<typeof mailMessage>;
 
 export const mailServerCounters = z.object({
-  connectionsAccepted: z.number().int().nonnegative(),
-  connectionsOpen: z.number().int().nonnegative(),
-  messagesAccepted: z.number().int().nonnegative(),
+  connectionsAccepted: count,
+  connectionsOpen: count,
+  messagesAccepted: count,
   /** Refused with a reply: rejected recipient, too large, not authenticated... */
-  messagesRejected: z.number().int().nonnegative(),
+  messagesRejected: count,
   /** Connections that went away in the middle of DATA: the partial message was discarded. */
-  messagesAbandoned: z.number().int().nonnegative(),
-  messagesSaved: z.number().int().nonnegative(),
-  bytesReceived: z.number().int().nonnegative(),
-  bytesReplied: z.number().int().nonnegative(),
-  inboxMessages: z.number().int().nonnegative(),
-  inboxBytes: z.number().int().nonnegative(),
+  messagesAbandoned: count,
+  messagesSaved: count,
+  bytesReceived: count,
+  bytesReplied: count,
+  inboxMessages: count,
+  inboxBytes: count,
   /** Removed from the inbox to stay within its bounds. */
-  inboxEvicted: z.number().int().nonnegative(),
+  inboxEvicted: count,
 });
 export type MailServerCounters = z.infer<typeof mailServerCounters>;
 
-const connectionId = z.string();
-
 /** The session from the server's side. `data` may be shorter than `bytes` once the keep cap is reached. */
 export const mailServerLogEntry = z.discriminatedUnion('kind', [
-  stamp.extend({
-    kind: z.literal('listening'),
-    local: socketAddress,
+  listeningEntry({
     hostname: z.string(),
     startTls: z.boolean(),
     authRequired: z.boolean(),
     maxMessageBytes: z.number().int(),
-    warning: z.string().optional(),
   }),
   /** A client connected (client address:port). */
-  stamp.extend({ kind: z.literal('accepted'), connectionId, client: socketAddress, local: socketAddress }),
+  acceptedEntry,
   /** "C:" one line as received (CRLF included); during DATA, the complete lines of one read. */
   stamp.extend({
     kind: z.literal('received'),
@@ -277,14 +284,9 @@ export const mailServerLogEntry = z.discriminatedUnion('kind', [
   stamp.extend({ kind: z.literal('abandoned'), connectionId, bytes: z.number().int() }),
   stamp.extend({ kind: z.literal('saved'), messageId, path: z.string() }),
   stamp.extend({ kind: z.literal('saveFailed'), messageId, error: errorInfo }),
-  stamp.extend({
-    kind: z.literal('closed'),
-    connectionId,
-    by: z.enum(['server', 'client', 'reset', 'error', 'idle']),
-    error: errorInfo.optional(),
-  }),
-  stamp.extend({ kind: z.literal('error'), error: errorInfo, connectionId: connectionId.optional() }),
-  stamp.extend({ kind: z.literal('stopped'), reason: z.enum(['local', 'error']) }),
+  closedEntry(connectionCloseReasons, {}),
+  errorEntry,
+  stoppedEntry,
 ]);
 export type MailServerLogEntry = z.infer<typeof mailServerLogEntry>;
 
@@ -292,20 +294,17 @@ export const mailServerCommands = {
   /** Starts a mail server (several may run, one per port). */
   'mailServer.start': command(
     mailServerStartRequest,
-    stamp.extend({
-      serverId: sessionId,
-      local: socketAddress,
+    serverStartedResponse({
       hostname: z.string(),
       /** Present when STARTTLS is advertised. */
       certificate: mailServerCertificate.optional(),
       maxMessageBytes: z.number().int(),
       inboxLimit: z.object({ messages: z.number().int(), bytes: z.number().int() }),
       saveFolder: z.string().optional(),
-      warning: z.string().optional(),
     }),
   ),
   /** Stops listening and closes every connection; a message still arriving is discarded. */
-  'mailServer.stop': command(z.object({ serverId: sessionId }).strict(), stamp.extend({ serverId: sessionId })),
+  'mailServer.stop': serverStopCommand(),
   /** One message of the inbox in full. */
   'mailServer.message': command(z.object({ serverId: sessionId, messageId }).strict(), mailMessage),
   /** Saves one message as an .eml file in `folder` (atomically: written beside, then renamed). */
@@ -328,18 +327,13 @@ export const mailServerCommands = {
 
 export const mailServerEvents = {
   /** The server's log, coalesced (a few events per second under load). */
-  'mailServer.log': z.object({
-    serverId: sessionId,
-    entries: z.array(mailServerLogEntry),
-    counters: mailServerCounters,
-    omittedEntries: z.number().int().nonnegative(),
-  }),
+  'mailServer.log': serverLogEvent(mailServerLogEntry, mailServerCounters),
   /** Messages arrived in the inbox, and ones removed to keep it within its bounds. */
   'mailServer.inbox': z.object({
     serverId: sessionId,
     added: z.array(mailSummary),
     removed: z.array(messageId),
-    inboxMessages: z.number().int().nonnegative(),
-    inboxBytes: z.number().int().nonnegative(),
+    inboxMessages: count,
+    inboxBytes: count,
   }),
 };

@@ -9,7 +9,6 @@ import {
   errorInfo,
   hostName,
   keepBytes,
-  listenPort,
   noReply,
   receiveTotals,
   resolvedAddress,
@@ -17,6 +16,20 @@ import {
   socketAddress,
   stamp,
 } from '../net/contract';
+import {
+  acceptedEntry,
+  closedEntry,
+  connectionCloseReasons,
+  connectionId,
+  count,
+  errorEntry,
+  listeningEntry,
+  listenRequestFields,
+  serverLogEvent,
+  serverStartedResponse,
+  serverStopCommand,
+  stoppedEntry,
+} from '../net/serverContract';
 
 /** The textbook TCPServer's `recv(1024)`. */
 export const textbookRecvBytes = 1024;
@@ -93,9 +106,7 @@ export const tcpCommands = {
   'tcpServer.start': command(
     z
       .object({
-        port: listenPort.default(12000),
-        /** 127.0.0.1 by default; 0.0.0.0 or :: (all interfaces) must be asked for and comes with a warning. */
-        bindAddress: bindAddress.default('127.0.0.1'),
+        ...listenRequestFields(12000),
         /**
          * classic: one recv(1024), reply upper, close the connection socket (the textbook);
          * lines: keep the connection, reply to each line; echo: send back what arrives.
@@ -106,14 +117,9 @@ export const tcpCommands = {
         keepBytes: keepBytes.optional(),
       })
       .strict(),
-    stamp.extend({
-      serverId: sessionId,
-      local: socketAddress,
-      mode: z.enum(tcpServerModes),
-      warning: z.string().optional(),
-    }),
+    serverStartedResponse({ mode: z.enum(tcpServerModes) }),
   ),
-  'tcpServer.stop': command(z.object({ serverId: sessionId }).strict(), stamp.extend({ serverId: sessionId })),
+  'tcpServer.stop': serverStopCommand(),
 };
 
 export const tcpChunk = stamp.extend({
@@ -127,22 +133,19 @@ export const tcpChunk = stamp.extend({
 export type TcpChunk = z.infer<typeof tcpChunk>;
 
 export const tcpServerCounters = z.object({
-  connectionsAccepted: z.number().int().nonnegative(),
-  connectionsOpen: z.number().int().nonnegative(),
-  bytesReceived: z.number().int().nonnegative(),
-  bytesReplied: z.number().int().nonnegative(),
-  bytesDiscarded: z.number().int().nonnegative(),
+  connectionsAccepted: count,
+  connectionsOpen: count,
+  bytesReceived: count,
+  bytesReplied: count,
+  bytesDiscarded: count,
 });
 export type TcpServerCounters = z.infer<typeof tcpServerCounters>;
-
-const connectionId = z.string();
 
 /** One line of the TCP server's log. `data` may be shorter than `bytes` once the keep cap is reached. */
 export const tcpServerLogEntry = z.discriminatedUnion('kind', [
   /** The welcoming socket. */
-  stamp.extend({ kind: z.literal('listening'), local: socketAddress, warning: z.string().optional() }),
-  /** accept() returned a new connection socket. */
-  stamp.extend({ kind: z.literal('accepted'), connectionId, client: socketAddress, local: socketAddress }),
+  listeningEntry({}),
+  acceptedEntry,
   stamp.extend({ kind: z.literal('received'), connectionId, data: bytes, bytes: z.number().int() }),
   stamp.extend({
     kind: z.literal('replied'),
@@ -156,14 +159,9 @@ export const tcpServerLogEntry = z.discriminatedUnion('kind', [
   stamp.extend({ kind: z.literal('discarded'), connectionId, bytes: z.number().int(), reason: z.string() }),
   /** The client shut down its write side. */
   stamp.extend({ kind: z.literal('peerEnded'), connectionId }),
-  stamp.extend({
-    kind: z.literal('closed'),
-    connectionId,
-    by: z.enum(['server', 'client', 'reset', 'error', 'idle']),
-    error: errorInfo.optional(),
-  }),
-  stamp.extend({ kind: z.literal('error'), error: errorInfo, connectionId: connectionId.optional() }),
-  stamp.extend({ kind: z.literal('stopped'), reason: z.enum(['local', 'error']) }),
+  closedEntry(connectionCloseReasons, {}),
+  errorEntry,
+  stoppedEntry,
 ]);
 export type TcpServerLogEntry = z.infer<typeof tcpServerLogEntry>;
 
@@ -187,10 +185,5 @@ export const tcpEvents = {
     sentBytes: z.number().int(),
     receivedBytes: z.number().int(),
   }),
-  'tcpServer.log': z.object({
-    serverId: sessionId,
-    entries: z.array(tcpServerLogEntry),
-    counters: tcpServerCounters,
-    omittedEntries: z.number().int().nonnegative(),
-  }),
+  'tcpServer.log': serverLogEvent(tcpServerLogEntry, tcpServerCounters),
 };

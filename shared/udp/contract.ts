@@ -17,6 +17,15 @@ import {
   socketAddress,
   stamp,
 } from '../net/contract';
+import {
+  count,
+  listeningEntry,
+  listenRequestFields,
+  serverLogEvent,
+  serverStartedResponse,
+  serverStopCommand,
+  stoppedEntry,
+} from '../net/serverContract';
 
 /** The largest UDP payload over IPv4 (65,535 − 20 IP − 8 UDP header bytes). */
 export const maxUdpPayloadIPv4 = 65_507;
@@ -104,25 +113,17 @@ export const udpCommands = {
   'udpServer.start': command(
     z
       .object({
-        port: listenPort.default(12000),
-        /** 127.0.0.1 by default; 0.0.0.0 or :: (all interfaces) must be asked for and comes with a warning. */
-        bindAddress: bindAddress.default('127.0.0.1'),
+        ...listenRequestFields(12000),
         mode: z.enum(udpServerModes).default('upper'),
         /** recvfrom(2048) like the textbook; null receives whole datagrams. */
         recvBufferBytes: recvBufferBytes.nullable().default(textbookRecvBufferBytes),
         keepBytes: keepBytes.optional(),
       })
       .strict(),
-    stamp.extend({
-      serverId: sessionId,
-      local: socketAddress,
-      mode: z.enum(udpServerModes),
-      recvBufferBytes: z.number().int().nullable(),
-      /** Shown by the UI when the server listens on all interfaces. */
-      warning: z.string().optional(),
-    }),
+    /** `warning` is shown by the UI when the server listens on all interfaces. */
+    serverStartedResponse({ mode: z.enum(udpServerModes), recvBufferBytes: z.number().int().nullable() }),
   ),
-  'udpServer.stop': command(z.object({ serverId: sessionId }).strict(), stamp.extend({ serverId: sessionId })),
+  'udpServer.stop': serverStopCommand(),
 };
 
 /** One received datagram, as `recvfrom` would return it (plus what it hid). */
@@ -140,17 +141,17 @@ export const udpDatagram = stamp.extend({
 export type UdpDatagram = z.infer<typeof udpDatagram>;
 
 export const udpServerCounters = z.object({
-  datagramsReceived: z.number().int().nonnegative(),
-  datagramsReplied: z.number().int().nonnegative(),
-  datagramsCut: z.number().int().nonnegative(),
-  bytesReceived: z.number().int().nonnegative(),
-  bytesReplied: z.number().int().nonnegative(),
+  datagramsReceived: count,
+  datagramsReplied: count,
+  datagramsCut: count,
+  bytesReceived: count,
+  bytesReplied: count,
 });
 export type UdpServerCounters = z.infer<typeof udpServerCounters>;
 
 /** One line of the UDP server's log. `data` may be shorter than `bytes` once the keep cap is reached. */
 export const udpServerLogEntry = z.discriminatedUnion('kind', [
-  stamp.extend({ kind: z.literal('listening'), local: socketAddress, warning: z.string().optional() }),
+  listeningEntry({}),
   stamp.extend({
     kind: z.literal('received'),
     client: socketAddress,
@@ -169,7 +170,7 @@ export const udpServerLogEntry = z.discriminatedUnion('kind', [
     invalidUtf8Bytes: z.number().int().positive().optional(),
   }),
   stamp.extend({ kind: z.literal('error'), error: errorInfo, client: socketAddress.optional() }),
-  stamp.extend({ kind: z.literal('stopped'), reason: z.enum(['local', 'error']) }),
+  stoppedEntry,
 ]);
 export type UdpServerLogEntry = z.infer<typeof udpServerLogEntry>;
 
@@ -189,11 +190,5 @@ export const udpEvents = {
   'udp.error': stamp.extend({ sessionId, error: errorInfo }),
   'udp.closed': stamp.extend({ sessionId, reason: z.enum(['local', 'error']), error: errorInfo.optional() }),
   /** The built-in server's log, coalesced; `counters` are totals so far. */
-  'udpServer.log': z.object({
-    serverId: sessionId,
-    entries: z.array(udpServerLogEntry),
-    counters: udpServerCounters,
-    /** Log lines not sent because too many arrived at once (they are still counted). */
-    omittedEntries: z.number().int().nonnegative(),
-  }),
+  'udpServer.log': serverLogEvent(udpServerLogEntry, udpServerCounters),
 };
