@@ -1,17 +1,12 @@
 import { useId } from 'react';
-import { CheckboxField, ErrorText, SelectField, TextField } from '../net/fields';
+import { CheckboxField, ErrorText, TextField } from '../net/fields';
 import { formatSocketAddress } from '../net/format';
-import { bindChoices, isAllInterfaces } from '../net/serverModel';
+import { ListenFields, ServerCounters, ServerHeading, StartStop } from '../net/ServerControls';
 import { useStore } from '../net/useStore';
 import { TranscriptView } from '../transcript/TranscriptView';
 import { type WebServerModel, webServerCounterRows } from './webServerModel';
 import '../net/net.css';
 import './webServer.css';
-
-const bindValues = bindChoices.map((choice) => choice.value);
-const bindLabels = Object.fromEntries(bindChoices.map((choice) => [choice.value, choice.label]));
-
-const phaseLabels = { stopped: 'stopped', starting: 'starting…', running: 'running', stopping: 'stopping…' } as const;
 
 /**
  * The built-in web server: a peer to practise HTTP against. Folder (empty serves the
@@ -24,14 +19,10 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
   const settings = useStore(model.settings);
   const headingId = useId();
   const locked = state.phase !== 'stopped';
-  const allInterfaces = isAllInterfaces(state.bindAddress);
   const url = state.local ? `http://${formatSocketAddress(state.local)}/` : undefined;
   return (
     <section className="panel server-panel web-server-panel" aria-labelledby={headingId}>
-      <div className="panel-head">
-        <h2 id={headingId}>Web server</h2>
-        <span className={`pill is-${state.phase}`}>{phaseLabels[state.phase]}</span>
-      </div>
+      <ServerHeading id={headingId} title="Web server" phase={state.phase} />
       <p className="panel-intro">
         Serves a folder with GET and HEAD: 200 with Last-Modified and ETag, 304 for a conditional GET, 400, 404, 405 and
         505. Persistent connections stay open; the log numbers the requests on each one.
@@ -47,28 +38,7 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
         disabled={locked}
         error={settings.folderError}
       />
-      <div className="field-row">
-        <TextField
-          label="Port"
-          className="field-port"
-          inputMode="numeric"
-          value={state.port}
-          onChange={(port) => model.setPort(port)}
-          onEnter={() => void model.start()}
-          disabled={locked}
-          error={state.errors.port}
-        />
-        <SelectField
-          label="Listen on"
-          className="field-grow"
-          value={state.bindAddress}
-          options={bindValues}
-          labels={bindLabels}
-          onChange={(value) => model.setBindAddress(value)}
-          disabled={locked}
-          error={state.errors.bindAddress}
-        />
-      </div>
+      <ListenFields model={model} state={state} />
       <CheckboxField
         label={
           <>
@@ -79,34 +49,13 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
         onChange={(on) => model.setCookieDemo(on)}
         disabled={locked}
       />
-      {(state.warning || (allInterfaces && state.phase === 'stopped')) && (
-        <p className="warning" role="note">
-          <strong>All interfaces: </strong>
-          {state.warning ??
-            'other machines on the network will be able to reach this server. Use it for a lab where students connect to your machine, and stop it afterwards.'}
-        </p>
-      )}
-      <div className="actions">
-        {state.phase === 'running' || state.phase === 'stopping' ? (
-          <button type="button" onClick={() => void model.stop()} disabled={state.phase === 'stopping'}>
-            Stop
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void model.start()}
-            disabled={state.phase === 'starting'}
-          >
-            Start
-          </button>
-        )}
+      <StartStop model={model} state={state}>
         {url && (
           <span className="action-hint">
             Serving at <span className="mono">{url}</span>
           </span>
         )}
-      </div>
+      </StartStop>
       {state.phase === 'running' && settings.served && (
         <p className="web-server-folder">
           {settings.served.sampleSite ? 'The sample site, from ' : 'Folder '}
@@ -115,16 +64,7 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
       )}
       <ErrorText error={state.errors.start} />
       <ErrorText error={state.errors.stop} />
-      {state.counters && (
-        <dl className="counters" aria-label="Web server counters">
-          {webServerCounterRows(state.counters).map(([name, value]) => (
-            <div key={name}>
-              <dt>{name}</dt>
-              <dd className="mono">{value}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      {state.counters && <ServerCounters rows={webServerCounterRows(state.counters)} label="Web server counters" />}
       <TranscriptView
         model={model.log}
         label="Server log"

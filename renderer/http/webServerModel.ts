@@ -6,9 +6,9 @@ import {
   type WebServerCounters,
   type WebServerLogEntry,
 } from '../../shared/http/webServerContract';
-import type { SocketAddress } from '../../shared/net/contract';
 import type { ControlError } from '../net/errors';
 import { formatSocketAddress, plural, sentence } from '../net/format';
+import { listeningLines, stoppedLine } from '../net/serverLog';
 import { ServerModel, type StartedServer } from '../net/serverModel';
 import { Store } from '../net/store';
 import type { TranscriptInput, TranscriptOptions, TranscriptTone } from '../transcript/model';
@@ -48,8 +48,6 @@ const closedBy: Record<Extract<WebServerLogEntry, { kind: 'closed' }>['by'], str
 export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters, WebServerLogEntry> {
   protected readonly protocol = 'TCP';
   readonly settings = new WebServerSettingsStore({ folder: '', folderError: undefined, served: undefined });
-  private readonly clients = new Map<string, SocketAddress>();
-  private folderFailed: ControlError | undefined;
 
   constructor(
     private readonly client: Client,
@@ -71,42 +69,33 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
     this.setFlag('cookieDemo', on);
   }
 
-  override async start(): Promise<boolean> {
-    this.folderFailed = undefined;
+  protected override beforeStart(): boolean {
     this.settings.update({ folderError: undefined });
-    const started = await super.start();
-    if (!started && this.folderFailed) {
-      // A folder problem belongs under the Folder field, not under Start.
-      const { start: _moved, ...others } = this.state.errors;
-      this.set({ ...this.state, errors: others });
-      this.settings.update({ folderError: this.folderFailed });
-    }
-    return started;
+    return true;
+  }
+
+  /** A folder problem belongs under the Folder field, not under Start. */
+  protected override placeStartError(error: unknown): boolean {
+    if (!isPlaygroundError(error) || error.field !== 'payload.folder') return false;
+    const message = error.message.replace(/^[\w.]+: payload\.folder: /, '');
+    this.settings.update({ folderError: { code: String(error.code), message: sentence(message) } });
+    return true;
   }
 
   protected async startServer(port: number, bindAddress: string): Promise<StartedServer> {
-    this.clients.clear();
     const folder = this.settings.state.folder.trim();
-    try {
-      const started = await this.client.call(
-        'webServer.start',
-        {
-          port,
-          bindAddress,
-          cookieDemo: this.state.flags.cookieDemo ?? true,
-          ...(folder === '' ? {} : { folder }),
-        },
-        { timeoutMs: 15_000 },
-      );
-      this.settings.update({ served: { folder: started.folder, sampleSite: started.sampleSite } });
-      return started;
-    } catch (error) {
-      if (isPlaygroundError(error) && error.field === 'payload.folder') {
-        const message = error.message.replace(/^[\w.]+: payload\.folder: /, '');
-        this.folderFailed = { code: String(error.code), message: sentence(message) };
-      }
-      throw error;
-    }
+    const started = await this.client.call(
+      'webServer.start',
+      {
+        port,
+        bindAddress,
+        cookieDemo: this.state.flags.cookieDemo ?? true,
+        ...(folder === '' ? {} : { folder }),
+      },
+      { timeoutMs: 15_000 },
+    );
+    this.settings.update({ served: { folder: started.folder, sampleSite: started.sampleSite } });
+    return started;
   }
 
   protected stopServer(serverId: string): Promise<unknown> {
@@ -118,28 +107,10 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
     switch (entry.kind) {
       case 'listening': {
         const what = entry.sampleSite ? 'the sample site' : entry.folder;
-        const lines: TranscriptInput[] = [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'ok',
-            note: `${this.listeningNote(entry.local)}, serving ${what}`,
-          },
-        ];
-        if (entry.warning) lines.push({ ...base, direction: 'system', tone: 'warn', note: entry.warning });
-        return lines;
+        return listeningLines(base, `${this.listeningNote(entry.local)}, serving ${what}`, entry.warning);
       }
       case 'accepted':
-        this.clients.set(entry.connectionId, entry.client);
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'ok',
-            party: this.party(entry.connectionId),
-            note: `new TCP connection from ${formatSocketAddress(entry.client)}`,
-          },
-        ];
+        return [this.acceptedLine(base, entry, `new TCP connection from ${formatSocketAddress(entry.client)}`)];
       case 'refused':
         return [
           {
@@ -187,46 +158,14 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
           },
         ];
       case 'closed': {
-        const failed = entry.by === 'reset' || entry.by === 'error';
         const served = `after ${plural(entry.requestsServed, 'request')}`;
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: failed ? 'error' : 'info',
-            party: this.party(entry.connectionId),
-            note: `${closedBy[entry.by]} ${served}${entry.error ? `: ${entry.error.message}` : ''}`,
-          },
-        ];
+        return [this.closedLine(base, entry, `${closedBy[entry.by]} ${served}`)];
       }
       case 'error':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'error',
-            party: entry.connectionId ? this.party(entry.connectionId) : undefined,
-            note: entry.error.message,
-          },
-        ];
+        return [this.connectionErrorLine(base, entry)];
       case 'stopped':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: entry.reason === 'error' ? 'error' : 'info',
-            note:
-              entry.reason === 'error'
-                ? 'the server stopped after an error'
-                : 'stopped: the listening socket and every connection are closed',
-          },
-        ];
+        return [stoppedLine(base, entry.reason, 'stopped: the listening socket and every connection are closed')];
     }
-  }
-
-  private party(connectionId: string): string {
-    const client = this.clients.get(connectionId);
-    return client ? `${connectionId} ${formatSocketAddress(client)}` : connectionId;
   }
 }
 

@@ -1,12 +1,9 @@
 import { type ReactNode, useId } from 'react';
 import { TranscriptView } from '../transcript/TranscriptView';
-import { ErrorText, SelectField, TextField } from './fields';
-import { formatSocketAddress } from './format';
-import { bindChoices, isAllInterfaces, type ServerModel } from './serverModel';
+import { ErrorText, SelectField } from './fields';
+import { ListeningOn, ListenFields, ServerCounters, ServerHeading, StartStop } from './ServerControls';
+import type { ServerModel } from './serverModel';
 import { useStore } from './useStore';
-
-const bindValues = bindChoices.map((choice) => choice.value);
-const bindLabels = Object.fromEntries(bindChoices.map((choice) => [choice.value, choice.label]));
 
 interface ServerPanelProps<Mode extends string, Counters, Entry> {
   protocol: 'UDP' | 'TCP';
@@ -29,36 +26,11 @@ export function ServerPanel<Mode extends string, Counters, Entry>(props: ServerP
   const state = useStore(model);
   const headingId = useId();
   const locked = state.phase !== 'stopped';
-  const allInterfaces = isAllInterfaces(state.bindAddress);
   return (
     <section className="panel server-panel" aria-labelledby={headingId}>
-      <div className="panel-head">
-        <h2 id={headingId}>{protocol} server</h2>
-        <span className={`pill is-${state.phase}`}>{phaseLabel(state.phase)}</span>
-      </div>
+      <ServerHeading id={headingId} title={`${protocol} server`} phase={state.phase} />
       <p className="panel-intro">{props.explanation}</p>
-      <div className="field-row">
-        <TextField
-          label="Port"
-          className="field-port"
-          inputMode="numeric"
-          value={state.port}
-          onChange={(port) => model.setPort(port)}
-          onEnter={() => void model.start()}
-          disabled={locked}
-          error={state.errors.port}
-        />
-        <SelectField
-          label="Listen on"
-          className="field-grow"
-          value={state.bindAddress}
-          options={bindValues}
-          labels={bindLabels}
-          onChange={(value) => model.setBindAddress(value)}
-          disabled={locked}
-          error={state.errors.bindAddress}
-        />
-      </div>
+      <ListenFields model={model} state={state} />
       <SelectField<Mode>
         label="Mode"
         value={state.mode}
@@ -69,46 +41,12 @@ export function ServerPanel<Mode extends string, Counters, Entry>(props: ServerP
         error={state.errors.mode}
       />
       {props.options}
-      {(state.warning || (allInterfaces && state.phase === 'stopped')) && (
-        <p className="warning" role="note">
-          <strong>All interfaces: </strong>
-          {state.warning ??
-            'other machines on the network will be able to reach this server. Use it for a lab where students connect to your machine, and stop it afterwards.'}
-        </p>
-      )}
-      <div className="actions">
-        {state.phase === 'running' || state.phase === 'stopping' ? (
-          <button type="button" onClick={() => void model.stop()} disabled={state.phase === 'stopping'}>
-            Stop
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void model.start()}
-            disabled={state.phase === 'starting'}
-          >
-            Start
-          </button>
-        )}
-        {state.local && (
-          <span className="action-hint">
-            Listening on <span className="mono">{formatSocketAddress(state.local)}</span>
-          </span>
-        )}
-      </div>
+      <StartStop model={model} state={state}>
+        <ListeningOn local={state.local} />
+      </StartStop>
       <ErrorText error={state.errors.start} />
       <ErrorText error={state.errors.stop} />
-      {state.counters && (
-        <dl className="counters">
-          {props.counters(state.counters).map(([name, value]) => (
-            <div key={name}>
-              <dt>{name}</dt>
-              <dd className="mono">{value}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      {state.counters && <ServerCounters rows={props.counters(state.counters)} />}
       <TranscriptView
         model={model.log}
         label="Server log"
@@ -116,8 +54,4 @@ export function ServerPanel<Mode extends string, Counters, Entry>(props: ServerP
       />
     </section>
   );
-}
-
-function phaseLabel(phase: 'stopped' | 'starting' | 'running' | 'stopping'): string {
-  return { stopped: 'stopped', starting: 'starting…', running: 'running', stopping: 'stopping…' }[phase];
 }

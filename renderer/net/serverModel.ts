@@ -2,6 +2,7 @@ import type { SocketAddress } from '../../shared/net/contract';
 import { type TranscriptInput, TranscriptModel, type TranscriptOptions } from '../transcript/model';
 import { type ControlErrors, controlError, parsePortField, placeError } from './errors';
 import { formatSocketAddress, plural } from './format';
+import { type AcceptedEntry, type ErrorEntry, errorLine, type LogStamp } from './serverLog';
 import { Store } from './store';
 
 export type ServerControl = 'port' | 'bindAddress' | 'mode' | 'start' | 'stop';
@@ -65,10 +66,13 @@ const serverCodes: Record<string, ServerControl> = {
 /**
  * A built-in server panel: port, bind address and mode as chosen, whether it runs,
  * its counters, and its log (a transcript with one party per client). The protocol
- * supplies the start/stop calls and how its log entries read.
+ * supplies the start/stop calls and how its log entries read, and may check its own
+ * fields before a start (beforeStart) and show a failed start beside them (placeStartError).
  */
 export abstract class ServerModel<Mode extends string, Counters, Entry> extends Store<ServerState<Mode, Counters>> {
   readonly log: TranscriptModel;
+  /** A connection-based server's clients, connectionId → address, so every line names its connection. */
+  private readonly clients = new Map<string, SocketAddress>();
   private readonly early: ServerLogEvent<Entry, Counters>[] = [];
   private lastServerId: string | undefined;
 
@@ -94,6 +98,22 @@ export abstract class ServerModel<Mode extends string, Counters, Entry> extends 
   protected abstract logInputs(entry: Entry): TranscriptInput[];
   protected abstract readonly protocol: 'UDP' | 'TCP';
 
+  /**
+   * Before the port is read: checks or clears the protocol's own fields. False: not started
+   * (the fields say why).
+   */
+  protected beforeStart(): boolean {
+    return true;
+  }
+
+  /**
+   * A start that failed because of one of the protocol's own fields: shows the error beside
+   * that field and returns true, so Start and Port stay without it (the log still says it).
+   */
+  protected placeStartError(_error: unknown): boolean {
+    return false;
+  }
+
   setPort(port: string): void {
     this.set({ ...this.state, port, errors: {} });
   }
@@ -116,12 +136,14 @@ export abstract class ServerModel<Mode extends string, Counters, Entry> extends 
 
   async start(): Promise<boolean> {
     if (this.state.phase !== 'stopped') return false;
+    if (!this.beforeStart()) return false;
     const port = parsePortField(this.state.port, true);
     if (!port.ok) {
       this.set({ ...this.state, errors: { port: controlError(port.message) } });
       return false;
     }
     this.set({ ...this.state, phase: 'starting', errors: {}, counters: undefined, omittedEntries: 0 });
+    this.clients.clear();
     try {
       const started = await this.startServer(port.port, this.state.bindAddress, this.state.mode);
       this.set({
@@ -142,7 +164,8 @@ export abstract class ServerModel<Mode extends string, Counters, Entry> extends 
       });
       this.log.append({ direction: 'system', tone: 'error', note: `could not start: ${shown.message}` });
       this.early.length = 0;
-      this.set({ ...this.state, phase: 'stopped', errors: { [control]: shown } });
+      const placedElsewhere = this.placeStartError(error);
+      this.set({ ...this.state, phase: 'stopped', errors: placedElsewhere ? {} : { [control]: shown } });
       return false;
     }
   }
@@ -200,6 +223,54 @@ export abstract class ServerModel<Mode extends string, Counters, Entry> extends 
 
   protected listeningNote(local: SocketAddress): string {
     return `${this.protocol === 'TCP' ? 'welcoming socket listening on' : 'socket bound to'} ${formatSocketAddress(local)}`;
+  }
+
+  /** Who a connection's lines belong to: `c1 127.0.0.1:54321`. */
+  protected party(connectionId: string): string {
+    const client = this.clients.get(connectionId);
+    return client ? `${connectionId} ${formatSocketAddress(client)}` : connectionId;
+  }
+
+  /** The line for a connection accepted; from here on its lines name the client. */
+  protected acceptedLine(
+    base: LogStamp,
+    entry: Pick<AcceptedEntry, 'connectionId' | 'client'>,
+    note: string,
+  ): TranscriptInput {
+    this.clients.set(entry.connectionId, entry.client);
+    return { ...base, direction: 'system', tone: 'ok', party: this.party(entry.connectionId), note };
+  }
+
+  /** The connection's bytes each way, decoded as one text until it closes. */
+  protected streamKey(connectionId: string, way: 'in' | 'out'): string {
+    return `${connectionId}:${way}`;
+  }
+
+  /**
+   * The line for a connection closed: `how`, then the error if it failed (an error line if
+   * reset or failed). Ends the connection's two streams.
+   */
+  protected closedLine(
+    base: LogStamp,
+    entry: { readonly connectionId: string; readonly by: string; readonly error?: { message: string } | undefined },
+    how: string,
+  ): TranscriptInput {
+    this.log.endStream(this.streamKey(entry.connectionId, 'in'));
+    this.log.endStream(this.streamKey(entry.connectionId, 'out'));
+    const failed = entry.by === 'reset' || entry.by === 'error';
+    const note = entry.error ? `${how}: ${entry.error.message}` : how;
+    return {
+      ...base,
+      direction: 'system',
+      tone: failed ? 'error' : 'info',
+      party: this.party(entry.connectionId),
+      note,
+    };
+  }
+
+  /** An error the server reported, on the connection's line when it concerns one. */
+  protected connectionErrorLine(base: LogStamp, entry: Pick<ErrorEntry, 'connectionId' | 'error'>): TranscriptInput {
+    return errorLine(base, entry.connectionId ? this.party(entry.connectionId) : undefined, entry.error);
   }
 
   private stopped(): void {

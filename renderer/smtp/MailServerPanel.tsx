@@ -1,17 +1,13 @@
 import { useId } from 'react';
 import { formatByteCount } from '../../shared/bytes';
 import type { MailServerCounters } from '../../shared/smtp/mailServerContract';
-import { CheckboxField, ErrorText, SelectField, TextField } from '../net/fields';
-import { formatSocketAddress } from '../net/format';
-import { bindChoices, isAllInterfaces } from '../net/serverModel';
+import { CheckboxField, ErrorText, TextField } from '../net/fields';
+import { ListeningOn, ListenFields, ServerCounters, ServerHeading, StartStop } from '../net/ServerControls';
 import { useStore } from '../net/useStore';
 import { TranscriptView } from '../transcript/TranscriptView';
 import { InboxView } from './InboxView';
 import type { MailServerModel } from './mailServerModel';
 import './mailServer.css';
-
-const bindValues = bindChoices.map((choice) => choice.value);
-const bindLabels = Object.fromEntries(bindChoices.map((choice) => [choice.value, choice.label]));
 
 /**
  * The built-in mail server: a region named "Mail server" with its Port, the teacher's
@@ -25,40 +21,15 @@ export function MailServerPanel({ model }: { model: MailServerModel }) {
   const headingId = useId();
   const locked = state.phase !== 'stopped';
   const running = state.phase === 'running';
-  const allInterfaces = isAllInterfaces(state.bindAddress);
   const errors = options.errors;
   return (
     <section className="panel server-panel mail-server-panel" aria-labelledby={headingId}>
-      <div className="panel-head">
-        <h2 id={headingId}>Mail server</h2>
-        <span className={`pill is-${state.phase}`}>{phaseLabel(state.phase)}</span>
-      </div>
+      <ServerHeading id={headingId} title="Mail server" phase={state.phase} />
       <p className="panel-intro">
         A mail server of your own to talk to: it greets, answers every command, and keeps the mail it accepts in the
         Inbox below. It is a sink: it never passes mail on to anyone.
       </p>
-      <div className="field-row">
-        <TextField
-          label="Port"
-          className="field-port"
-          inputMode="numeric"
-          value={state.port}
-          onChange={(port) => model.setPort(port)}
-          onEnter={() => void model.start()}
-          disabled={locked}
-          error={state.errors.port}
-        />
-        <SelectField
-          label="Listen on"
-          className="field-grow"
-          value={state.bindAddress}
-          options={bindValues}
-          labels={bindLabels}
-          onChange={(value) => model.setBindAddress(value)}
-          disabled={locked}
-          error={state.errors.bindAddress}
-        />
-      </div>
+      <ListenFields model={model} state={state} />
 
       <details className="mail-options">
         <summary>Options{optionSummary(options)}</summary>
@@ -183,34 +154,13 @@ export function MailServerPanel({ model }: { model: MailServerModel }) {
         )}
       </details>
 
-      {(state.warning || (allInterfaces && state.phase === 'stopped')) && (
-        <p className="warning" role="note">
-          <strong>All interfaces: </strong>
-          {state.warning ??
-            'other machines on the network will be able to send mail to this server. Stop it when the lab is over.'}
-        </p>
-      )}
-      <div className="actions">
-        {state.phase === 'running' || state.phase === 'stopping' ? (
-          <button type="button" onClick={() => void model.stop()} disabled={state.phase === 'stopping'}>
-            Stop
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void model.start()}
-            disabled={state.phase === 'starting'}
-          >
-            Start
-          </button>
-        )}
-        {state.local && (
-          <span className="action-hint">
-            Listening on <span className="mono">{formatSocketAddress(state.local)}</span>
-          </span>
-        )}
-      </div>
+      <StartStop
+        model={model}
+        state={state}
+        allInterfacesNote="other machines on the network will be able to send mail to this server. Stop it when the lab is over."
+      >
+        <ListeningOn local={state.local} />
+      </StartStop>
       <ErrorText error={state.errors.start} />
       <ErrorText error={state.errors.stop} />
       {running && run.certificate && (
@@ -233,16 +183,7 @@ export function MailServerPanel({ model }: { model: MailServerModel }) {
           Saving each message in <span className="mono">{run.saveFolder}</span>
         </p>
       )}
-      {state.counters && (
-        <dl className="counters">
-          {counterRows(state.counters).map(([name, value]) => (
-            <div key={name}>
-              <dt>{name}</dt>
-              <dd className="mono">{value}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      {state.counters && <ServerCounters rows={counterRows(state.counters)} />}
       <TranscriptView
         model={model.log}
         label="Server log"
@@ -281,8 +222,4 @@ function counterRows(counters: MailServerCounters): ReadonlyArray<readonly [stri
     ['Received', formatByteCount(counters.bytesReceived)],
     ['Replied', formatByteCount(counters.bytesReplied)],
   ];
-}
-
-function phaseLabel(phase: 'stopped' | 'starting' | 'running' | 'stopping'): string {
-  return { stopped: 'stopped', starting: 'starting…', running: 'running', stopping: 'stopping…' }[phase];
 }

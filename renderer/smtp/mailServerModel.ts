@@ -1,7 +1,6 @@
 import { formatByteCount } from '../../shared/bytes';
 import type { Client } from '../../shared/contract/client';
 import type { EventPayloadOf } from '../../shared/contract/index';
-import type { SocketAddress } from '../../shared/net/contract';
 import { replyCodeInfo } from '../../shared/smtp/replyCodes';
 import {
   defaultMailServerHostname,
@@ -16,6 +15,7 @@ import {
 } from '../../shared/smtp/mailServerContract';
 import { type ControlError, type ControlErrors, controlError, parseSecondsField, placeError } from '../net/errors';
 import { formatSocketAddress, plural } from '../net/format';
+import { listeningLines, stoppedLine } from '../net/serverLog';
 import { ServerModel, type StartedServer } from '../net/serverModel';
 import { Store } from '../net/store';
 import type { TranscriptInput, TranscriptOptions } from '../transcript/model';
@@ -308,8 +308,6 @@ export class MailServerModel extends ServerModel<MailMode, MailServerCounters, M
   readonly options = new MailOptionsModel();
   readonly inbox: InboxModel;
   readonly run = new MailRunModel();
-  private readonly clients = new Map<string, SocketAddress>();
-  private errorInOptions = false;
   private readonly unsubscribes: Array<() => void>;
 
   constructor(
@@ -324,47 +322,40 @@ export class MailServerModel extends ServerModel<MailMode, MailServerCounters, M
     ];
   }
 
-  override async start(): Promise<boolean> {
-    if (this.state.phase !== 'stopped') return false;
-    if (!this.options.request().ok) return false;
-    this.errorInOptions = false;
-    const started = await super.start();
-    // An error about an option is shown beside that option; once is enough.
-    if (!started && this.errorInOptions) this.set({ ...this.state, errors: {} });
-    return started;
+  /** The options are checked first: their errors show beside them. */
+  protected override beforeStart(): boolean {
+    return this.options.request().ok;
+  }
+
+  /** An error about an option is shown beside that option; once is enough. */
+  protected override placeStartError(error: unknown): boolean {
+    const placed = placeError<MailOption | 'none'>(error, 'none', { fields: optionFields, codes: optionCodes });
+    if (placed.control === 'none') return false;
+    this.options.showErrors({ [placed.control]: placed.error });
+    return true;
   }
 
   protected async startServer(port: number, bindAddress: string): Promise<StartedServer> {
     const checked = this.options.request();
     if (!checked.ok) throw new Error('the options have errors: see beside each field');
-    this.clients.clear();
     this.inbox.reset(undefined);
     this.pendingInbox.length = 0;
-    try {
-      const started = await this.client.call(
-        'mailServer.start',
-        { ...checked.request, port, bindAddress },
-        { timeoutMs: 30_000 },
-      );
-      this.run.update({
-        certificate: started.certificate,
-        saveFolder: started.saveFolder,
-        maxMessageBytes: started.maxMessageBytes,
-        inboxLimit: started.inboxLimit,
-        authRequired: checked.request.requireAuth !== undefined,
-        startTls: checked.request.startTls === true,
-      });
-      this.inbox.reset(started.serverId);
-      for (const event of this.pendingInbox.splice(0)) this.inbox.handleInbox(event);
-      return started;
-    } catch (error) {
-      const placed = placeError<MailOption | 'none'>(error, 'none', { fields: optionFields, codes: optionCodes });
-      if (placed.control !== 'none') {
-        this.options.showErrors({ [placed.control]: placed.error });
-        this.errorInOptions = true;
-      }
-      throw error;
-    }
+    const started = await this.client.call(
+      'mailServer.start',
+      { ...checked.request, port, bindAddress },
+      { timeoutMs: 30_000 },
+    );
+    this.run.update({
+      certificate: started.certificate,
+      saveFolder: started.saveFolder,
+      maxMessageBytes: started.maxMessageBytes,
+      inboxLimit: started.inboxLimit,
+      authRequired: checked.request.requireAuth !== undefined,
+      startTls: checked.request.startTls === true,
+    });
+    this.inbox.reset(started.serverId);
+    for (const event of this.pendingInbox.splice(0)) this.inbox.handleInbox(event);
+    return started;
   }
 
   protected stopServer(serverId: string): Promise<unknown> {
@@ -399,28 +390,14 @@ export class MailServerModel extends ServerModel<MailMode, MailServerCounters, M
           entry.authRequired ? 'requires AUTH' : undefined,
           `SIZE ${formatByteCount(entry.maxMessageBytes)}`,
         ].filter(Boolean);
-        const lines: TranscriptInput[] = [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'ok',
-            note: `mail server listening on ${formatSocketAddress(entry.local)}: ${features.join(', ')}; it keeps what it receives and never relays it`,
-          },
-        ];
-        if (entry.warning) lines.push({ ...base, direction: 'system', tone: 'warn', note: entry.warning });
-        return lines;
+        return listeningLines(
+          base,
+          `mail server listening on ${formatSocketAddress(entry.local)}: ${features.join(', ')}; it keeps what it receives and never relays it`,
+          entry.warning,
+        );
       }
       case 'accepted':
-        this.clients.set(entry.connectionId, entry.client);
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'ok',
-            party: this.party(entry.connectionId),
-            note: `connection from ${formatSocketAddress(entry.client)}`,
-          },
-        ];
+        return [this.acceptedLine(base, entry, `connection from ${formatSocketAddress(entry.client)}`)];
       case 'received':
         return [
           {
@@ -429,7 +406,7 @@ export class MailServerModel extends ServerModel<MailMode, MailServerCounters, M
             party: this.party(entry.connectionId, entry.tls),
             data: entry.data,
             size: entry.bytes,
-            stream: `${entry.connectionId}:in`,
+            stream: this.streamKey(entry.connectionId, 'in'),
           },
         ];
       case 'replied': {
@@ -441,7 +418,7 @@ export class MailServerModel extends ServerModel<MailMode, MailServerCounters, M
             party: this.party(entry.connectionId, entry.tls),
             data: entry.data,
             size: entry.bytes,
-            stream: `${entry.connectionId}:out`,
+            stream: this.streamKey(entry.connectionId, 'out'),
             note: info ? `${entry.code} ${info.title}` : undefined,
             tone: entry.code !== undefined && entry.code >= 400 ? 'warn' : undefined,
           },
@@ -513,48 +490,25 @@ export class MailServerModel extends ServerModel<MailMode, MailServerCounters, M
             note: `message ${entry.messageId} could not be saved (it stays in the Inbox): ${entry.error.message}`,
           },
         ];
-      case 'closed': {
-        this.log.endStream(`${entry.connectionId}:in`);
-        this.log.endStream(`${entry.connectionId}:out`);
-        const failed = entry.by === 'reset' || entry.by === 'error';
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: failed ? 'error' : 'info',
-            party: this.party(entry.connectionId),
-            note: entry.error ? `${closedBy[entry.by]}: ${entry.error.message}` : closedBy[entry.by],
-          },
-        ];
-      }
+      case 'closed':
+        return [this.closedLine(base, entry, closedBy[entry.by])];
       case 'error':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'error',
-            party: entry.connectionId ? this.party(entry.connectionId) : undefined,
-            note: entry.error.message,
-          },
-        ];
+        return [this.connectionErrorLine(base, entry)];
       case 'stopped':
         return [
-          {
-            ...base,
-            direction: 'system',
-            tone: entry.reason === 'error' ? 'error' : 'info',
-            note:
-              entry.reason === 'error'
-                ? 'the mail server stopped after an error'
-                : 'stopped: the port is closed and every connection with it (the Inbox stays until the next start)',
-          },
+          stoppedLine(
+            base,
+            entry.reason,
+            'stopped: the port is closed and every connection with it (the Inbox stays until the next start)',
+            'the mail server stopped after an error',
+          ),
         ];
     }
   }
 
-  private party(connectionId: string, tls = false): string {
-    const client = this.clients.get(connectionId);
-    const name = client ? `${connectionId} ${formatSocketAddress(client)}` : connectionId;
+  /** A connection after STARTTLS is marked TLS. */
+  protected override party(connectionId: string, tls = false): string {
+    const name = super.party(connectionId);
     return tls ? `${name} TLS` : name;
   }
 }

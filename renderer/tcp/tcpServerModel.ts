@@ -1,8 +1,7 @@
-import { formatByteCount } from '../../shared/bytes';
 import type { Client } from '../../shared/contract/client';
-import type { SocketAddress } from '../../shared/net/contract';
 import type { TcpServerCounters, TcpServerLogEntry, TcpServerMode } from '../../shared/tcp/contract';
 import { formatSocketAddress } from '../net/format';
+import { listeningLines, stoppedLine, unchangedBytesNote } from '../net/serverLog';
 import { ServerModel, type StartedServer } from '../net/serverModel';
 import type { TranscriptInput, TranscriptOptions } from '../transcript/model';
 
@@ -23,8 +22,6 @@ const closedBy: Record<Extract<TcpServerLogEntry, { kind: 'closed' }>['by'], str
 /** The built-in TCP uppercase server: a welcoming socket, and one connection socket per accepted client. */
 export class TcpServerModel extends ServerModel<TcpServerMode, TcpServerCounters, TcpServerLogEntry> {
   protected readonly protocol = 'TCP';
-  /** connectionId → the client's address, so every line names the connection it belongs to. */
-  private readonly clients = new Map<string, SocketAddress>();
 
   constructor(
     private readonly client: Client,
@@ -33,8 +30,7 @@ export class TcpServerModel extends ServerModel<TcpServerMode, TcpServerCounters
     super({ mode: 'classic' }, options);
   }
 
-  protected async startServer(port: number, bindAddress: string, mode: TcpServerMode): Promise<StartedServer> {
-    this.clients.clear();
+  protected startServer(port: number, bindAddress: string, mode: TcpServerMode): Promise<StartedServer> {
     return this.client.call('tcpServer.start', { port, bindAddress, mode }, { timeoutMs: 15_000 });
   }
 
@@ -45,28 +41,15 @@ export class TcpServerModel extends ServerModel<TcpServerMode, TcpServerCounters
   protected logInputs(entry: TcpServerLogEntry): TranscriptInput[] {
     const base = { at: entry.at, mono: entry.mono };
     switch (entry.kind) {
-      case 'listening': {
-        const lines: TranscriptInput[] = [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'ok',
-            note: `${this.listeningNote(entry.local)} (${this.state.mode} mode)`,
-          },
-        ];
-        if (entry.warning) lines.push({ ...base, direction: 'system', tone: 'warn', note: entry.warning });
-        return lines;
-      }
+      case 'listening':
+        return listeningLines(base, `${this.listeningNote(entry.local)} (${this.state.mode} mode)`, entry.warning);
       case 'accepted':
-        this.clients.set(entry.connectionId, entry.client);
         return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'ok',
-            party: this.party(entry.connectionId),
-            note: `accept() returned a new connection socket ${formatSocketAddress(entry.local)} for client ${formatSocketAddress(entry.client)}`,
-          },
+          this.acceptedLine(
+            base,
+            entry,
+            `accept() returned a new connection socket ${formatSocketAddress(entry.local)} for client ${formatSocketAddress(entry.client)}`,
+          ),
         ];
       case 'received':
         return [
@@ -76,7 +59,7 @@ export class TcpServerModel extends ServerModel<TcpServerMode, TcpServerCounters
             party: this.party(entry.connectionId),
             data: entry.data,
             size: entry.bytes,
-            stream: `${entry.connectionId}:in`,
+            stream: this.streamKey(entry.connectionId, 'in'),
           },
         ];
       case 'replied':
@@ -87,11 +70,8 @@ export class TcpServerModel extends ServerModel<TcpServerMode, TcpServerCounters
             party: this.party(entry.connectionId),
             data: entry.data,
             size: entry.bytes,
-            stream: `${entry.connectionId}:out`,
-            note: entry.invalidUtf8Bytes
-              ? `${formatByteCount(entry.invalidUtf8Bytes)} that were not valid UTF-8 went back unchanged`
-              : undefined,
-            tone: entry.invalidUtf8Bytes ? 'warn' : undefined,
+            stream: this.streamKey(entry.connectionId, 'out'),
+            ...unchangedBytesNote(entry.invalidUtf8Bytes),
           },
         ];
       case 'discarded':
@@ -114,47 +94,14 @@ export class TcpServerModel extends ServerModel<TcpServerMode, TcpServerCounters
             note: 'the client shut down its write side (FIN): it sends nothing more',
           },
         ];
-      case 'closed': {
-        this.log.endStream(`${entry.connectionId}:in`);
-        this.log.endStream(`${entry.connectionId}:out`);
-        const failed = entry.by === 'reset' || entry.by === 'error';
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: failed ? 'error' : 'info',
-            party: this.party(entry.connectionId),
-            note: entry.error ? `${closedBy[entry.by]}: ${entry.error.message}` : closedBy[entry.by],
-          },
-        ];
-      }
+      case 'closed':
+        return [this.closedLine(base, entry, closedBy[entry.by])];
       case 'error':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'error',
-            party: entry.connectionId ? this.party(entry.connectionId) : undefined,
-            note: entry.error.message,
-          },
-        ];
+        return [this.connectionErrorLine(base, entry)];
       case 'stopped':
         return [
-          {
-            ...base,
-            direction: 'system',
-            tone: entry.reason === 'error' ? 'error' : 'info',
-            note:
-              entry.reason === 'error'
-                ? 'the server stopped after an error'
-                : 'stopped: the welcoming socket and every connection socket are closed',
-          },
+          stoppedLine(base, entry.reason, 'stopped: the welcoming socket and every connection socket are closed'),
         ];
     }
-  }
-
-  private party(connectionId: string): string {
-    const client = this.clients.get(connectionId);
-    return client ? `${connectionId} ${formatSocketAddress(client)}` : connectionId;
   }
 }

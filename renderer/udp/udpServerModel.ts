@@ -7,6 +7,7 @@ import {
   type udpServerModes,
 } from '../../shared/udp/contract';
 import { formatSocketAddress } from '../net/format';
+import { errorLine, listeningLines, stoppedLine, unchangedBytesNote } from '../net/serverLog';
 import { ServerModel, type StartedServer } from '../net/serverModel';
 import type { TranscriptInput, TranscriptOptions } from '../transcript/model';
 
@@ -47,11 +48,7 @@ export class UdpServerModel extends ServerModel<UdpServerMode, UdpServerCounters
         const reads = this.state.flags[recvBufferFlag]
           ? `reads each datagram like recvfrom(${textbookRecvBufferBytes})`
           : 'reads whole datagrams';
-        const lines: TranscriptInput[] = [
-          { ...base, direction: 'system', tone: 'ok', note: `${this.listeningNote(entry.local)}; ${reads}` },
-        ];
-        if (entry.warning) lines.push({ ...base, direction: 'system', tone: 'warn', note: entry.warning });
-        return lines;
+        return listeningLines(base, `${this.listeningNote(entry.local)}; ${reads}`, entry.warning);
       }
       case 'received':
         return [
@@ -76,31 +73,13 @@ export class UdpServerModel extends ServerModel<UdpServerMode, UdpServerCounters
             party: formatSocketAddress(entry.client),
             data: entry.data,
             size: entry.bytes,
-            note: entry.invalidUtf8Bytes
-              ? `${formatByteCount(entry.invalidUtf8Bytes)} that were not valid UTF-8 went back unchanged`
-              : undefined,
-            tone: entry.invalidUtf8Bytes ? 'warn' : undefined,
+            ...unchangedBytesNote(entry.invalidUtf8Bytes),
           },
         ];
       case 'error':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'error',
-            party: entry.client ? formatSocketAddress(entry.client) : undefined,
-            note: entry.error.message,
-          },
-        ];
+        return [errorLine(base, entry.client ? formatSocketAddress(entry.client) : undefined, entry.error)];
       case 'stopped':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: entry.reason === 'error' ? 'error' : 'info',
-            note: entry.reason === 'error' ? 'the server stopped after an error' : 'stopped: the socket is closed',
-          },
-        ];
+        return [stoppedLine(base, entry.reason, 'stopped: the socket is closed')];
     }
   }
 }
