@@ -16,6 +16,7 @@ import { stamp } from '../net/clock';
 import { netError } from '../net/errors';
 import { listenAt, resolveBindAddress } from '../net/listen';
 import type { ResolvedNetOptions } from '../net/options';
+import type { Opened } from '../net/registry';
 import { ServerLog } from '../net/serverLog';
 import { resolveServedFolder } from './webServerFolder';
 import { handleRequest, type ResponseNote, respondWithPage } from './webServerHandler';
@@ -100,7 +101,7 @@ export class WebServer {
     session: Session,
     options: ResolvedNetOptions,
     signal: AbortSignal,
-  ): Promise<{ server: WebServer; result: ResponseOf<'webServer.start'> }> {
+  ): Promise<Opened<WebServer, ResponseOf<'webServer.start'>>> {
     const folder = await resolveServedFolder(request.folder);
     const target = await resolveBindAddress('TCP', request, signal);
     // requireHostHeader off: Node would answer a Host-less HTTP/1.1 request itself, unlogged.
@@ -145,7 +146,7 @@ export class WebServer {
       cookieDemo: request.cookieDemo,
     };
     if (warning) result.warning = warning;
-    return { server, result };
+    return { opened: server, result };
   }
 
   /** Stops listening and closes every connection; resolves once the port is free again. */

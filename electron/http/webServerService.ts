@@ -1,5 +1,4 @@
 import type { Service } from '../host/serve';
-import { nextId } from '../net/ids';
 import { type NetServiceOptions, resolveOptions } from '../net/options';
 import { Registry } from '../net/registry';
 import { WebServer } from './webServer';
@@ -8,18 +7,11 @@ import { WebServer } from './webServer';
 export function createWebServerService(serviceOptions: NetServiceOptions = {}): Service {
   const options = resolveOptions(serviceOptions);
   return (session) => {
-    const servers = new Registry<WebServer>('web server');
+    const servers = new Registry<WebServer>('web server', 'webServer');
     return {
-      'webServer.start': async (request, { signal }) => {
-        const { server, result } = await WebServer.start(nextId('webServer'), request, session, options, signal);
-        servers.add(server);
-        return result;
-      },
-      'webServer.stop': async ({ serverId }) => {
-        const result = await servers.get(serverId).stop();
-        servers.delete(serverId);
-        return result;
-      },
+      'webServer.start': (request, { signal }) =>
+        servers.open((id) => WebServer.start(id, request, session, options, signal)),
+      'webServer.stop': ({ serverId }) => servers.removeOnceStopped(serverId, (server) => server.stop()),
     };
   };
 }

@@ -3,6 +3,7 @@ import type { Session } from '../host/serve';
 import { monoNow, roundMs, stamp } from '../net/clock';
 import { connect } from '../net/connect';
 import type { ResolvedNetOptions } from '../net/options';
+import type { Opened } from '../net/registry';
 import { SmtpClientSession } from './clientSession';
 
 type ConnectRequest = ParsedRequestOf<'smtp.connect'>;
@@ -18,7 +19,7 @@ export async function openSmtpConnection(
   session: Session,
   options: ResolvedNetOptions,
   signal: AbortSignal,
-): Promise<{ client: SmtpClientSession; result: ConnectResult }> {
+): Promise<Opened<SmtpClientSession, ConnectResult>> {
   const started = monoNow();
   const connection = await connect({
     protocol: 'SMTP',
@@ -48,7 +49,7 @@ export async function openSmtpConnection(
     signal,
   );
   return {
-    client,
+    opened: client,
     result: {
       ...stamp(),
       sessionId: id,

@@ -1,5 +1,4 @@
 import type { Service } from '../host/serve';
-import { nextId } from '../net/ids';
 import { type NetServiceOptions, resolveOptions } from '../net/options';
 import { Registry } from '../net/registry';
 import { openSmtpConnection } from './clientConnect';
@@ -10,23 +9,16 @@ import { composeMessage } from './composeMessage';
 export function createSmtpClientService(serviceOptions: NetServiceOptions = {}): Service {
   const options = resolveOptions(serviceOptions);
   return (session) => {
-    const clients = new Registry<SmtpClientSession>('SMTP session');
+    const clients = new Registry<SmtpClientSession>('SMTP session', 'smtp');
     const client = (id: string) => clients.get(id);
 
     return {
-      'smtp.connect': async (request, { signal }) => {
-        const { client: opened, result } = await openSmtpConnection(nextId('smtp'), request, session, options, signal);
-        clients.add(opened);
-        return result;
-      },
+      'smtp.connect': (request, { signal }) =>
+        clients.open((id) => openSmtpConnection(id, request, session, options, signal)),
       'smtp.send': (request, { signal }) => client(request.sessionId).send(request, signal),
       'smtp.cancelWait': ({ sessionId, seq }) => ({ sessionId, cancelled: client(sessionId).cancelWait(seq) }),
       'smtp.startTls': (request, { signal }) => client(request.sessionId).startTls(request, signal),
-      'smtp.close': ({ sessionId }) => {
-        const result = client(sessionId).close();
-        clients.delete(sessionId);
-        return result;
-      },
+      'smtp.close': ({ sessionId }) => clients.remove(sessionId, (opened) => opened.close()),
       'smtp.composeMessage': (request) => composeMessage(request),
     };
   };

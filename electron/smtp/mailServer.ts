@@ -27,6 +27,7 @@ import { Coalescer } from '../net/coalescer';
 import { netError } from '../net/errors';
 import { listenAt, resolveBindAddress } from '../net/listen';
 import type { ResolvedNetOptions } from '../net/options';
+import type { Opened } from '../net/registry';
 import { makeSelfSignedCertificate } from '../net/selfSignedCertificate';
 import { ServerLog } from '../net/serverLog';
 import { checkFolderWritable, emlFileName, removeStalePartials, resolveFolder, saveEml } from './mailServerEml';
@@ -139,7 +140,7 @@ export class MailServer {
     session: Session,
     options: ResolvedNetOptions,
     signal: AbortSignal,
-  ): Promise<{ server: MailServer; result: ResponseOf<'mailServer.start'> }> {
+  ): Promise<Opened<MailServer, ResponseOf<'mailServer.start'>>> {
     const target = await resolveBindAddress('TCP', request, signal);
     const saveFolder = request.saveFolder === undefined ? undefined : resolveFolder(request.saveFolder);
     if (saveFolder !== undefined) {
@@ -179,7 +180,7 @@ export class MailServer {
     if (made) result.certificate = describeCertificate(made.cert);
     if (saveFolder !== undefined) result.saveFolder = saveFolder;
     if (warning) result.warning = warning;
-    return { server, result };
+    return { opened: server, result };
   }
 
   get running(): boolean {

@@ -1,5 +1,4 @@
 import type { Service } from '../host/serve';
-import { nextId } from '../net/ids';
 import { type NetServiceOptions, resolveOptions } from '../net/options';
 import { Registry } from '../net/registry';
 import { PlaygroundError } from '../../shared/contract/errors';
@@ -9,23 +8,15 @@ import { MailServer } from './mailServer';
 export function createMailServerService(serviceOptions: NetServiceOptions = {}): Service {
   const options = resolveOptions(serviceOptions);
   return (session) => {
-    const servers = new Registry<MailServer>('mail server');
+    const servers = new Registry<MailServer>('mail server', 'mailServer');
     const server = (id: string) => servers.get(id);
     // A stopped server's inbox can still be read and saved, until the next start lets it go.
     let stopped: string[] = [];
     return {
-      'mailServer.start': async (request, { signal }) => {
+      'mailServer.start': (request, { signal }) => {
         for (const id of stopped) servers.delete(id);
         stopped = [];
-        const { server: started, result } = await MailServer.start(
-          nextId('mailServer'),
-          request,
-          session,
-          options,
-          signal,
-        );
-        servers.add(started);
-        return result;
+        return servers.open((id) => MailServer.start(id, request, session, options, signal));
       },
       'mailServer.stop': async ({ serverId }) => {
         const running = server(serverId);

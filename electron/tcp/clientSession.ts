@@ -11,6 +11,7 @@ import { formatSeconds, monoNow, stamp } from '../net/clock';
 import { Coalescer } from '../net/coalescer';
 import { netError } from '../net/errors';
 import type { ResolvedNetOptions } from '../net/options';
+import type { Opened } from '../net/registry';
 import { ReplyWaits } from '../net/replyWaits';
 
 type ConnectRequest = ParsedRequestOf<'tcp.connect'>;
@@ -79,7 +80,7 @@ export class TcpClientSession {
     session: Session,
     options: ResolvedNetOptions,
     signal: AbortSignal,
-  ): Promise<{ client: TcpClientSession; result: ConnectResult }> {
+  ): Promise<Opened<TcpClientSession, ConnectResult>> {
     const { host, port, timeoutMs } = request;
     const connected = await connect({
       protocol: 'TCP',
@@ -97,7 +98,7 @@ export class TcpClientSession {
     const client = new TcpClientSession(id, session, socket, host, peer, keepLimit, options);
     session.own(client.resource);
     return {
-      client,
+      opened: client,
       result: {
         ...stamp(),
         sessionId: id,

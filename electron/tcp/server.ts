@@ -14,6 +14,7 @@ import { stamp } from '../net/clock';
 import { netError } from '../net/errors';
 import { listenAt, resolveBindAddress } from '../net/listen';
 import type { ResolvedNetOptions } from '../net/options';
+import type { Opened } from '../net/registry';
 import { ServerLog } from '../net/serverLog';
 
 type StartRequest = ParsedRequestOf<'tcpServer.start'>;
@@ -66,7 +67,7 @@ export class TcpUpperServer {
     session: Session,
     options: ResolvedNetOptions,
     signal: AbortSignal,
-  ): Promise<{ server: TcpUpperServer; result: ResponseOf<'tcpServer.start'> }> {
+  ): Promise<Opened<TcpUpperServer, ResponseOf<'tcpServer.start'>>> {
     const target = await resolveBindAddress('TCP', request, signal);
     const listener = net.createServer({ allowHalfOpen: true, noDelay: true });
     const server = new TcpUpperServer(id, session, listener, request, options);
@@ -85,7 +86,7 @@ export class TcpUpperServer {
     server.log.add({ ...at, kind: 'listening', local, ...(warning ? { warning } : {}) });
     const result: ResponseOf<'tcpServer.start'> = { ...at, serverId: id, local, mode: request.mode };
     if (warning) result.warning = warning;
-    return { server, result };
+    return { opened: server, result };
   }
 
   /** Stops listening and closes every connection; resolves once the port is free again. */

@@ -1,5 +1,4 @@
 import type { Service } from '../host/serve';
-import { nextId } from '../net/ids';
 import { type NetServiceOptions, resolveOptions } from '../net/options';
 import { Registry } from '../net/registry';
 import { TcpClientSession } from './clientSession';
@@ -9,47 +8,20 @@ import { TcpUpperServer } from './server';
 export function createTcpService(serviceOptions: NetServiceOptions = {}): Service {
   const options = resolveOptions(serviceOptions);
   return (session) => {
-    const clients = new Registry<TcpClientSession>('TCP session');
-    const servers = new Registry<TcpUpperServer>('TCP server');
+    const clients = new Registry<TcpClientSession>('TCP session', 'tcp');
+    const servers = new Registry<TcpUpperServer>('TCP server', 'tcpServer');
     const client = (id: string) => clients.get(id);
-    const server = (id: string) => servers.get(id);
 
     return {
-      'tcp.connect': async (request, { signal }) => {
-        const { client: opened, result } = await TcpClientSession.connect(
-          nextId('tcp'),
-          request,
-          session,
-          options,
-          signal,
-        );
-        clients.add(opened);
-        return result;
-      },
+      'tcp.connect': (request, { signal }) =>
+        clients.open((id) => TcpClientSession.connect(id, request, session, options, signal)),
       'tcp.send': (request) => client(request.sessionId).send(request),
       'tcp.shutdown': ({ sessionId }) => client(sessionId).shutdown(),
       'tcp.cancelWait': ({ sessionId, seq }) => ({ sessionId, cancelled: client(sessionId).cancelWait(seq) }),
-      'tcp.close': ({ sessionId }) => {
-        const result = client(sessionId).close();
-        clients.delete(sessionId);
-        return result;
-      },
-      'tcpServer.start': async (request, { signal }) => {
-        const { server: started, result } = await TcpUpperServer.start(
-          nextId('tcpServer'),
-          request,
-          session,
-          options,
-          signal,
-        );
-        servers.add(started);
-        return result;
-      },
-      'tcpServer.stop': async ({ serverId }) => {
-        const result = await server(serverId).stop();
-        servers.delete(serverId);
-        return result;
-      },
+      'tcp.close': ({ sessionId }) => clients.remove(sessionId, (opened) => opened.close()),
+      'tcpServer.start': (request, { signal }) =>
+        servers.open((id) => TcpUpperServer.start(id, request, session, options, signal)),
+      'tcpServer.stop': ({ serverId }) => servers.removeOnceStopped(serverId, (server) => server.stop()),
     };
   };
 }

@@ -10,6 +10,7 @@ import { formatSeconds, monoNow, stamp } from '../net/clock';
 import { Coalescer } from '../net/coalescer';
 import { netError } from '../net/errors';
 import type { ResolvedNetOptions } from '../net/options';
+import type { Opened } from '../net/registry';
 import { ReplyWaits } from '../net/replyWaits';
 import { resolveHost } from '../net/resolve';
 
@@ -59,7 +60,7 @@ export class UdpClientSession {
     session: Session,
     options: ResolvedNetOptions,
     signal: AbortSignal,
-  ): Promise<{ client: UdpClientSession; result: ResponseOf<'udp.open'> }> {
+  ): Promise<Opened<UdpClientSession, ResponseOf<'udp.open'>>> {
     const timing = { protocol: 'UDP' as const, timeoutMs: request.lookupTimeoutMs, signal };
     let family = request.family;
     let bindTo: string | undefined;
@@ -109,7 +110,7 @@ export class UdpClientSession {
       if (connected) result.peer = connected.peer;
       if (resolved) result.resolved = resolved;
       if (request.recvBufferBytes !== undefined) result.recvBufferBytes = request.recvBufferBytes;
-      return { client, result };
+      return { opened: client, result };
     } catch (error) {
       session.release(owned);
       closeQuietly(socket);

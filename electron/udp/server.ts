@@ -9,6 +9,7 @@ import { stamp } from '../net/clock';
 import { netError } from '../net/errors';
 import { listenAt, resolveBindAddress } from '../net/listen';
 import type { ResolvedNetOptions } from '../net/options';
+import type { Opened } from '../net/registry';
 import { ServerLog } from '../net/serverLog';
 
 type StartRequest = ParsedRequestOf<'udpServer.start'>;
@@ -54,7 +55,7 @@ export class UdpUpperServer {
     session: Session,
     options: ResolvedNetOptions,
     signal: AbortSignal,
-  ): Promise<{ server: UdpUpperServer; result: ResponseOf<'udpServer.start'> }> {
+  ): Promise<Opened<UdpUpperServer, ResponseOf<'udpServer.start'>>> {
     const target = await resolveBindAddress('UDP', request, signal);
     const socket = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4');
     const server = new UdpUpperServer(id, session, socket, request, options);
@@ -80,7 +81,7 @@ export class UdpUpperServer {
       recvBufferBytes: request.recvBufferBytes,
     };
     if (warning) result.warning = warning;
-    return { server, result };
+    return { opened: server, result };
   }
 
   stop(): ResponseOf<'udpServer.stop'> {
