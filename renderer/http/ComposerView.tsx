@@ -3,6 +3,7 @@ import { formatByteCount } from '../../shared/bytes';
 import { requestTemplateKinds, requestTemplateLabels } from '../../shared/http/templates';
 import { Countdown } from '../net/Countdown';
 import { CheckboxField, ErrorText, SelectField, TextField } from '../net/fields';
+import { HostPortFields, SecondsField } from '../net/TargetFields';
 import { useStore } from '../net/useStore';
 import { CertificateFacts } from '../smtp/StepCard';
 import { ComposerCookies } from './ComposerCookies';
@@ -247,26 +248,9 @@ function TargetFields({ model, state, onEnter }: { model: ComposerModel; state: 
           />
         </div>
       ) : (
-        <div className="field-row">
-          <TextField
-            label="Host"
-            className="field-grow"
-            value={state.host}
-            onChange={(host) => model.setHost(host)}
-            error={state.errors.host}
-            onEnter={onEnter}
-          />
-          <TextField
-            label="Port"
-            className="field-port"
-            inputMode="numeric"
-            value={state.port}
-            onChange={(port) => model.setPort(port)}
-            error={state.errors.port}
-            onEnter={onEnter}
-          />
+        <HostPortFields model={model} state={state} onEnter={onEnter}>
           <CheckboxField label="TLS (https)" checked={state.tls} onChange={(tls) => model.setTls(tls)} />
-        </div>
+        </HostPortFields>
       )}
       <CheckboxField
         label="Accept a self-signed certificate (https)"
@@ -331,18 +315,14 @@ function ConnectionFields({ model, state }: { model: ComposerModel; state: Compo
         ))}
       </fieldset>
       <div className="field-row">
-        <TextField
+        <SecondsField
           label="Connect deadline (s)"
-          className="field-seconds"
-          inputMode="decimal"
           value={state.connectDeadline}
           onChange={(value) => model.setConnectDeadline(value)}
           error={state.errors.connectDeadline}
         />
-        <TextField
+        <SecondsField
           label="Response deadline (s)"
-          className="field-seconds"
-          inputMode="decimal"
           value={state.responseDeadline}
           onChange={(value) => model.setResponseDeadline(value)}
           error={state.errors.responseDeadline}

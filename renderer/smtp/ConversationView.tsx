@@ -1,9 +1,10 @@
-import { useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import type { SocketAddress } from '../../shared/net/contract';
 import { describeAwaiting, phaseInfo, type SmtpStepKind, smtpStepKinds, stepTitles } from '../../shared/smtp';
-import { Countdown } from '../net/Countdown';
-import { CheckboxField, ErrorText, SelectField, TextField } from '../net/fields';
+import { ConnectButton, usePanelFocus } from '../net/ClientPanel';
+import { CheckboxField, ErrorText, SelectField } from '../net/fields';
 import { formatAddress } from '../net/format';
+import { HostPortFields, SecondsField } from '../net/TargetFields';
 import { useStore } from '../net/useStore';
 import { TranscriptView } from '../transcript/TranscriptView';
 import { type ConversationModel, type SmtpConnection, securityLabels, type Security } from './conversationModel';
@@ -27,14 +28,12 @@ export function ConversationView({
 }) {
   const state = useStore(model);
   const headingId = useId();
-  const panel = useRef<HTMLElement>(null);
+  const { panel, focus } = usePanelFocus();
   const [adding, setAdding] = useState<SmtpStepKind>('ehlo');
   const { phase, connection, errors, steps } = state;
   const open = connection?.open === true;
   const waiting = state.stepWait !== undefined;
   const canSend = open && !waiting && !state.sendingAll;
-  const focus = (selector: string) =>
-    requestAnimationFrame(() => panel.current?.querySelector<HTMLElement>(selector)?.focus());
 
   const connect = async () => {
     const connected = await model.connect();
@@ -63,26 +62,7 @@ export function ConversationView({
         three-digit reply. The steps below start as the textbook’s; edit, add, reorder, or send one out of order to see
         what the server says.
       </p>
-      <div className="field-row">
-        <TextField
-          label="Host"
-          className="field-grow"
-          value={state.host}
-          onChange={(host) => model.setHost(host)}
-          onEnter={() => void connect()}
-          disabled={phase !== 'idle'}
-          error={errors.host}
-        />
-        <TextField
-          label="Port"
-          className="field-port"
-          inputMode="numeric"
-          value={state.port}
-          onChange={(port) => model.setPort(port)}
-          onEnter={() => void connect()}
-          disabled={phase !== 'idle'}
-          error={errors.port}
-        />
+      <HostPortFields model={model} state={state} onEnter={() => void connect()} disabled={phase !== 'idle'}>
         <SelectField
           label="Security"
           value={state.security}
@@ -91,21 +71,17 @@ export function ConversationView({
           onChange={(security) => model.setSecurity(security)}
           disabled={phase !== 'idle'}
         />
-      </div>
+      </HostPortFields>
       <div className="field-row">
-        <TextField
+        <SecondsField
           label="Connect deadline (s)"
-          className="field-seconds"
-          inputMode="decimal"
           value={state.connectDeadline}
           onChange={(value) => model.setConnectDeadline(value)}
           disabled={phase !== 'idle'}
           error={errors.connectDeadline}
         />
-        <TextField
+        <SecondsField
           label="Reply deadline (s)"
-          className="field-seconds"
-          inputMode="decimal"
           value={state.replyDeadline}
           onChange={(value) => model.setReplyDeadline(value)}
           error={errors.replyDeadline}
@@ -133,22 +109,7 @@ export function ConversationView({
             Disconnect
           </button>
         ) : (
-          <button
-            type="button"
-            className="primary"
-            data-action="connect"
-            onClick={() => void connect()}
-            disabled={phase === 'connecting'}
-          >
-            Connect
-          </button>
-        )}
-        {phase === 'connecting' && state.connectWait && (
-          <Countdown
-            label={`Connecting to ${formatAddress(state.host.trim(), Number(state.port))}…`}
-            wait={state.connectWait}
-            onCancel={() => model.cancelConnect()}
-          />
+          <ConnectButton state={state} onConnect={() => void connect()} onCancel={() => model.cancelConnect()} />
         )}
       </div>
       <ErrorText error={errors.connect} />

@@ -6,6 +6,7 @@ import { lineEndingLabels } from '../net/composer';
 import { Countdown } from '../net/Countdown';
 import type { ControlError } from '../net/errors';
 import { ErrorText, SelectField, TextField } from '../net/fields';
+import { SecondsField } from '../net/TargetFields';
 import { Segments } from '../transcript/ByteView';
 import { type ConversationModel, hideSecret, type StepRun, type StepWait } from './conversationModel';
 import { MessageEditor } from './MessageEditor';
@@ -130,10 +131,9 @@ export const StepCard = memo(function StepCard(props: StepCardProps) {
       </div>
       <div className="smtp-step-body">
         <StepFields model={model} step={step} name={name} />
-        <TextField
+        <SecondsField
           label="Deadline (s)"
-          className="field-seconds smtp-step-deadline"
-          inputMode="decimal"
+          className="smtp-step-deadline"
           value={props.deadline}
           placeholder={props.defaultDeadline}
           onChange={(seconds) => model.setStepDeadline(step.id, seconds)}

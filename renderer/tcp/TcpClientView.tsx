@@ -1,10 +1,10 @@
-import { useId, useRef } from 'react';
 import { formatByteCount, formatDuration } from '../../shared/bytes';
-import { Countdown } from '../net/Countdown';
-import { ErrorText, TextField } from '../net/fields';
-import { formatAddress, formatSocketAddress } from '../net/format';
+import { ClientPanel, ConnectButton, ReplyCountdowns, usePanelFocus } from '../net/ClientPanel';
+import { ErrorText } from '../net/fields';
+import { formatSocketAddress } from '../net/format';
 import { MessageComposer } from '../net/MessageComposer';
 import type { Traffic } from '../net/traffic';
+import { HostPortFields, SecondsField } from '../net/TargetFields';
 import { useFrameStore, useStore } from '../net/useStore';
 import { TranscriptView } from '../transcript/TranscriptView';
 import type { TcpClientModel, TcpConnection } from './tcpClientModel';
@@ -15,12 +15,9 @@ import type { TcpClientModel, TcpConnection } from './tcpClientModel';
  */
 export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClose: () => void }) {
   const state = useStore(model);
-  const headingId = useId();
-  const panel = useRef<HTMLElement>(null);
+  const { panel, focus } = usePanelFocus();
   const { phase, connection, errors } = state;
   const open = connection?.open === true;
-  const focus = (selector: string) =>
-    requestAnimationFrame(() => panel.current?.querySelector<HTMLElement>(selector)?.focus());
 
   const connect = async () => {
     const connected = await model.connect();
@@ -36,45 +33,17 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
   else if (connection.writeShut) sendBlocked = 'This side is shut for writing; connect again to send.';
 
   return (
-    <section className="panel client-panel" aria-labelledby={headingId} ref={panel}>
-      <div className="panel-head">
-        <h2 id={headingId}>TCP client</h2>
-        <span className="panel-session">{model.label}</span>
-        <button type="button" className="link-button" onClick={onClose}>
-          Close {model.label}
-        </button>
-      </div>
-      <div className="field-row">
-        <TextField
-          label="Host"
-          className="field-grow"
-          value={state.host}
-          onChange={(host) => model.setHost(host)}
-          onEnter={() => void connect()}
-          disabled={phase !== 'idle'}
-          error={errors.host}
-        />
-        <TextField
-          label="Port"
-          className="field-port"
-          inputMode="numeric"
-          value={state.port}
-          onChange={(port) => model.setPort(port)}
-          onEnter={() => void connect()}
-          disabled={phase !== 'idle'}
-          error={errors.port}
-        />
-        <TextField
+    <ClientPanel title="TCP client" label={model.label} onClose={onClose} panel={panel}>
+      <HostPortFields model={model} state={state} onEnter={() => void connect()} disabled={phase !== 'idle'}>
+        <SecondsField
           label="Connect deadline (s)"
-          className="field-seconds"
-          inputMode="decimal"
           value={state.connectDeadline}
           onChange={(value) => model.setConnectDeadline(value)}
           onEnter={() => void connect()}
           disabled={phase !== 'idle'}
           error={errors.connectDeadline}
         />
-      </div>
+      </HostPortFields>
       <div className="actions">
         {open ? (
           <>
@@ -91,22 +60,7 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
             </button>
           </>
         ) : (
-          <button
-            type="button"
-            className="primary"
-            data-action="connect"
-            onClick={() => void connect()}
-            disabled={phase === 'connecting'}
-          >
-            Connect
-          </button>
-        )}
-        {phase === 'connecting' && state.connectWait && (
-          <Countdown
-            label={`Connecting to ${formatAddress(state.host.trim(), Number(state.port))}…`}
-            wait={state.connectWait}
-            onCancel={() => model.cancelConnect()}
-          />
+          <ConnectButton state={state} onConnect={() => void connect()} onCancel={() => model.cancelConnect()} />
         )}
       </div>
       <ErrorText error={errors.connect} />
@@ -121,10 +75,8 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
         messageError={errors.message}
         sendBlocked={sendBlocked}
         options={
-          <TextField
+          <SecondsField
             label="Reply deadline (s)"
-            className="field-seconds"
-            inputMode="decimal"
             value={state.replyDeadline}
             onChange={(value) => model.setReplyDeadline(value)}
             error={errors.replyDeadline}
@@ -132,19 +84,12 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
           />
         }
       />
-      {state.replyWaits.map((wait) => (
-        <Countdown
-          key={wait.seq}
-          label={`Waiting for a reply to send #${wait.seq}`}
-          wait={wait}
-          onCancel={() => void model.cancelReplyWait(wait.seq)}
-        />
-      ))}
+      <ReplyCountdowns waits={state.replyWaits} sent="send" onCancel={(seq) => void model.cancelReplyWait(seq)} />
       <TranscriptView
         model={model.transcript.view}
         emptyText="Connect, then send: every byte each way appears here, with CR, LF and TAB made visible."
       />
-    </section>
+    </ClientPanel>
   );
 }
 

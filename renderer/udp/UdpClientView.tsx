@@ -1,10 +1,10 @@
-import { useId, useRef } from 'react';
 import { textbookRecvBufferBytes } from '../../shared/udp/contract';
-import { Countdown } from '../net/Countdown';
-import { CheckboxField, ErrorText, TextField } from '../net/fields';
+import { ClientPanel, ReplyCountdowns, usePanelFocus } from '../net/ClientPanel';
+import { CheckboxField, ErrorText } from '../net/fields';
 import { formatSocketAddress } from '../net/format';
 import { MessageComposer } from '../net/MessageComposer';
 import type { Traffic } from '../net/traffic';
+import { HostPortFields, SecondsField } from '../net/TargetFields';
 import { useFrameStore, useStore } from '../net/useStore';
 import { TranscriptView } from '../transcript/TranscriptView';
 import type { UdpClientModel, UdpSocketInfo } from './udpClientModel';
@@ -17,42 +17,14 @@ import type { UdpClientModel, UdpSocketInfo } from './udpClientModel';
  */
 export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClose: () => void }) {
   const state = useStore(model);
-  const headingId = useId();
-  const panel = useRef<HTMLElement>(null);
+  const { panel, focus } = usePanelFocus();
   const { socket, errors, busy } = state;
   const open = socket?.open === true;
   const connected = open && socket.peer !== undefined;
-  const focus = (selector: string) =>
-    requestAnimationFrame(() => panel.current?.querySelector<HTMLElement>(selector)?.focus());
 
   return (
-    <section className="panel client-panel" aria-labelledby={headingId} ref={panel}>
-      <div className="panel-head">
-        <h2 id={headingId}>UDP client</h2>
-        <span className="panel-session">{model.label}</span>
-        <button type="button" className="link-button" onClick={onClose}>
-          Close {model.label}
-        </button>
-      </div>
-      <div className="field-row">
-        <TextField
-          label="Host"
-          className="field-grow"
-          value={state.host}
-          onChange={(host) => model.setHost(host)}
-          disabled={connected}
-          error={errors.host}
-        />
-        <TextField
-          label="Port"
-          className="field-port"
-          inputMode="numeric"
-          value={state.port}
-          onChange={(port) => model.setPort(port)}
-          disabled={connected}
-          error={errors.port}
-        />
-      </div>
+    <ClientPanel title="UDP client" label={model.label} onClose={onClose} panel={panel}>
+      <HostPortFields model={model} state={state} disabled={connected} />
       <CheckboxField
         label={
           <>
@@ -110,29 +82,20 @@ export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClo
         messageError={errors.message}
         busy={busy !== undefined}
         options={
-          <TextField
+          <SecondsField
             label="Reply deadline (s)"
-            className="field-seconds"
-            inputMode="decimal"
             value={state.replyDeadline}
             onChange={(value) => model.setReplyDeadline(value)}
             error={errors.replyDeadline}
           />
         }
       />
-      {state.replyWaits.map((wait) => (
-        <Countdown
-          key={wait.seq}
-          label={`Waiting for a reply to datagram #${wait.seq}`}
-          wait={wait}
-          onCancel={() => void model.cancelReplyWait(wait.seq)}
-        />
-      ))}
+      <ReplyCountdowns waits={state.replyWaits} sent="datagram" onCancel={(seq) => void model.cancelReplyWait(seq)} />
       <TranscriptView
         model={model.transcript.view}
         emptyText="Send a datagram: it and every reply appear here, with who sent it and CR, LF and TAB made visible."
       />
-    </section>
+    </ClientPanel>
   );
 }
 
