@@ -1,6 +1,5 @@
 import type { Client } from '../../shared/contract/client';
 import { isPlaygroundError } from '../../shared/contract/errors';
-import type { ResponseOf } from '../../shared/contract/index';
 import { type TlsCertificate, tlsCertificate } from '../../shared/net/contract';
 import { isToken } from '../../shared/http/ascii';
 import {
@@ -33,10 +32,11 @@ import {
   parseSecondsField,
   placeError,
 } from '../net/errors';
+import { CancellableCall } from '../net/connect';
 import type { SendOutcome, Wait } from '../net/session';
 import { without } from '../net/session';
 import { Store } from '../net/store';
-import { partsFromUrl, resolveTarget, type TargetMode, urlFromFields } from './composerTarget';
+import { partsFromUrl, resolveTarget, type TargetFields, type TargetMode, urlFromFields } from './composerTarget';
 import type { HttpExchanges } from './exchanges';
 import type { EditorLineEnding, ModelEdit } from './RawRequestEditor';
 
@@ -72,19 +72,14 @@ export interface LastSend {
   readonly certificate: TlsCertificate | undefined;
 }
 
-export interface ComposerState {
+/** Its target (a URL, or host, port and TLS) is what `resolveTarget` reads. */
+export interface ComposerState extends TargetFields {
   readonly text: string;
   readonly lineEnding: EditorLineEnding;
   /** The last change the model made to the text, for the editor to apply (and undo) as one step. */
   readonly edit: ModelEdit | undefined;
   /** The linter's findings for `text` (a little behind while typing), and how many requests it holds. */
   readonly lint: { readonly text: string; readonly diagnostics: readonly LintDiagnostic[]; readonly requests: number };
-  readonly targetMode: TargetMode;
-  readonly url: string;
-  readonly host: string;
-  readonly port: string;
-  readonly tls: boolean;
-  readonly acceptSelfSigned: boolean;
   readonly connection: ConnectionMode;
   /** Seconds as typed. */
   readonly connectDeadline: string;
@@ -140,7 +135,7 @@ export const connectionModeLabels: Record<ConnectionMode, string> = {
 export class ComposerModel extends Store<ComposerState> {
   private editSeq = 0;
   private lintTimer: ReturnType<typeof setTimeout> | undefined;
-  private connecting: AbortController | undefined;
+  private readonly connecting = new CancellableCall();
   /** Exchanges of the last send still waiting for their end. */
   private readonly pending = new Set<string>();
   /** Ends that overtook their send's result (events can arrive before the call returns). */
@@ -563,8 +558,6 @@ export class ComposerModel extends Store<ComposerState> {
     }
     const connectTimeoutMs = connect.ms;
     const responseTimeoutMs = response.ms;
-    const abort = new AbortController();
-    this.connecting = abort;
     this.set({
       ...this.state,
       phase: 'connecting',
@@ -575,9 +568,8 @@ export class ComposerModel extends Store<ComposerState> {
       lastSend: undefined,
       refusedCertificate: undefined,
     });
-    let result: ResponseOf<'http.send'>;
-    try {
-      result = await this.client.call(
+    const outcome = await this.connecting.run((signal) =>
+      this.client.call(
         'http.send',
         {
           target: target.send,
@@ -586,9 +578,11 @@ export class ComposerModel extends Store<ComposerState> {
           connectTimeoutMs,
           responseTimeoutMs,
         },
-        { signal: abort.signal, timeoutMs: connectTimeoutMs + responseTimeoutMs + callGraceMs },
-      );
-    } catch (error) {
+        { signal, timeoutMs: connectTimeoutMs + responseTimeoutMs + callGraceMs },
+      ),
+    );
+    if (!outcome.ok) {
+      const { error } = outcome;
       this.set({ ...this.state, phase: 'idle', connectWait: undefined });
       if (isCancelled(error)) {
         this.set({ ...this.state, note: `Connecting to ${target.label} was cancelled; nothing was sent.` });
@@ -615,9 +609,8 @@ export class ComposerModel extends Store<ComposerState> {
       if (placed.error.code === 'E_TLS_CERT')
         this.set({ ...this.state, refusedCertificate: refusedCertificate(error) });
       return 'failed';
-    } finally {
-      if (this.connecting === abort) this.connecting = undefined;
     }
+    const { result } = outcome;
     this.exchanges.trackSend(result, { raw, target: target.label, origin: target.url.origin });
     const waiting = result.exchanges.map((e) => e.exchangeId).filter((id) => !this.endedEarly.delete(id));
     this.pending.clear();
@@ -645,7 +638,7 @@ export class ComposerModel extends Store<ComposerState> {
 
   /** The Cancel beside the connect countdown: nothing has been sent yet. */
   cancelConnect(): void {
-    this.connecting?.abort();
+    this.connecting.cancel();
   }
 
   /** The Cancel beside the response countdown: HTTP/1.1 can only stop a response by closing its connection. */
@@ -665,7 +658,7 @@ export class ComposerModel extends Store<ComposerState> {
   }
 
   connectionLost(): void {
-    this.connecting?.abort();
+    this.connecting.cancel();
     this.stopWaiting();
     this.exchanges.connectionLost();
   }

@@ -18,11 +18,12 @@ import {
   updateStep,
 } from '../../shared/smtp';
 import type { SmtpReplyInfo, SmtpSecurity } from '../../shared/smtp/clientContract';
+import { CancellableCall, checkConnectFields, connectFailure } from '../net/connect';
 import {
   type ControlError,
   type ControlErrors,
   controlError,
-  parsePortField,
+  isCancelled,
   parseSecondsField,
   placeError,
 } from '../net/errors';
@@ -154,7 +155,7 @@ const placement = {
 export class ConversationModel extends Store<ConversationState> {
   readonly transcript: TranscriptModel;
   private tracker = new SmtpSessionTracker();
-  private connecting: AbortController | undefined;
+  private readonly connecting = new CancellableCall();
   private stopAll = false;
   private readonly now: () => number;
   private readonly unsubscribes: Array<() => void>;
@@ -438,60 +439,45 @@ export class ConversationModel extends Store<ConversationState> {
 
   async connect(): Promise<boolean> {
     if (this.state.phase !== 'idle') return false;
-    const port = parsePortField(this.state.port);
-    const deadline = parseSecondsField(this.state.connectDeadline, false);
-    const errors: { [C in ConversationControl]?: ControlError } = {};
-    if (!port.ok) errors.port = controlError(port.message);
-    if (!deadline.ok) errors.connectDeadline = controlError(deadline.message);
-    if (this.state.host.trim() === '')
-      errors.host = controlError('Type the mail server’s name or address, e.g. 127.0.0.1.');
-    if (!port.ok || !deadline.ok || deadline.ms === undefined || errors.host) {
-      this.set({ ...this.state, errors });
+    const checked = checkConnectFields(this.state);
+    const host = this.state.host.trim();
+    if (!checked.ok || host === '') {
+      const errors: ControlErrors<ConversationControl> = checked.ok ? {} : checked.errors;
+      const hostError = controlError('Type the mail server’s name or address, e.g. 127.0.0.1.');
+      this.set({ ...this.state, errors: host === '' ? { ...errors, host: hostError } : errors });
       return false;
     }
-    const timeoutMs = deadline.ms;
-    const host = this.state.host.trim();
+    const { port, timeoutMs } = checked;
     const implicitTls = this.state.security === 'implicit-tls';
-    const target = formatAddress(host, port.port);
-    const abort = new AbortController();
-    this.connecting = abort;
+    const target = formatAddress(host, port);
     this.set({ ...this.state, phase: 'connecting', connectWait: { startedAt: this.now(), timeoutMs }, errors: {} });
     this.note('info', `connecting to ${target}${implicitTls ? ' with TLS from the first byte (implicit TLS)' : ''}…`);
-    try {
-      const connected = await this.client.call(
+    const outcome = await this.connecting.run((signal) =>
+      this.client.call(
         'smtp.connect',
         {
           host,
-          port: port.port,
+          port,
           security: this.state.security,
           acceptSelfSigned: this.state.acceptSelfSigned,
           connectTimeoutMs: timeoutMs,
           greetingTimeoutMs: timeoutMs,
         },
-        { signal: abort.signal, timeoutMs: 2 * timeoutMs + callGraceMs },
-      );
-      this.opened(connected, host, port.port);
+        { signal, timeoutMs: 2 * timeoutMs + callGraceMs },
+      ),
+    );
+    if (outcome.ok) {
+      this.opened(outcome.result, host, port);
       return true;
-    } catch (error) {
-      if (isCancelledError(error)) {
-        this.note('warn', `connecting to ${target} was cancelled`);
-        this.set({ ...this.state, phase: 'idle', connectWait: undefined });
-        return false;
-      }
-      const { control, error: shown } = placeError(error, 'connect', {
-        ...placement,
-        typed: { port: this.state.port, connectDeadline: this.state.connectDeadline },
-      });
-      this.note('error', `could not connect to ${target}: ${shown.message}`);
-      this.set({ ...this.state, phase: 'idle', connectWait: undefined, errors: { [control]: shown } });
-      return false;
-    } finally {
-      if (this.connecting === abort) this.connecting = undefined;
     }
+    const failure = connectFailure(outcome.error, target, this.state, placement);
+    this.note(failure.line.tone, failure.line.note);
+    this.set({ ...this.state, ...failure.patch });
+    return false;
   }
 
   cancelConnect(): void {
-    this.connecting?.abort();
+    this.connecting.cancel();
   }
 
   async disconnect(): Promise<void> {
@@ -611,7 +597,7 @@ export class ConversationModel extends Store<ConversationState> {
           { timeoutMs: replyTimeoutMs + callGraceMs },
         );
       } catch (error) {
-        return finish(isCancelledError(error) ? 'cancelled' : 'failed', {
+        return finish(isCancelled(error) ? 'cancelled' : 'failed', {
           error: this.stepFailure(error, title, replyTimeoutMs),
         });
       }
@@ -703,7 +689,7 @@ export class ConversationModel extends Store<ConversationState> {
   }
 
   connectionLost(): void {
-    this.connecting?.abort();
+    this.connecting.cancel();
     const sessionId = this.sessionId;
     if (sessionId) {
       this.closedBy({
@@ -716,7 +702,7 @@ export class ConversationModel extends Store<ConversationState> {
 
   dispose(): void {
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
-    this.connecting?.abort();
+    this.connecting.cancel();
     const sessionId = this.sessionId;
     if (sessionId) this.client.call('smtp.close', { sessionId }, { timeoutMs: callGraceMs }).catch(() => {});
   }
@@ -890,10 +876,6 @@ export class ConversationModel extends Store<ConversationState> {
   private setError(control: ConversationControl, error: ControlError): void {
     this.set({ ...this.state, errors: { ...this.state.errors, [control]: error } });
   }
-}
-
-function isCancelledError(error: unknown): boolean {
-  return isPlaygroundError(error) && error.code === 'E_CANCELLED';
 }
 
 /** `␀alice␀secret` → `␀alice␀••••••`: the transcript names the user but not the password. */

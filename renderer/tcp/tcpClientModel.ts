@@ -2,17 +2,11 @@ import type { Client } from '../../shared/contract/client';
 import type { EventPayloadOf, ResponseOf } from '../../shared/contract/index';
 import type { ResolvedAddress, SocketAddress } from '../../shared/net/contract';
 import { type ComposerState, compose, defaultComposer } from '../net/composer';
-import {
-  type ControlError,
-  type ControlErrors,
-  controlError,
-  isCancelled,
-  parsePortField,
-  parseSecondsField,
-  placeError,
-} from '../net/errors';
+import { CancellableCall, checkConnectFields, connectFailure } from '../net/connect';
+import { type ControlError, type ControlErrors, controlError, parseSecondsField, placeError } from '../net/errors';
 import { formatAddress } from '../net/format';
 import { type ModelOptions, type SendOutcome, type Wait, without } from '../net/session';
+import { withoutAnswered, withoutCancelled } from '../net/replyWaits';
 import { SessionTranscript } from '../net/sessionTranscript';
 import { Store } from '../net/store';
 import { Traffic } from '../net/traffic';
@@ -75,7 +69,7 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
   readonly transcript: SessionTranscript;
   /** Bytes sent and received on the current connection. */
   readonly traffic = new Traffic();
-  private connecting: AbortController | undefined;
+  private readonly connecting = new CancellableCall();
   private readonly now: () => number;
 
   constructor(
@@ -127,60 +121,39 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
 
   async connect(): Promise<boolean> {
     if (this.state.phase !== 'idle') return false;
-    const port = parsePortField(this.state.port);
-    const deadline = parseSecondsField(this.state.connectDeadline, false);
-    const errors: { [C in TcpClientControl]?: ControlError } = {};
-    if (!port.ok) errors.port = controlError(port.message);
-    if (!deadline.ok) errors.connectDeadline = controlError(deadline.message);
-    if (!port.ok || !deadline.ok || deadline.ms === undefined) {
-      this.set({ ...this.state, errors });
+    const checked = checkConnectFields(this.state);
+    if (!checked.ok) {
+      this.set({ ...this.state, errors: checked.errors });
       return false;
     }
-    const timeoutMs = deadline.ms;
-    const abort = new AbortController();
-    this.connecting = abort;
+    const { port, timeoutMs } = checked;
     this.set({
       ...this.state,
       phase: 'connecting',
       connectWait: { startedAt: this.now(), timeoutMs },
       errors: {},
     });
-    try {
-      const result = await this.client.call(
+    const outcome = await this.connecting.run((signal) =>
+      this.client.call(
         'tcp.connect',
-        { host: this.state.host, port: port.port, timeoutMs },
-        { signal: abort.signal, timeoutMs: timeoutMs + callGraceMs },
-      );
-      this.opened(result);
+        { host: this.state.host, port, timeoutMs },
+        { signal, timeoutMs: timeoutMs + callGraceMs },
+      ),
+    );
+    if (outcome.ok) {
+      this.opened(outcome.result);
       return true;
-    } catch (error) {
-      const target = formatAddress(this.state.host.trim(), port.port);
-      if (isCancelled(error)) {
-        this.transcript.note({ direction: 'system', tone: 'warn', note: `connecting to ${target} was cancelled` });
-        this.set({ ...this.state, phase: 'idle', connectWait: undefined });
-        return false;
-      }
-      const { control, error: shown } = placeError(error, 'connect', {
-        ...placement,
-        typed: { port: this.state.port, connectDeadline: this.state.connectDeadline },
-      });
-      if (!isBadRequest(shown)) {
-        this.transcript.note({
-          direction: 'system',
-          tone: 'error',
-          note: `could not connect to ${target}: ${shown.message}`,
-        });
-      }
-      this.set({ ...this.state, phase: 'idle', connectWait: undefined, errors: { [control]: shown } });
-      return false;
-    } finally {
-      if (this.connecting === abort) this.connecting = undefined;
     }
+    const failure = connectFailure(outcome.error, formatAddress(this.state.host.trim(), port), this.state, placement);
+    // A field the Node side refused is shown beside it; the transcript is for what the network did.
+    if (!failure.error || !isBadRequest(failure.error)) this.transcript.note({ direction: 'system', ...failure.line });
+    this.set({ ...this.state, ...failure.patch });
+    return false;
   }
 
   /** The Cancel beside the connect countdown. */
   cancelConnect(): void {
-    this.connecting?.abort();
+    this.connecting.cancel();
   }
 
   async send(): Promise<SendOutcome> {
@@ -274,8 +247,7 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
   /** Cancel beside a reply countdown: stop waiting (nothing is sent to the server). */
   async cancelReplyWait(seq?: number): Promise<void> {
     const sessionId = this.sessionId;
-    const remaining = this.state.replyWaits.filter((wait) => seq !== undefined && wait.seq !== seq);
-    this.set({ ...this.state, replyWaits: remaining });
+    this.set({ ...this.state, replyWaits: withoutCancelled(this.state.replyWaits, seq) });
     if (!sessionId) return;
     try {
       const request = seq === undefined ? { sessionId } : { sessionId, seq };
@@ -295,11 +267,8 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
       const data = payload as EventPayloadOf<'tcp.data'>;
       // The session's own total: past the keep cap, chunks are counted but no longer listed.
       this.traffic.setTotals({ received: data.receivedBytes });
-      const answered = new Set(data.chunks.flatMap((chunk) => (chunk.reply ? [chunk.reply.seq] : [])));
-      // Most chunks of a stream answer nothing: the panel's state (and its view) stays as it is.
-      if (answered.size > 0) {
-        this.set({ ...this.state, replyWaits: this.state.replyWaits.filter((w) => !answered.has(w.seq ?? -1)) });
-      }
+      const replyWaits = withoutAnswered(this.state.replyWaits, data.chunks);
+      if (replyWaits !== this.state.replyWaits) this.set({ ...this.state, replyWaits });
     } else if (name === 'tcp.peerEnded') {
       this.set({ ...this.state, connection: this.withConnection((c) => ({ ...c, peerEnded: true })) });
     } else if (name === 'tcp.noReply') {
@@ -314,7 +283,7 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
 
   /** The app's own link to its Node side broke: the Node side has closed this socket with it. */
   connectionLost(): void {
-    if (this.state.phase === 'connecting') this.connecting?.abort();
+    if (this.state.phase === 'connecting') this.connecting.cancel();
     if (!this.sessionId) return;
     this.transcript.note({
       direction: 'system',
@@ -325,7 +294,7 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
   }
 
   dispose(): void {
-    this.connecting?.abort();
+    this.connecting.cancel();
     const sessionId = this.sessionId;
     if (sessionId) this.client.call('tcp.close', { sessionId }, { timeoutMs: callGraceMs }).catch(() => {});
   }

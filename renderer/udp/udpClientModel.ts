@@ -12,6 +12,7 @@ import {
   placeError,
 } from '../net/errors';
 import { type ModelOptions, type SendOutcome, type Wait, without } from '../net/session';
+import { withoutAnswered, withoutCancelled } from '../net/replyWaits';
 import { SessionTranscript } from '../net/sessionTranscript';
 import { Store } from '../net/store';
 import { Traffic } from '../net/traffic';
@@ -183,7 +184,7 @@ export class UdpClientModel extends Store<UdpClientState> implements TabModel {
 
   async cancelReplyWait(seq?: number): Promise<void> {
     const sessionId = this.sessionId;
-    this.set({ ...this.state, replyWaits: this.state.replyWaits.filter((w) => seq !== undefined && w.seq !== seq) });
+    this.set({ ...this.state, replyWaits: withoutCancelled(this.state.replyWaits, seq) });
     if (!sessionId) return;
     try {
       await this.client.call('udp.cancelWait', seq === undefined ? { sessionId } : { sessionId, seq }, {
@@ -203,11 +204,8 @@ export class UdpClientModel extends Store<UdpClientState> implements TabModel {
     if (name === 'udp.datagrams') {
       const event = payload as EventPayloadOf<'udp.datagrams'>;
       this.traffic.setTotals({ received: event.receivedDatagrams });
-      const answered = new Set(event.datagrams.flatMap((d) => (d.reply ? [d.reply.seq] : [])));
-      // A flood of datagrams that answer nothing leaves the panel's state (and its view) alone.
-      if (answered.size > 0) {
-        this.set({ ...this.state, replyWaits: this.state.replyWaits.filter((wait) => !answered.has(wait.seq ?? -1)) });
-      }
+      const replyWaits = withoutAnswered(this.state.replyWaits, event.datagrams);
+      if (replyWaits !== this.state.replyWaits) this.set({ ...this.state, replyWaits });
     } else if (name === 'udp.noReply') {
       const { seq } = payload as EventPayloadOf<'udp.noReply'>;
       this.set({ ...this.state, replyWaits: this.state.replyWaits.filter((wait) => wait.seq !== seq) });
