@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { isIP } from 'node:net';
 import type { AddressFamily, SocketAddress } from '../../shared/net/contract';
 
@@ -39,4 +39,22 @@ export function allInterfacesWarning(address: string, port: number, protocol: 'U
     `The ${protocol} server listens on all interfaces (${formatAddress(address, port)}): other machines on the ` +
     'network can reach it. Stop it when the lab is over, or bind to 127.0.0.1 to keep it on this machine.'
   );
+}
+
+/** A connected socket's own address (getsockname()). */
+export function localAddressOf(socket: Socket): SocketAddress {
+  return toSocketAddress({
+    address: socket.localAddress ?? '',
+    family: socket.localFamily ?? '',
+    port: socket.localPort ?? 0,
+  });
+}
+
+/** A connected socket's peer (getpeername()); `port` stands in when the socket no longer says. */
+export function remoteAddressOf(socket: Socket, port = 0): SocketAddress {
+  return toSocketAddress({
+    address: socket.remoteAddress ?? '',
+    family: socket.remoteFamily ?? '',
+    port: socket.remotePort ?? port,
+  });
 }

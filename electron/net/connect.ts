@@ -3,7 +3,7 @@ import type tls from 'node:tls';
 import { PlaygroundError } from '../../shared/contract/errors';
 import type { AddressFamily, ResolvedAddress, SocketAddress, TlsCertificate } from '../../shared/net/contract';
 import type { Closable } from '../host/serve';
-import { formatAddress, ipFamily, toSocketAddress } from './address';
+import { formatAddress, ipFamily, localAddressOf, remoteAddressOf } from './address';
 import { formatSeconds, monoNow, roundMs } from './clock';
 import { abortReason, withDeadline } from './deadline';
 import { type NetContext, netError } from './errors';
@@ -149,16 +149,8 @@ export async function connect(options: ConnectOptions): Promise<Connected> {
     family: socket.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4',
     ms: connectMs,
   });
-  const peer = toSocketAddress({
-    address: socket.remoteAddress ?? '',
-    family: socket.remoteFamily ?? '',
-    port: socket.remotePort ?? port,
-  });
-  const local = toSocketAddress({
-    address: socket.localAddress ?? '',
-    family: socket.localFamily ?? '',
-    port: socket.localPort ?? 0,
-  });
+  const peer = remoteAddressOf(socket, port);
+  const local = localAddressOf(socket);
   let tlsMs: number | undefined;
   let certificate: TlsCertificate | undefined;
   if (options.tls) {

@@ -7,7 +7,7 @@ import type { SmtpChunk, SmtpReplyInfo, SmtpSendOutcome } from '../../shared/smt
 import { createReplyParser, type ReplyParser, type SmtpReply } from '../../shared/smtp/replyParser';
 import { SmtpSessionTracker } from '../../shared/smtp/session';
 import type { Session } from '../host/serve';
-import { formatAddress, toSocketAddress } from '../net/address';
+import { formatAddress, localAddressOf, toSocketAddress } from '../net/address';
 import { ByteBudget } from '../net/byteBudget';
 import { formatSeconds, monoNow, roundMs, stamp } from '../net/clock';
 import { Coalescer } from '../net/coalescer';
@@ -173,11 +173,7 @@ export class SmtpClientSession {
   }
 
   local(): SocketAddress {
-    return toSocketAddress({
-      address: this.socket.localAddress ?? '',
-      family: this.socket.localFamily ?? '',
-      port: this.socket.localPort ?? 0,
-    });
+    return localAddressOf(this.socket);
   }
 
   async send(request: SendRequest, signal: AbortSignal): Promise<SendResult> {

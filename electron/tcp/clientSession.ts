@@ -4,7 +4,7 @@ import type { EventPayloadOf, ParsedRequestOf, ResponseOf } from '../../shared/c
 import type { SocketAddress, Stamp } from '../../shared/net/contract';
 import type { TcpChunk } from '../../shared/tcp/contract';
 import type { Session } from '../host/serve';
-import { formatSocketAddress, toSocketAddress } from '../net/address';
+import { formatSocketAddress, localAddressOf } from '../net/address';
 import { ByteBudget } from '../net/byteBudget';
 import { connect } from '../net/connect';
 import { formatSeconds, monoNow, stamp } from '../net/clock';
@@ -113,11 +113,7 @@ export class TcpClientSession {
   }
 
   local(): SocketAddress {
-    return toSocketAddress({
-      address: this.socket.localAddress ?? '',
-      family: this.socket.localFamily ?? '',
-      port: this.socket.localPort ?? 0,
-    });
+    return localAddressOf(this.socket);
   }
 
   send(request: ParsedRequestOf<'tcp.send'>): ResponseOf<'tcp.send'> {
