@@ -11,13 +11,12 @@ import {
 } from '../../shared/http/webServerContract';
 import type { SocketAddress } from '../../shared/net/contract';
 import type { Session } from '../host/serve';
-import { allInterfacesWarning, isAllInterfaces, toSocketAddress } from '../net/address';
+import { allInterfacesWarning, localAddressOf, remoteAddressOf } from '../net/address';
+import { BuiltInServer, closeListening, failedBy, tcpServerError } from '../net/builtInServer';
 import { stamp } from '../net/clock';
-import { netError } from '../net/errors';
-import { listenAt, resolveBindAddress } from '../net/listen';
+import { resolveBindAddress } from '../net/listen';
 import type { ResolvedNetOptions } from '../net/options';
 import type { Opened } from '../net/registry';
-import { ServerLog } from '../net/serverLog';
 import { resolveServedFolder } from './webServerFolder';
 import { handleRequest, type ResponseNote, respondWithPage } from './webServerHandler';
 import { errorPage, rawResponse } from './webServerPages';
@@ -54,8 +53,7 @@ interface Connection {
  * response line, a number per request on each connection, deliberate 400/405/505
  * answers where Node's parser gives up, and no way out of the served folder.
  */
-export class WebServer {
-  private stopped = false;
+export class WebServer extends BuiltInServer<'webServer.log'> {
   private nextConnection = 1;
   private readonly connections = new Map<net.Socket, Connection>();
   private readonly counters: WebServerCounters = {
@@ -70,29 +68,21 @@ export class WebServer {
     bytesReceived: 0,
     bytesSent: 0,
   };
-  private readonly log: ServerLog<WebServerLogEntry>;
-  private readonly resource = { close: () => void this.dispose('local') };
 
   private constructor(
-    readonly id: string,
-    private readonly session: Session,
+    id: string,
+    session: Session,
     private readonly server: http.Server,
     private readonly request: StartRequest,
     private readonly root: string,
     options: ResolvedNetOptions,
   ) {
-    this.log = new ServerLog<WebServerLogEntry>(
+    super(id, session, {
+      event: 'webServer.log',
       options,
-      request.keepBytes ?? options.keepBytes,
-      (entries, omitted) =>
-        session.emit('webServer.log', {
-          serverId: id,
-          entries,
-          counters: { ...this.counters },
-          omittedEntries: omitted,
-        }),
-      floodDroppableKinds,
-    );
+      keepLimit: request.keepBytes ?? options.keepBytes,
+      droppableKinds: floodDroppableKinds,
+    });
   }
 
   static async start(
@@ -110,66 +100,48 @@ export class WebServer {
     // The same bound for a connection that never sends anything, or stalls mid-response.
     listener.timeout = request.keepAliveTimeoutMs;
     const server = new WebServer(id, session, listener, request, folder.root, options);
-    session.own(server.resource);
-    try {
-      await listenAt(listener, 'TCP', request, target);
-    } catch (error) {
-      void server.dispose('error', false);
-      throw error;
-    }
+    const local = await server.listen(listener, 'TCP', request, target);
     listener.on('connection', (socket: net.Socket) => server.accept(socket));
     listener.on('request', (req: IncomingMessage, res: ServerResponse) => server.onRequest(req, res));
     listener.on('clientError', (error: Error & { code?: string; reason?: string }, socket: net.Socket) =>
       server.onClientError(error, socket),
     );
     listener.on('connect', (req: IncomingMessage, socket: net.Socket) => server.onConnect(req, socket));
-    listener.on('error', (error) => server.log.add({ ...stamp(), kind: 'error', error: server.error(error) }));
-    const local = toSocketAddress(listener.address() as net.AddressInfo);
-    const at = stamp();
-    const warning = isAllInterfaces(local.address)
-      ? allInterfacesWarning(local.address, local.port, 'TCP').replace('The TCP server', 'The web server')
-      : undefined;
-    server.log.add({
-      ...at,
-      kind: 'listening',
-      local,
-      folder: folder.root,
-      sampleSite: folder.sampleSite,
-      ...(warning ? { warning } : {}),
+    listener.on('error', (error) => server.log.add({ ...stamp(), kind: 'error', error: tcpServerError(error) }));
+    const served = { folder: folder.root, sampleSite: folder.sampleSite };
+    const result: ResponseOf<'webServer.start'> = server.listening(local, {
+      warning: ({ address, port }) =>
+        allInterfacesWarning(address, port, 'TCP').replace('The TCP server', 'The web server'),
+      logged: served,
+      answered: { ...served, cookieDemo: request.cookieDemo },
     });
-    const result: ResponseOf<'webServer.start'> = {
-      ...at,
-      serverId: id,
-      local,
-      folder: folder.root,
-      sampleSite: folder.sampleSite,
-      cookieDemo: request.cookieDemo,
-    };
-    if (warning) result.warning = warning;
     return { opened: server, result };
   }
 
-  /** Stops listening and closes every connection; resolves once the port is free again. */
-  async stop(): Promise<ResponseOf<'webServer.stop'>> {
-    await this.dispose('local');
-    return { ...stamp(), serverId: this.id };
+  protected snapshot(): WebServerCounters {
+    return { ...this.counters };
   }
 
-  private error(error: unknown, client?: SocketAddress): ErrorInfo {
-    return netError(error, {
-      protocol: 'TCP',
-      action: 'receive',
-      address: client?.address,
-      port: client?.port,
-    }).toInfo();
+  protected shutDown(announce: boolean): Promise<void> {
+    const open = [...this.connections];
+    this.connections.clear();
+    // Counted and logged here, not on 'close': those events come after the log's last event.
+    for (const [, connection] of open) {
+      this.counters.connectionsOpen--;
+      if (announce) {
+        const at = stamp();
+        const requestsServed = connection.requests;
+        this.log.add({ ...at, kind: 'closed', connectionId: connection.id, by: 'stopped', requestsServed });
+      }
+    }
+    return closeListening(
+      this.server,
+      open.map(([socket]) => socket),
+    );
   }
 
   private accept(socket: net.Socket): void {
-    const client = toSocketAddress({
-      address: socket.remoteAddress ?? '',
-      family: socket.remoteFamily ?? '',
-      port: socket.remotePort ?? 0,
-    });
+    const client = remoteAddressOf(socket);
     if (this.stopped || this.counters.connectionsOpen >= this.request.maxConnections) {
       socket.destroy();
       if (this.stopped) return;
@@ -193,12 +165,7 @@ export class WebServer {
     this.connections.set(socket, connection);
     this.counters.connectionsAccepted++;
     this.counters.connectionsOpen++;
-    const local = toSocketAddress({
-      address: socket.localAddress ?? '',
-      family: socket.localFamily ?? '',
-      port: socket.localPort ?? 0,
-    });
-    this.log.add({ ...stamp(), kind: 'accepted', connectionId: connection.id, client, local });
+    this.log.add({ ...stamp(), kind: 'accepted', connectionId: connection.id, client, local: localAddressOf(socket) });
     // Prepended, so the bytes are kept before Node's parser (listening first) turns them into a request.
     socket.prependListener('data', (chunk: Buffer) => {
       this.counters.bytesReceived += chunk.byteLength;
@@ -212,8 +179,8 @@ export class WebServer {
       connection.closedBy ??= 'client';
     });
     socket.on('error', (error) => {
-      connection.error = this.error(error, client);
-      connection.closedBy ??= connection.error.code === 'E_RESET' ? 'reset' : 'error';
+      connection.error = tcpServerError(error, client);
+      connection.closedBy ??= failedBy(connection.error);
     });
     socket.on('close', () => {
       // Not there any more: the stop already counted and logged it.
@@ -264,7 +231,7 @@ export class WebServer {
     this.trackResponse(connection, requestNumber, req, res, note);
     handleRequest(req, res, requestLine, note, { root: this.root, cookieDemo: this.request.cookieDemo }).catch(
       (error: unknown) => {
-        const info = this.error(error, connection.client);
+        const info = tcpServerError(error, connection.client);
         this.log.add({ ...stamp(), kind: 'error', error: info, connectionId: connection.id });
         if (res.headersSent) res.destroy();
         else respondWithPage(res, note, 500, `the server failed: ${info.message}`, { close: true });
@@ -444,27 +411,6 @@ export class WebServer {
     };
     if (connection.inFlight > 0) connection.afterResponses = reply;
     else reply();
-  }
-
-  private async dispose(reason: 'local' | 'error', announce = true): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.session.release(this.resource);
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    // Counted and logged here, not on 'close': those events come after the log's last event.
-    for (const [socket, connection] of [...this.connections]) {
-      this.connections.delete(socket);
-      this.counters.connectionsOpen--;
-      if (announce) {
-        const at = stamp();
-        const requestsServed = connection.requests;
-        this.log.add({ ...at, kind: 'closed', connectionId: connection.id, by: 'stopped', requestsServed });
-      }
-      socket.destroy();
-    }
-    if (announce) this.log.add({ ...stamp(), kind: 'stopped', reason });
-    this.log.close();
-    await closed;
   }
 }
 

@@ -13,30 +13,29 @@ import {
 import { type ErrorInfo, isPlaygroundError } from '../../shared/contract/errors';
 import type { ParsedRequestOf, ResponseOf } from '../../shared/contract/index';
 import type { SocketAddress } from '../../shared/net/contract';
+import type { connectionCloseReasons } from '../../shared/net/serverContract';
 import type {
   MailMessage,
   MailServerCertificate,
   MailServerCounters,
-  MailServerLogEntry,
   MailSummary,
 } from '../../shared/smtp/mailServerContract';
 import type { Session } from '../host/serve';
-import { formatAddress, isAllInterfaces, toSocketAddress } from '../net/address';
+import { formatAddress, localAddressOf, remoteAddressOf } from '../net/address';
+import { BuiltInServer, closeListening, failedBy, tcpServerError } from '../net/builtInServer';
 import { stamp } from '../net/clock';
 import { Coalescer } from '../net/coalescer';
-import { netError } from '../net/errors';
-import { listenAt, resolveBindAddress } from '../net/listen';
+import { resolveBindAddress } from '../net/listen';
 import type { ResolvedNetOptions } from '../net/options';
 import type { Opened } from '../net/registry';
 import { makeSelfSignedCertificate } from '../net/selfSignedCertificate';
-import { ServerLog } from '../net/serverLog';
 import { checkFolderWritable, emlFileName, removeStalePartials, resolveFolder, saveEml } from './mailServerEml';
 import { MailInbox } from './mailServerInbox';
 import { parseMail } from './mailServerParse';
 import { ConnectionTranscript } from './mailServerTranscript';
 
 type StartRequest = ParsedRequestOf<'mailServer.start'>;
-type ClosedBy = 'server' | 'client' | 'reset' | 'error' | 'idle';
+type ClosedBy = (typeof connectionCloseReasons)[number];
 
 interface Connection {
   readonly id: string;
@@ -76,8 +75,7 @@ function replyError(code: number, message: string): Error {
  * class chooses the teacher's options, logs every line both ways, and keeps each accepted
  * message in a bounded inbox (optionally an .eml file). Nothing is ever relayed.
  */
-export class MailServer {
-  private stopped = false;
+export class MailServer extends BuiltInServer<'mailServer.log'> {
   private nextConnection = 1;
   private nextMessage = 1;
   private readonly connections = new Set<Connection>();
@@ -95,25 +93,21 @@ export class MailServer {
     bytesReceived: 0,
     bytesReplied: 0,
   };
-  private readonly log: ServerLog<MailServerLogEntry>;
   private readonly inbox: MailInbox;
   private readonly inboxEvents: Coalescer<true>;
   private readonly smtp: SMTPServer;
-  private readonly resource = { close: () => void this.dispose('local') };
 
   private constructor(
-    readonly id: string,
-    private readonly session: Session,
+    id: string,
+    session: Session,
     private readonly request: StartRequest,
     private readonly saveFolder: string | undefined,
     certificate: { key: string; cert: string } | undefined,
     options: ResolvedNetOptions,
   ) {
+    super(id, session, { event: 'mailServer.log', options, keepLimit: options.keepBytes });
     this.rejected = new Set(request.rejectRecipients.map((address) => address.toLowerCase()));
     this.inbox = new MailInbox(request.inboxLimit);
-    this.log = new ServerLog<MailServerLogEntry>(options, options.keepBytes, (entries, omitted) =>
-      session.emit('mailServer.log', { serverId: id, entries, counters: this.snapshot(), omittedEntries: omitted }),
-    );
     this.inboxEvents = new Coalescer<true>({
       ...options.coalescing,
       flush: () => {
@@ -149,48 +143,28 @@ export class MailServer {
     }
     const made = request.startTls ? await makeSelfSignedCertificate(request.hostname) : undefined;
     const server = new MailServer(id, session, request, saveFolder, made, options);
-    session.own(server.resource);
-    try {
-      await listenAt(server.smtp.server, 'TCP', request, target);
-    } catch (error) {
-      void server.dispose('error', false);
-      throw error;
-    }
-    const local = toSocketAddress(server.smtp.server.address() as net.AddressInfo);
-    const at = stamp();
-    const warning = isAllInterfaces(local.address) ? allInterfacesWarning(local, request) : undefined;
-    server.log.add({
-      ...at,
-      kind: 'listening',
-      local,
-      hostname: request.hostname,
-      startTls: request.startTls,
-      authRequired: request.requireAuth !== undefined,
-      maxMessageBytes: request.maxMessageBytes,
-      ...(warning ? { warning } : {}),
+    const local = await server.listen(server.smtp.server, 'TCP', request, target);
+    const result: ResponseOf<'mailServer.start'> = server.listening(local, {
+      warning: (at) => allInterfacesWarning(at, request),
+      logged: {
+        hostname: request.hostname,
+        startTls: request.startTls,
+        authRequired: request.requireAuth !== undefined,
+        maxMessageBytes: request.maxMessageBytes,
+      },
+      answered: {
+        hostname: request.hostname,
+        maxMessageBytes: request.maxMessageBytes,
+        inboxLimit: request.inboxLimit,
+        ...(made ? { certificate: describeCertificate(made.cert) } : {}),
+        ...(saveFolder !== undefined ? { saveFolder } : {}),
+      },
     });
-    const result: ResponseOf<'mailServer.start'> = {
-      ...at,
-      serverId: id,
-      local,
-      hostname: request.hostname,
-      maxMessageBytes: request.maxMessageBytes,
-      inboxLimit: request.inboxLimit,
-    };
-    if (made) result.certificate = describeCertificate(made.cert);
-    if (saveFolder !== undefined) result.saveFolder = saveFolder;
-    if (warning) result.warning = warning;
     return { opened: server, result };
   }
 
   get running(): boolean {
     return !this.stopped;
-  }
-
-  /** Stops listening and closes every connection; resolves once the port is free again. */
-  async stop(): Promise<ResponseOf<'mailServer.stop'>> {
-    await this.dispose('local');
-    return { ...stamp(), serverId: this.id };
   }
 
   async message(messageId: string): Promise<MailMessage> {
@@ -268,7 +242,7 @@ export class MailServer {
     };
   }
 
-  private snapshot(): MailServerCounters {
+  protected snapshot(): MailServerCounters {
     return {
       ...this.counters,
       inboxMessages: this.inbox.count,
@@ -282,16 +256,8 @@ export class MailServer {
       socket.destroy();
       return;
     }
-    const client = toSocketAddress({
-      address: socket.remoteAddress ?? '',
-      family: socket.remoteFamily ?? '',
-      port: socket.remotePort ?? 0,
-    });
-    const local = toSocketAddress({
-      address: socket.localAddress ?? '',
-      family: socket.localFamily ?? '',
-      port: socket.localPort ?? 0,
-    });
+    const client = remoteAddressOf(socket);
+    const local = localAddressOf(socket);
     const connection: Connection = {
       id: `c${this.nextConnection++}`,
       client,
@@ -333,13 +299,8 @@ export class MailServer {
   private watch(connection: Connection, socket: net.Socket): void {
     this.sockets.add(socket);
     socket.on('error', (error) => {
-      connection.error ??= netError(error, {
-        protocol: 'TCP',
-        action: 'receive',
-        address: connection.client.address,
-        port: connection.client.port,
-      }).toInfo();
-      connection.closedBy ??= connection.error.code === 'E_RESET' ? 'reset' : 'error';
+      connection.error ??= tcpServerError(error, connection.client);
+      connection.closedBy ??= failedBy(connection.error);
     });
     socket.on('close', () => {
       this.sockets.delete(socket);
@@ -611,26 +572,21 @@ export class MailServer {
   private serverError(error: Error): void {
     if (this.stopped) return;
     const address = (error as { remoteAddress?: unknown }).remoteAddress;
-    const info = netError(error, {
-      protocol: 'TCP',
-      action: 'receive',
-      address: typeof address === 'string' ? address : undefined,
-    }).toInfo();
+    const info = tcpServerError(error, { address: typeof address === 'string' ? address : undefined });
     this.log.add({ ...stamp(), kind: 'error', error: info });
   }
 
-  private async dispose(reason: 'local' | 'error', announce = true): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.session.release(this.resource);
+  protected shutDown(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    const closed = new Promise<void>((resolve) => this.smtp.server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    if (announce) this.log.add({ ...stamp(), kind: 'stopped', reason });
-    this.log.close();
+    return closeListening(this.smtp.server, this.sockets);
+  }
+
+  /** The inbox's last event goes out after the log's. */
+  protected override async dispose(reason: 'local' | 'error', announce = true): Promise<void> {
+    const stopping = super.dispose(reason, announce);
     this.inboxEvents.close();
-    await closed;
+    await stopping;
   }
 }
 

@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { upperBytesWithReport } from '../../shared/bytes';
+import type { ErrorInfo } from '../../shared/contract/errors';
 import type { ParsedRequestOf, ResponseOf } from '../../shared/contract/index';
-import type { SocketAddress } from '../../shared/net/contract';
+import type { connectionCloseReasons } from '../../shared/net/serverContract';
 import {
   type TcpServerCounters,
   type TcpServerLogEntry,
@@ -9,16 +10,15 @@ import {
   textbookRecvBytes,
 } from '../../shared/tcp/contract';
 import type { Session } from '../host/serve';
-import { allInterfacesWarning, isAllInterfaces, toSocketAddress } from '../net/address';
+import { allInterfacesWarning, localAddressOf, remoteAddressOf } from '../net/address';
+import { BuiltInServer, closeListening, failedBy, tcpServerError } from '../net/builtInServer';
 import { stamp } from '../net/clock';
-import { netError } from '../net/errors';
-import { listenAt, resolveBindAddress } from '../net/listen';
+import { resolveBindAddress } from '../net/listen';
 import type { ResolvedNetOptions } from '../net/options';
 import type { Opened } from '../net/registry';
-import { ServerLog } from '../net/serverLog';
 
 type StartRequest = ParsedRequestOf<'tcpServer.start'>;
-type ClosedBy = 'server' | 'client' | 'reset' | 'error' | 'idle';
+type ClosedBy = (typeof connectionCloseReasons)[number];
 
 /** In lines mode, a "line" this long without a newline is answered in pieces so memory stays bounded. */
 const maxLineBytes = 64 * 1024;
@@ -30,8 +30,7 @@ const newline = 0x0a;
  * Everything is logged: the welcoming socket, each connection, what arrived, what was
  * replied, what was discarded and how each connection ended.
  */
-export class TcpUpperServer {
-  private stopped = false;
+export class TcpUpperServer extends BuiltInServer<'tcpServer.log'> {
   private nextConnection = 1;
   private readonly sockets = new Set<net.Socket>();
   private readonly counters: TcpServerCounters = {
@@ -41,24 +40,15 @@ export class TcpUpperServer {
     bytesReplied: 0,
     bytesDiscarded: 0,
   };
-  private readonly log: ServerLog<TcpServerLogEntry>;
-  private readonly resource = { close: () => void this.dispose('local') };
 
   private constructor(
-    readonly id: string,
-    private readonly session: Session,
+    id: string,
+    session: Session,
     private readonly server: net.Server,
     private readonly request: StartRequest,
     options: ResolvedNetOptions,
   ) {
-    this.log = new ServerLog<TcpServerLogEntry>(options, request.keepBytes ?? options.keepBytes, (entries, omitted) =>
-      session.emit('tcpServer.log', {
-        serverId: id,
-        entries,
-        counters: { ...this.counters },
-        omittedEntries: omitted,
-      }),
-    );
+    super(id, session, { event: 'tcpServer.log', options, keepLimit: request.keepBytes ?? options.keepBytes });
   }
 
   static async start(
@@ -71,37 +61,23 @@ export class TcpUpperServer {
     const target = await resolveBindAddress('TCP', request, signal);
     const listener = net.createServer({ allowHalfOpen: true, noDelay: true });
     const server = new TcpUpperServer(id, session, listener, request, options);
-    session.own(server.resource);
-    try {
-      await listenAt(listener, 'TCP', request, target);
-    } catch (error) {
-      void server.dispose('error', false);
-      throw error;
-    }
+    const local = await server.listen(listener, 'TCP', request, target);
     listener.on('connection', (socket) => server.accept(socket));
-    listener.on('error', (error) => server.log.add({ ...stamp(), kind: 'error', error: server.error(error) }));
-    const local = toSocketAddress(listener.address() as net.AddressInfo);
-    const at = stamp();
-    const warning = isAllInterfaces(local.address) ? allInterfacesWarning(local.address, local.port, 'TCP') : undefined;
-    server.log.add({ ...at, kind: 'listening', local, ...(warning ? { warning } : {}) });
-    const result: ResponseOf<'tcpServer.start'> = { ...at, serverId: id, local, mode: request.mode };
-    if (warning) result.warning = warning;
+    listener.on('error', (error) => server.log.add({ ...stamp(), kind: 'error', error: tcpServerError(error) }));
+    const result: ResponseOf<'tcpServer.start'> = server.listening(local, {
+      warning: ({ address, port }) => allInterfacesWarning(address, port, 'TCP'),
+      logged: {},
+      answered: { mode: request.mode },
+    });
     return { opened: server, result };
   }
 
-  /** Stops listening and closes every connection; resolves once the port is free again. */
-  async stop(): Promise<ResponseOf<'tcpServer.stop'>> {
-    await this.dispose('local');
-    return { ...stamp(), serverId: this.id };
+  protected snapshot(): TcpServerCounters {
+    return { ...this.counters };
   }
 
-  private error(error: unknown, client?: SocketAddress) {
-    return netError(error, {
-      protocol: 'TCP',
-      action: 'receive',
-      address: client?.address,
-      port: client?.port,
-    }).toInfo();
+  protected shutDown(): Promise<void> {
+    return closeListening(this.server, this.sockets);
   }
 
   private accept(socket: net.Socket): void {
@@ -113,27 +89,18 @@ export class TcpUpperServer {
     this.sockets.add(socket);
     this.counters.connectionsAccepted++;
     this.counters.connectionsOpen++;
-    const client = toSocketAddress({
-      address: socket.remoteAddress ?? '',
-      family: socket.remoteFamily ?? '',
-      port: socket.remotePort ?? 0,
-    });
-    const local = toSocketAddress({
-      address: socket.localAddress ?? '',
-      family: socket.localFamily ?? '',
-      port: socket.localPort ?? 0,
-    });
-    this.log.add({ ...stamp(), kind: 'accepted', connectionId, client, local });
+    const client = remoteAddressOf(socket);
+    this.log.add({ ...stamp(), kind: 'accepted', connectionId, client, local: localAddressOf(socket) });
 
     let closedBy: ClosedBy | undefined;
-    let closeError: ReturnType<TcpUpperServer['error']> | undefined;
+    let closeError: ErrorInfo | undefined;
     socket.setTimeout(this.request.idleTimeoutMs, () => {
       closedBy ??= 'idle';
       socket.destroy();
     });
     socket.on('error', (error) => {
-      closeError = this.error(error, client);
-      closedBy ??= closeError.code === 'E_RESET' ? 'reset' : 'error';
+      closeError = tcpServerError(error, client);
+      closedBy ??= failedBy(closeError);
     });
     socket.on('end', () => {
       if (!this.stopped) this.log.add({ ...stamp(), kind: 'peerEnded', connectionId });
@@ -186,17 +153,6 @@ export class TcpUpperServer {
     this.log.add(entry, bytes.byteLength);
     // Echo hands back Node's own buffer; copy so nothing else can change it while it is queued.
     return socket.write(upper ? bytes : new Uint8Array(bytes));
-  }
-
-  private async dispose(reason: 'local' | 'error', announce = true): Promise<void> {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.session.release(this.resource);
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const socket of this.sockets) socket.destroy();
-    if (announce) this.log.add({ ...stamp(), kind: 'stopped', reason });
-    this.log.close();
-    await closed;
   }
 }
 

@@ -4,13 +4,13 @@ import type { ParsedRequestOf, ResponseOf } from '../../shared/contract/index';
 import type { SocketAddress } from '../../shared/net/contract';
 import type { UdpServerCounters, UdpServerLogEntry } from '../../shared/udp/contract';
 import type { Session } from '../host/serve';
-import { allInterfacesWarning, isAllInterfaces, toSocketAddress } from '../net/address';
+import { allInterfacesWarning, toSocketAddress } from '../net/address';
+import { BuiltInServer } from '../net/builtInServer';
 import { stamp } from '../net/clock';
 import { netError } from '../net/errors';
-import { listenAt, resolveBindAddress } from '../net/listen';
+import { resolveBindAddress } from '../net/listen';
 import type { ResolvedNetOptions } from '../net/options';
 import type { Opened } from '../net/registry';
-import { ServerLog } from '../net/serverLog';
 
 type StartRequest = ParsedRequestOf<'udpServer.start'>;
 
@@ -19,8 +19,7 @@ type StartRequest = ParsedRequestOf<'udpServer.start'>;
  * `recvfrom(N)` would read it (cut to N bytes, the rest lost, which the log says),
  * answered with its upper-case (or unchanged, in echo mode) to the sender's address.
  */
-export class UdpUpperServer {
-  private stopped = false;
+export class UdpUpperServer extends BuiltInServer<'udpServer.log'> {
   private readonly counters: UdpServerCounters = {
     datagramsReceived: 0,
     datagramsReplied: 0,
@@ -28,25 +27,16 @@ export class UdpUpperServer {
     bytesReceived: 0,
     bytesReplied: 0,
   };
-  private readonly log: ServerLog<UdpServerLogEntry>;
-  private readonly resource = { close: () => this.dispose('local') };
   private local: SocketAddress | undefined;
 
   private constructor(
-    readonly id: string,
-    private readonly session: Session,
+    id: string,
+    session: Session,
     private readonly socket: dgram.Socket,
     private readonly request: StartRequest,
     options: ResolvedNetOptions,
   ) {
-    this.log = new ServerLog<UdpServerLogEntry>(options, request.keepBytes ?? options.keepBytes, (entries, omitted) =>
-      session.emit('udpServer.log', {
-        serverId: id,
-        entries,
-        counters: { ...this.counters },
-        omittedEntries: omitted,
-      }),
-    );
+    super(id, session, { event: 'udpServer.log', options, keepLimit: request.keepBytes ?? options.keepBytes });
   }
 
   static async start(
@@ -59,34 +49,30 @@ export class UdpUpperServer {
     const target = await resolveBindAddress('UDP', request, signal);
     const socket = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4');
     const server = new UdpUpperServer(id, session, socket, request, options);
-    session.own(server.resource);
-    try {
-      await listenAt(socket, 'UDP', request, target);
-    } catch (error) {
-      server.dispose('error', false);
-      throw error;
-    }
-    const local = toSocketAddress(socket.address());
+    const local = await server.listen(socket, 'UDP', request, target);
     server.local = local;
     socket.on('message', (message, info) => server.receive(message, info));
     socket.on('error', (error) => server.socketError(error));
-    const at = stamp();
-    const warning = isAllInterfaces(local.address) ? allInterfacesWarning(local.address, local.port, 'UDP') : undefined;
-    server.log.add({ ...at, kind: 'listening', local, ...(warning ? { warning } : {}) });
-    const result: ResponseOf<'udpServer.start'> = {
-      ...at,
-      serverId: id,
-      local,
-      mode: request.mode,
-      recvBufferBytes: request.recvBufferBytes,
-    };
-    if (warning) result.warning = warning;
+    const result: ResponseOf<'udpServer.start'> = server.listening(local, {
+      warning: ({ address, port }) => allInterfacesWarning(address, port, 'UDP'),
+      logged: {},
+      answered: { mode: request.mode, recvBufferBytes: request.recvBufferBytes },
+    });
     return { opened: server, result };
   }
 
-  stop(): ResponseOf<'udpServer.stop'> {
-    this.dispose('local');
-    return { ...stamp(), serverId: this.id };
+  protected snapshot(): UdpServerCounters {
+    return { ...this.counters };
+  }
+
+  /** Closing the socket frees the port at once: nothing to wait for. */
+  protected shutDown(): Promise<void> {
+    try {
+      this.socket.close();
+    } catch {
+      // never bound, or already closed
+    }
+    return Promise.resolve();
   }
 
   private receive(message: Buffer, info: dgram.RemoteInfo): void {
@@ -157,18 +143,5 @@ export class UdpUpperServer {
         port: local?.port,
       }).toInfo(),
     });
-  }
-
-  private dispose(reason: 'local' | 'error', announce = true): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.session.release(this.resource);
-    if (announce) this.log.add({ ...stamp(), kind: 'stopped', reason });
-    this.log.close();
-    try {
-      this.socket.close();
-    } catch {
-      // never bound, or already closed
-    }
   }
 }
