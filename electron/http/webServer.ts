@@ -21,10 +21,12 @@ import { resolveServedFolder } from './webServerFolder';
 import { handleRequest, type ResponseNote, respondWithPage } from './webServerHandler';
 import { errorPage, rawResponse } from './webServerPages';
 import { answerParseError, requestLineOf, splitRequestLine } from './webServerParseErrors';
-import { RequestByteStream } from './webServerRequestBytes';
+import { type RequestBytes, RequestByteStream } from './webServerRequestBytes';
 
 type StartRequest = ParsedRequestOf<'webServer.start'>;
 type ClosedBy = (typeof webServerCloseReasons)[number];
+/** What the log says was read of a request: its request line's parts, or the problem with it. */
+type RequestRead = Pick<Extract<WebServerLogEntry, { kind: 'request' }>, 'method' | 'target' | 'version' | 'problem'>;
 
 /**
  * A flood of requests (a load generator, a long pipeline) may leave these out of the log,
@@ -205,28 +207,17 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
       res.destroy();
       return;
     }
-    const requestNumber = ++connection.requests;
-    this.counters.requests++;
     const chunked = req.headers['transfer-encoding'] !== undefined;
     const declared = Number(req.headers['content-length'] ?? 0);
     const bodyLength = !chunked && Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
     const bytes = connection.bytes.takeRequest(bodyLength);
     const requestLine = requestLineOf(bytes.raw);
     const written = splitRequestLine(requestLine);
-    this.log.add(
-      {
-        ...stamp(),
-        kind: 'request',
-        connectionId: connection.id,
-        requestNumber,
-        raw: this.log.keep(bytes.raw),
-        rawBytes: bytes.total,
-        method: req.method ?? '',
-        target: req.url ?? '',
-        ...(written?.version.startsWith('HTTP/') ? { version: written.version } : {}),
-      },
-      bytes.raw.byteLength,
-    );
+    const requestNumber = this.logRequest(connection, bytes, {
+      method: req.method ?? '',
+      target: req.url ?? '',
+      ...(written?.version.startsWith('HTTP/') ? { version: written.version } : {}),
+    });
     const note: ResponseNote = {};
     this.trackResponse(connection, requestNumber, req, res, note);
     handleRequest(req, res, requestLine, note, { root: this.root, cookieDemo: this.request.cookieDemo }).catch(
@@ -237,6 +228,25 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
         else respondWithPage(res, note, 500, `the server failed: ${info.message}`, { close: true });
       },
     );
+  }
+
+  /** Counts one more request on the connection and logs its bytes with what was read of it; gives its number. */
+  private logRequest(connection: Connection, bytes: RequestBytes, read: RequestRead): number {
+    const requestNumber = ++connection.requests;
+    this.counters.requests++;
+    this.log.add(
+      {
+        ...stamp(),
+        kind: 'request',
+        connectionId: connection.id,
+        requestNumber,
+        raw: this.log.keep(bytes.raw),
+        rawBytes: bytes.total,
+        ...read,
+      },
+      bytes.raw.byteLength,
+    );
+    return requestNumber;
   }
 
   private trackResponse(
@@ -325,25 +335,13 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
       });
       return;
     }
-    const requestNumber = ++connection.requests;
-    this.counters.requests++;
     const bytes = connection.bytes.takeRest();
     const requestLine = requestLineOf(bytes.raw);
     const answer = answerParseError(error.code, error.reason ?? error.message, requestLine);
-    const parts = splitRequestLine(requestLine);
-    this.log.add(
-      {
-        ...stamp(),
-        kind: 'request',
-        connectionId: connection.id,
-        requestNumber,
-        raw: this.log.keep(bytes.raw),
-        rawBytes: bytes.total,
-        ...(parts ?? {}),
-        problem: `${error.reason ?? error.message} (${error.code ?? 'parse error'})`,
-      },
-      bytes.raw.byteLength,
-    );
+    const requestNumber = this.logRequest(connection, bytes, {
+      ...splitRequestLine(requestLine),
+      problem: `${error.reason ?? error.message} (${error.code ?? 'parse error'})`,
+    });
     this.replyAndClose(connection, requestNumber, answer.status, answer.reason);
   }
 
@@ -357,24 +355,13 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
       socket.destroy();
       return;
     }
-    const requestNumber = ++connection.requests;
-    this.counters.requests++;
     const bytes = connection.bytes.takeRest();
     const written = splitRequestLine(requestLineOf(bytes.raw));
-    this.log.add(
-      {
-        ...stamp(),
-        kind: 'request',
-        connectionId: connection.id,
-        requestNumber,
-        raw: this.log.keep(bytes.raw),
-        rawBytes: bytes.total,
-        method: req.method ?? 'CONNECT',
-        target: req.url ?? '',
-        version: written?.version ?? `HTTP/${req.httpVersion}`,
-      },
-      bytes.raw.byteLength,
-    );
+    const requestNumber = this.logRequest(connection, bytes, {
+      method: req.method ?? 'CONNECT',
+      target: req.url ?? '',
+      version: written?.version ?? `HTTP/${req.httpVersion}`,
+    });
     const reason = 'CONNECT (a tunnel, what proxies offer) is not allowed here: this server answers GET and HEAD only';
     this.replyAndClose(connection, requestNumber, 405, reason);
   }
