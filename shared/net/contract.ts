@@ -99,6 +99,12 @@ export const noReply = stamp.extend({
   message: z.string(),
 });
 
+/** When a send's reply wait ends: its length, and the `mono` time it ends at. */
+export const replyDeadline = z.object({ timeoutMs: z.number(), mono: z.number() });
+
+/** Marks what answers a send that awaited a reply: that send's number and the round trip. */
+export const replyOf = z.object({ seq: z.number().int().positive(), rttMs: z.number() });
+
 /** Stopping reply waits early (the user pressed Cancel on the countdown). */
 export const cancelWaitRequest = z.object({ sessionId, seq: z.number().int().positive().optional() }).strict();
 export const cancelWaitResponse = z.object({ sessionId, cancelled: z.array(z.number().int().positive()) });

@@ -9,6 +9,7 @@ import {
   hostName,
   keepBytes,
   receiveTotals,
+  replyDeadline,
   resolvedAddress,
   sessionId,
   socketAddress,
@@ -269,7 +270,7 @@ export const smtpClientCommands = {
       /** What the server will read these bytes as, and whether it is in order (before any reply). */
       notes: z.array(smtpSendNote),
       /** When the wait ends at the latest (monotonic ms), for the countdown. */
-      replyDeadline: z.object({ timeoutMs: z.number(), mono: z.number() }).optional(),
+      replyDeadline: replyDeadline.optional(),
       outcome: z.enum(smtpSendOutcomes),
       /** The replies to this step, in order (pipelined lines each get one). */
       replies: z.array(smtpReplyInfo),

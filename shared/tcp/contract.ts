@@ -11,6 +11,8 @@ import {
   keepBytes,
   noReply,
   receiveTotals,
+  replyDeadline,
+  replyOf,
   resolvedAddress,
   sessionId,
   socketAddress,
@@ -91,7 +93,7 @@ export const tcpCommands = {
       sentBytes: z.number().int().nonnegative(),
       /** Bytes accepted but not yet handed to the OS (the peer or network is slower than the sender). */
       queuedBytes: z.number().int().nonnegative(),
-      replyDeadline: z.object({ timeoutMs: z.number(), mono: z.number() }).optional(),
+      replyDeadline: replyDeadline.optional(),
     }),
   ),
   /** Half-close: shut down the write side (sends FIN); the peer may still send. */
@@ -128,7 +130,7 @@ export const tcpChunk = stamp.extend({
   /** The chunk's size on the wire. */
   bytes: z.number().int().nonnegative(),
   /** Set on the first chunk after a send that awaited a reply. */
-  reply: z.object({ seq: z.number().int().positive(), rttMs: z.number() }).optional(),
+  reply: replyOf.optional(),
 });
 export type TcpChunk = z.infer<typeof tcpChunk>;
 

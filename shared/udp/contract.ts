@@ -12,6 +12,8 @@ import {
   listenPort,
   noReply,
   receiveTotals,
+  replyDeadline,
+  replyOf,
   resolvedAddress,
   sessionId,
   socketAddress,
@@ -100,7 +102,7 @@ export const udpCommands = {
       local: socketAddress,
       resolved: z.array(resolvedAddress).optional(),
       /** Set when a reply is awaited: when the wait ends (`mono` clock). */
-      replyDeadline: z.object({ timeoutMs: z.number(), mono: z.number() }).optional(),
+      replyDeadline: replyDeadline.optional(),
     }),
   ),
   'udp.cancelWait': command(cancelWaitRequest, cancelWaitResponse),
@@ -136,7 +138,7 @@ export const udpDatagram = stamp.extend({
   /** Cut to `recvBufferBytes` (the rest is lost, as with recvfrom). */
   truncated: z.boolean(),
   /** Set when this datagram answers a send that awaited a reply. */
-  reply: z.object({ seq: z.number().int().positive(), rttMs: z.number() }).optional(),
+  reply: replyOf.optional(),
 });
 export type UdpDatagram = z.infer<typeof udpDatagram>;
 
