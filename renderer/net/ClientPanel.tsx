@@ -1,7 +1,11 @@
 import { type ReactNode, type RefObject, useId, useRef } from 'react';
+import type { ComposerState } from './composer';
 import { Countdown } from './Countdown';
+import type { ControlError } from './errors';
 import { formatAddress } from './format';
-import type { Wait } from './session';
+import { MessageComposer } from './MessageComposer';
+import type { SendOutcome, Wait } from './session';
+import { SecondsField } from './TargetFields';
 
 /**
  * The panel's element, and a way to move focus inside it once React has drawn the
@@ -82,23 +86,76 @@ export function ConnectButton({
   );
 }
 
-/** A countdown for each send still waiting for its reply ("a reply to send #2"), each with its Cancel. */
-export function ReplyCountdowns({
-  waits,
+/** What a socket client's Message needs of its model (TCP and UDP). */
+interface MessageModel {
+  setComposer(change: Partial<ComposerState>): void;
+  send(): Promise<SendOutcome>;
+  setReplyDeadline(seconds: string): void;
+  cancelReplyWait(seq?: number): Promise<void>;
+}
+
+interface MessageState {
+  readonly composer: ComposerState;
+  readonly replyDeadline: string;
+  readonly replyWaits: readonly Wait[];
+  readonly errors: {
+    readonly send?: ControlError | undefined;
+    readonly message?: ControlError | undefined;
+    readonly replyDeadline?: ControlError | undefined;
+  };
+}
+
+/**
+ * The Message with Send and the Reply deadline beside how it is typed, then a countdown
+ * for each send still waiting for its reply ("Waiting for a reply to datagram #2"), each
+ * with its Cancel.
+ */
+export function ClientMessage({
+  model,
+  state,
   sent,
-  onCancel,
+  replyHint,
+  sendBlocked,
+  busy,
 }: {
-  waits: readonly Wait[];
-  /** What was sent: "send", "datagram". */
+  model: MessageModel;
+  state: MessageState;
+  /** What one send is called: "send", "datagram". */
   sent: string;
-  onCancel: (seq: number | undefined) => void;
+  /** Under the Reply deadline, e.g. what empty means. */
+  replyHint?: string;
+  /** Why Send cannot be used now; Send is then disabled. */
+  sendBlocked?: string | undefined;
+  busy?: boolean;
 }) {
-  return waits.map((wait) => (
-    <Countdown
-      key={wait.seq}
-      label={`Waiting for a reply to ${sent} #${wait.seq}`}
-      wait={wait}
-      onCancel={() => onCancel(wait.seq)}
-    />
-  ));
+  return (
+    <>
+      <MessageComposer
+        value={state.composer}
+        onChange={(change) => model.setComposer(change)}
+        onSend={() => model.send()}
+        sendError={state.errors.send}
+        messageError={state.errors.message}
+        sendBlocked={sendBlocked}
+        busy={busy}
+        options={
+          <SecondsField
+            label="Reply deadline (s)"
+            value={state.replyDeadline}
+            onChange={(value) => model.setReplyDeadline(value)}
+            error={state.errors.replyDeadline}
+            hint={replyHint}
+          />
+        }
+      />
+      {state.replyWaits.map((wait) => (
+        <Countdown
+          key={wait.seq}
+          label={`Waiting for a reply to ${sent} #${wait.seq}`}
+          wait={wait}
+          onCancel={() => void model.cancelReplyWait(wait.seq)}
+        />
+      ))}
+    </>
+  );
 }

@@ -1,8 +1,7 @@
 import { formatByteCount, formatDuration } from '../../shared/bytes';
-import { ClientPanel, ConnectButton, ReplyCountdowns, usePanelFocus } from '../net/ClientPanel';
+import { ClientMessage, ClientPanel, ConnectButton, usePanelFocus } from '../net/ClientPanel';
 import { ErrorText } from '../net/fields';
 import { formatSocketAddress } from '../net/format';
-import { MessageComposer } from '../net/MessageComposer';
 import type { Traffic } from '../net/traffic';
 import { HostPortFields, SecondsField } from '../net/TargetFields';
 import { useFrameStore, useStore } from '../net/useStore';
@@ -67,24 +66,7 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
       <ErrorText error={errors.disconnect} />
       <ErrorText error={errors.shutdown} />
       {connection && <ConnectionFacts connection={connection} traffic={model.traffic} />}
-      <MessageComposer
-        value={state.composer}
-        onChange={(change) => model.setComposer(change)}
-        onSend={() => model.send()}
-        sendError={errors.send}
-        messageError={errors.message}
-        sendBlocked={sendBlocked}
-        options={
-          <SecondsField
-            label="Reply deadline (s)"
-            value={state.replyDeadline}
-            onChange={(value) => model.setReplyDeadline(value)}
-            error={errors.replyDeadline}
-            hint="empty: do not wait"
-          />
-        }
-      />
-      <ReplyCountdowns waits={state.replyWaits} sent="send" onCancel={(seq) => void model.cancelReplyWait(seq)} />
+      <ClientMessage model={model} state={state} sent="send" replyHint="empty: do not wait" sendBlocked={sendBlocked} />
       <TranscriptView
         model={model.transcript.view}
         emptyText="Connect, then send: every byte each way appears here, with CR, LF and TAB made visible."

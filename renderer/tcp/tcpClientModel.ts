@@ -1,16 +1,12 @@
 import type { Client } from '../../shared/contract/client';
 import type { EventPayloadOf, ResponseOf } from '../../shared/contract/index';
 import type { ResolvedAddress, SocketAddress } from '../../shared/net/contract';
-import { type ComposerState, compose, defaultComposer } from '../net/composer';
+import { type ComposerState, compose } from '../net/composer';
 import { CancellableCall, checkConnectFields, connectFailure } from '../net/connect';
-import { type ControlError, type ControlErrors, controlError, parseSecondsField, placeError } from '../net/errors';
+import { type ControlError, controlError, parseSecondsField, placeError } from '../net/errors';
 import { formatAddress } from '../net/format';
 import { type ModelOptions, type SendOutcome, type Wait, without } from '../net/session';
-import { withoutAnswered, withoutCancelled } from '../net/replyWaits';
-import { SessionTranscript } from '../net/sessionTranscript';
-import { Store } from '../net/store';
-import { Traffic } from '../net/traffic';
-import type { TabModel } from '../net/tabs';
+import { newSocketClient, SocketClientModel, type SocketClientState } from '../net/socketClient';
 
 export type TcpClientControl =
   'host' | 'port' | 'connectDeadline' | 'replyDeadline' | 'message' | 'connect' | 'send' | 'shutdown' | 'disconnect';
@@ -30,20 +26,13 @@ export interface TcpConnection {
   readonly closeReason?: 'local' | 'peer' | 'reset' | 'error' | 'lost' | undefined;
 }
 
-export interface TcpClientState {
-  readonly host: string;
-  readonly port: string;
-  readonly composer: ComposerState;
+export interface TcpClientState extends SocketClientState<TcpClientControl> {
   /** Seconds as typed. */
   readonly connectDeadline: string;
-  /** Seconds as typed; empty: do not watch for a reply. */
-  readonly replyDeadline: string;
   readonly phase: 'idle' | 'connecting' | 'connected';
   /** The current connection, or the last one once it closed (its addresses stay readable). */
   readonly connection: TcpConnection | undefined;
   readonly connectWait: Wait | undefined;
-  readonly replyWaits: readonly Wait[];
-  readonly errors: ControlErrors<TcpClientControl>;
 }
 
 /** Extra time the call itself gets beyond the deadline the Node side keeps, so the Node side's message wins. */
@@ -65,33 +54,17 @@ const placement = {
  * half-close state), the visible waits, errors beside their controls, and the
  * transcript. Consumes call results and `tcp.*` events; React only renders it.
  */
-export class TcpClientModel extends Store<TcpClientState> implements TabModel {
-  readonly transcript: SessionTranscript;
-  /** Bytes sent and received on the current connection. */
-  readonly traffic = new Traffic();
+export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClientState> {
   private readonly connecting = new CancellableCall();
-  private readonly now: () => number;
 
-  constructor(
-    private readonly client: Client,
-    readonly tabId: string,
-    readonly label: string,
-    options: ModelOptions = {},
-  ) {
-    super({
-      host: '127.0.0.1',
-      port: '12000',
-      composer: defaultComposer,
+  constructor(client: Client, tabId: string, label: string, options: ModelOptions = {}) {
+    super(client, tabId, label, options, {
+      ...newSocketClient,
       connectDeadline: '10',
-      replyDeadline: '5',
       phase: 'idle',
       connection: undefined,
       connectWait: undefined,
-      replyWaits: [],
-      errors: {},
     });
-    this.now = options.now ?? Date.now;
-    this.transcript = new SessionTranscript(options.transcript);
   }
 
   get sessionId(): string | undefined {
@@ -244,19 +217,6 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
     }
   }
 
-  /** Cancel beside a reply countdown: stop waiting (nothing is sent to the server). */
-  async cancelReplyWait(seq?: number): Promise<void> {
-    const sessionId = this.sessionId;
-    this.set({ ...this.state, replyWaits: withoutCancelled(this.state.replyWaits, seq) });
-    if (!sessionId) return;
-    try {
-      const request = seq === undefined ? { sessionId } : { sessionId, seq };
-      await this.client.call('tcp.cancelWait', request, { timeoutMs: callGraceMs });
-    } catch {
-      // The wait ends on the Node side anyway at its deadline; nothing to show.
-    }
-  }
-
   handleEvent<E extends 'tcp.data' | 'tcp.peerEnded' | 'tcp.noReply' | 'tcp.closed'>(
     name: E,
     payload: EventPayloadOf<E>,
@@ -267,13 +227,11 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
       const data = payload as EventPayloadOf<'tcp.data'>;
       // The session's own total: past the keep cap, chunks are counted but no longer listed.
       this.traffic.setTotals({ received: data.receivedBytes });
-      const replyWaits = withoutAnswered(this.state.replyWaits, data.chunks);
-      if (replyWaits !== this.state.replyWaits) this.set({ ...this.state, replyWaits });
+      this.repliesIn(data.chunks);
     } else if (name === 'tcp.peerEnded') {
       this.set({ ...this.state, connection: this.withConnection((c) => ({ ...c, peerEnded: true })) });
     } else if (name === 'tcp.noReply') {
-      const { seq } = payload as EventPayloadOf<'tcp.noReply'>;
-      this.set({ ...this.state, replyWaits: this.state.replyWaits.filter((wait) => wait.seq !== seq) });
+      this.noReply((payload as EventPayloadOf<'tcp.noReply'>).seq);
     } else if (name === 'tcp.closed') {
       const closed = payload as EventPayloadOf<'tcp.closed'>;
       this.traffic.setTotals({ sent: closed.sentBytes, received: closed.receivedBytes });
@@ -334,12 +292,8 @@ export class TcpClientModel extends Store<TcpClientState> implements TabModel {
     return this.state.connection ? change(this.state.connection) : undefined;
   }
 
-  private patch(change: Partial<TcpClientState>, ...clears: TcpClientControl[]): void {
-    this.set({ ...this.state, ...change, errors: without(this.state.errors, ...clears) });
-  }
-
-  private setError(control: TcpClientControl, error: ControlError): void {
-    this.set({ ...this.state, errors: { ...this.state.errors, [control]: error } });
+  protected cancelWait(request: { sessionId: string; seq?: number }): Promise<unknown> {
+    return this.client.call('tcp.cancelWait', request, { timeoutMs: callGraceMs });
   }
 }
 

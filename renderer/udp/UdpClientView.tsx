@@ -1,10 +1,9 @@
 import { textbookRecvBufferBytes } from '../../shared/udp/contract';
-import { ClientPanel, ReplyCountdowns, usePanelFocus } from '../net/ClientPanel';
+import { ClientMessage, ClientPanel, usePanelFocus } from '../net/ClientPanel';
 import { CheckboxField, ErrorText } from '../net/fields';
 import { formatSocketAddress } from '../net/format';
-import { MessageComposer } from '../net/MessageComposer';
 import type { Traffic } from '../net/traffic';
-import { HostPortFields, SecondsField } from '../net/TargetFields';
+import { HostPortFields } from '../net/TargetFields';
 import { useFrameStore, useStore } from '../net/useStore';
 import { TranscriptView } from '../transcript/TranscriptView';
 import type { UdpClientModel, UdpSocketInfo } from './udpClientModel';
@@ -74,23 +73,7 @@ export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClo
       <ErrorText error={errors.connect} />
       <ErrorText error={errors.disconnect} />
       {socket && <SocketFacts socket={socket} traffic={model.traffic} />}
-      <MessageComposer
-        value={state.composer}
-        onChange={(change) => model.setComposer(change)}
-        onSend={() => model.send()}
-        sendError={errors.send}
-        messageError={errors.message}
-        busy={busy !== undefined}
-        options={
-          <SecondsField
-            label="Reply deadline (s)"
-            value={state.replyDeadline}
-            onChange={(value) => model.setReplyDeadline(value)}
-            error={errors.replyDeadline}
-          />
-        }
-      />
-      <ReplyCountdowns waits={state.replyWaits} sent="datagram" onCancel={(seq) => void model.cancelReplyWait(seq)} />
+      <ClientMessage model={model} state={state} sent="datagram" busy={busy !== undefined} />
       <TranscriptView
         model={model.transcript.view}
         emptyText="Send a datagram: it and every reply appear here, with who sent it and CR, LF and TAB made visible."

@@ -2,21 +2,10 @@ import type { Client } from '../../shared/contract/client';
 import type { EventPayloadOf, ResponseOf } from '../../shared/contract/index';
 import type { SocketAddress } from '../../shared/net/contract';
 import { textbookRecvBufferBytes } from '../../shared/udp/contract';
-import { type ComposerState, compose, defaultComposer } from '../net/composer';
-import {
-  type ControlError,
-  type ControlErrors,
-  controlError,
-  parsePortField,
-  parseSecondsField,
-  placeError,
-} from '../net/errors';
-import { type ModelOptions, type SendOutcome, type Wait, without } from '../net/session';
-import { withoutAnswered, withoutCancelled } from '../net/replyWaits';
-import { SessionTranscript } from '../net/sessionTranscript';
-import { Store } from '../net/store';
-import { Traffic } from '../net/traffic';
-import type { TabModel } from '../net/tabs';
+import { type ComposerState, compose } from '../net/composer';
+import { controlError, parsePortField, parseSecondsField, placeError } from '../net/errors';
+import { type ModelOptions, type SendOutcome, without } from '../net/session';
+import { newSocketClient, SocketClientModel, type SocketClientState } from '../net/socketClient';
 
 export type UdpClientControl = 'host' | 'port' | 'replyDeadline' | 'message' | 'send' | 'connect' | 'disconnect';
 
@@ -29,20 +18,13 @@ export interface UdpSocketInfo {
   readonly open: boolean;
 }
 
-export interface UdpClientState {
-  readonly host: string;
-  readonly port: string;
-  readonly composer: ComposerState;
-  /** Seconds as typed: how long to wait for a reply, since UDP itself never says nobody listened. */
-  readonly replyDeadline: string;
+export interface UdpClientState extends SocketClientState<UdpClientControl> {
   /** Read replies like the textbook's recvfrom(2048): longer datagrams are cut. */
   readonly recvBuffer: boolean;
   /** `busy` while a socket opens, connects or closes. */
   readonly busy: 'opening' | 'connecting' | 'closing' | undefined;
   /** The current socket, or the last one once closed (its address stays readable). */
   readonly socket: UdpSocketInfo | undefined;
-  readonly replyWaits: readonly Wait[];
-  readonly errors: ControlErrors<UdpClientControl>;
 }
 
 const callGraceMs = 5000;
@@ -59,31 +41,9 @@ const placement = {
  * awaited with a visible deadline. Connect makes a connected UDP socket instead,
  * which hears "port unreachable" as an error.
  */
-export class UdpClientModel extends Store<UdpClientState> implements TabModel {
-  readonly transcript: SessionTranscript;
-  /** Datagrams sent and received on the current socket. */
-  readonly traffic = new Traffic();
-  private readonly now: () => number;
-
-  constructor(
-    private readonly client: Client,
-    readonly tabId: string,
-    readonly label: string,
-    options: ModelOptions = {},
-  ) {
-    super({
-      host: '127.0.0.1',
-      port: '12000',
-      composer: defaultComposer,
-      replyDeadline: '5',
-      recvBuffer: true,
-      busy: undefined,
-      socket: undefined,
-      replyWaits: [],
-      errors: {},
-    });
-    this.now = options.now ?? Date.now;
-    this.transcript = new SessionTranscript(options.transcript);
+export class UdpClientModel extends SocketClientModel<UdpClientControl, UdpClientState> {
+  constructor(client: Client, tabId: string, label: string, options: ModelOptions = {}) {
+    super(client, tabId, label, options, { ...newSocketClient, recvBuffer: true, busy: undefined, socket: undefined });
   }
 
   get sessionId(): string | undefined {
@@ -182,19 +142,6 @@ export class UdpClientModel extends Store<UdpClientState> implements TabModel {
     await this.close();
   }
 
-  async cancelReplyWait(seq?: number): Promise<void> {
-    const sessionId = this.sessionId;
-    this.set({ ...this.state, replyWaits: withoutCancelled(this.state.replyWaits, seq) });
-    if (!sessionId) return;
-    try {
-      await this.client.call('udp.cancelWait', seq === undefined ? { sessionId } : { sessionId, seq }, {
-        timeoutMs: callGraceMs,
-      });
-    } catch {
-      // The Node side ends the wait at its deadline anyway.
-    }
-  }
-
   handleEvent<E extends 'udp.datagrams' | 'udp.noReply' | 'udp.error' | 'udp.closed'>(
     name: E,
     payload: EventPayloadOf<E>,
@@ -204,11 +151,9 @@ export class UdpClientModel extends Store<UdpClientState> implements TabModel {
     if (name === 'udp.datagrams') {
       const event = payload as EventPayloadOf<'udp.datagrams'>;
       this.traffic.setTotals({ received: event.receivedDatagrams });
-      const replyWaits = withoutAnswered(this.state.replyWaits, event.datagrams);
-      if (replyWaits !== this.state.replyWaits) this.set({ ...this.state, replyWaits });
+      this.repliesIn(event.datagrams);
     } else if (name === 'udp.noReply') {
-      const { seq } = payload as EventPayloadOf<'udp.noReply'>;
-      this.set({ ...this.state, replyWaits: this.state.replyWaits.filter((wait) => wait.seq !== seq) });
+      this.noReply((payload as EventPayloadOf<'udp.noReply'>).seq);
     } else if (name === 'udp.error') {
       const { error } = payload as EventPayloadOf<'udp.error'>;
       // Reported after a send (connected UDP hearing "port unreachable"): it belongs beside Send.
@@ -306,11 +251,7 @@ export class UdpClientModel extends Store<UdpClientState> implements TabModel {
     return this.state.socket ? change(this.state.socket) : undefined;
   }
 
-  private patch(change: Partial<UdpClientState>, ...clears: UdpClientControl[]): void {
-    this.set({ ...this.state, ...change, errors: without(this.state.errors, ...clears) });
-  }
-
-  private setError(control: UdpClientControl, error: ControlError): void {
-    this.set({ ...this.state, errors: { ...this.state.errors, [control]: error } });
+  protected cancelWait(request: { sessionId: string; seq?: number }): Promise<unknown> {
+    return this.client.call('udp.cancelWait', request, { timeoutMs: callGraceMs });
   }
 }
