@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import type { SocketAddress } from '../../shared/net/contract';
-import { SelectField, TextField } from './fields';
+import { SelectField } from './fields';
 import { formatSocketAddress } from './format';
+import { PortField } from './TargetFields';
 import { bindChoices, isAllInterfaces, type ServerModel, type ServerState } from './serverModel';
 
 /**
@@ -40,10 +41,7 @@ export function ListenFields({ model, state }: { model: ListenModel; state: List
   const locked = state.phase !== 'stopped';
   return (
     <div className="field-row">
-      <TextField
-        label="Port"
-        className="field-port"
-        inputMode="numeric"
+      <PortField
         value={state.port}
         onChange={(port) => model.setPort(port)}
         onEnter={() => void model.start()}

@@ -3,6 +3,7 @@ import { formatByteCount } from '../../shared/bytes';
 import type { MailServerCounters } from '../../shared/smtp/mailServerContract';
 import { CheckboxField, ErrorText, TextField } from '../net/fields';
 import { ListeningOn, ListenFields, ServerCounters, ServerHeading, StartStop } from '../net/ServerControls';
+import { SecondsField } from '../net/TargetFields';
 import { useStore } from '../net/useStore';
 import { TranscriptView } from '../transcript/TranscriptView';
 import { InboxView } from './InboxView';
@@ -115,20 +116,16 @@ export function MailServerPanel({ model }: { model: MailServerModel }) {
             />
           )}
         </div>
-        <TextField
+        <SecondsField
           label="DATA reply delay (seconds)"
-          className="field-seconds"
-          inputMode="decimal"
           value={options.dataDelay}
           onChange={(dataDelay) => model.options.update({ dataDelay })}
           disabled={locked}
           error={errors.dataDelay}
           hint="Wait this long after the final “.” before the 250: a slow server, to try the client's deadline."
         />
-        <TextField
+        <SecondsField
           label="Idle timeout (seconds)"
-          className="field-seconds"
-          inputMode="decimal"
           value={options.idleTimeout}
           onChange={(idleTimeout) => model.options.update({ idleTimeout })}
           disabled={locked}
