@@ -15,11 +15,13 @@ import {
   shell,
   type WebContents,
 } from 'electron';
+import type { FolderChooser } from './app/chooseFolder';
 import { answerAppRequest, appScheme, appSchemePrivileges } from './desktop/appProtocol';
+import { chosenFolder, folderDialogOptions } from './desktop/folderDialog';
 import { appMenuTemplate } from './desktop/menu';
 import { servePages } from './electronPort';
 import { serve } from './host/serve';
-import { services } from './services';
+import { servicesWith } from './services';
 import { listStaticFiles } from './web/staticFiles';
 import {
   type AppPaths,
@@ -129,11 +131,17 @@ function serveApp(paths: AppPaths): void {
   protocol.handle(appScheme, (request) => answerAppRequest(request, files));
 }
 
+/** `app.chooseFolder`: the native folder dialog, attached to the app's window. */
+function folderDialog(window: BrowserWindow): FolderChooser {
+  return async (request) => chosenFolder(await dialog.showOpenDialog(window, folderDialogOptions(request)));
+}
+
 function createWindow(paths: AppPaths): BrowserWindow {
   const window = new BrowserWindow(windowOptions(paths));
   servePages(window.webContents, ipcMain, {
     appUrl: paths.appUrl,
-    onPage: (port) => serve(port, { transport: 'electron', services }),
+    onPage: (port) =>
+      serve(port, { transport: 'electron', services: servicesWith({ chooseFolder: folderDialog(window) }) }),
   });
   window.loadURL(paths.appUrl).catch((error: unknown) => {
     console.error(

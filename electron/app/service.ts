@@ -1,23 +1,39 @@
 import type { Service } from '../host/serve';
+import { type FolderChooser, folderChoosing } from './chooseFolder';
 import { appVersion, productName } from './version';
 
-/** `app.info` and `app.ping`, and the 1 Hz `clock.tick` that proves the event path. */
-export const appService: Service = (session) => {
-  let seq = 0;
-  const timer = setInterval(() => session.emit('clock.tick', { now: Date.now(), seq: seq++ }), 1000);
-  timer.unref();
-  session.own({ close: () => clearInterval(timer) });
+/** What only the desktop app can do for the page; browser mode passes nothing. */
+export interface DesktopAbilities {
+  /** The native folder dialog behind `app.chooseFolder`. */
+  readonly chooseFolder?: FolderChooser | undefined;
+}
 
-  return {
-    'app.info': () => ({
-      name: productName,
-      version: appVersion,
-      platform: process.platform,
-      arch: process.arch,
-      node: process.versions.node,
-      electron: process.versions.electron ?? null,
-      transport: session.transport,
-    }),
-    'app.ping': ({ data }) => ({ data, receivedAt: Date.now() }),
+/**
+ * `app.info`, `app.ping` and `app.chooseFolder`, and the 1 Hz `clock.tick` that proves
+ * the event path. `desktop` holds what the Electron shell injects (a folder dialog).
+ */
+export function appServiceWith(desktop: DesktopAbilities = {}): Service {
+  return (session) => {
+    let seq = 0;
+    const timer = setInterval(() => session.emit('clock.tick', { now: Date.now(), seq: seq++ }), 1000);
+    timer.unref();
+    session.own({ close: () => clearInterval(timer) });
+
+    return {
+      'app.info': () => ({
+        name: productName,
+        version: appVersion,
+        platform: process.platform,
+        arch: process.arch,
+        node: process.versions.node,
+        electron: process.versions.electron ?? null,
+        transport: session.transport,
+      }),
+      'app.ping': ({ data }) => ({ data, receivedAt: Date.now() }),
+      'app.chooseFolder': folderChoosing(desktop.chooseFolder),
+    };
   };
-};
+}
+
+/** The app service as browser mode (and every test host) runs it: no folder dialog. */
+export const appService: Service = appServiceWith();

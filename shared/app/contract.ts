@@ -4,6 +4,9 @@ import { bytes, command } from '../contract/schema';
 export const transportKinds = ['electron', 'browser', 'memory'] as const;
 export type TransportKind = (typeof transportKinds)[number];
 
+/** Text with no control characters (a dialog title; a path a user typed). */
+const noControlCharacters = (text: string) => !/\p{Cc}/u.test(text);
+
 export const appCommands = {
   /** What runs on the Node side: shown in the status bar. */
   'app.info': command(
@@ -22,6 +25,31 @@ export const appCommands = {
   'app.ping': command(
     z.object({ data: bytes.refine((b) => b.byteLength <= 65536, 'at most 64 KiB') }).strict(),
     z.object({ data: bytes, receivedAt: z.number() }),
+  ),
+  /**
+   * The desktop app's native folder dialog, for a folder field's "Choose folder…" button.
+   * It opens at `defaultPath` (what the field holds) when that is a full path or ~/...;
+   * `path` is null when the user cancels. Browser mode has no dialog: E_UNSUPPORTED.
+   */
+  'app.chooseFolder': command(
+    z
+      .object({
+        /** The dialog's title: what the folder is for. */
+        title: z
+          .string()
+          .trim()
+          .min(1, { message: 'the title is empty: say what the folder is for' })
+          .max(200, { message: 'the title is longer than 200 characters' })
+          .refine(noControlCharacters, { message: 'the title must not contain control characters' }),
+        /** The folder as typed in the field; absent or empty: the system's choice. */
+        defaultPath: z
+          .string()
+          .max(4096, { message: 'the folder path is longer than 4096 characters' })
+          .refine(noControlCharacters, { message: 'the folder path must not contain control characters' })
+          .optional(),
+      })
+      .strict(),
+    z.object({ path: z.string().min(1).nullable() }),
   ),
 };
 

@@ -386,6 +386,20 @@ describe('WebSocket', () => {
     port.close();
   });
 
+  it('refuses app.chooseFolder with a clear E_UNSUPPORTED: browser mode has no folder dialog', async () => {
+    const ws = await openWebSocket();
+    const port = new WebSocketPort(ws, { heartbeatMs: 0, log: quiet });
+    const client = createClient();
+    client.connect(port);
+    await expect(
+      client.call('app.chooseFolder', { title: 'Folder to serve', defaultPath: '~/site' }, { timeoutMs: 5000 }),
+    ).rejects.toMatchObject({
+      code: 'E_UNSUPPORTED',
+      message: 'choosing a folder needs the desktop app; type the path instead',
+    });
+    port.close();
+  });
+
   it('carries the largest payload the contract allows for attachments: 25 MiB composed into a message', async () => {
     const ws = await openWebSocket();
     const port = new WebSocketPort(ws, { heartbeatMs: 0, log: quiet });

@@ -190,6 +190,14 @@ const standIn = vi.hoisted(() => {
       else dialog.asked.push({ owner, options });
       return Promise.resolve({ response: dialog.answer, checkboxChecked: false });
     },
+    folderAsks: [] as Array<{ owner: unknown; options: Record<string, unknown> }>,
+    /** What the folder dialog answers next: a folder, or null for Cancel. */
+    folderAnswer: null as string | null,
+    showOpenDialog(owner: unknown, options: Record<string, unknown>) {
+      dialog.folderAsks.push({ owner, options });
+      const chosen = dialog.folderAnswer;
+      return Promise.resolve({ canceled: chosen === null, filePaths: chosen === null ? [] : [chosen] });
+    },
   };
   const shell = {
     opened: [] as string[],
@@ -431,6 +439,46 @@ describe('electron/main.ts', () => {
     expect(more).toEqual([]);
     expect(response?.channel).toBe(FRAME_CHANNEL);
     expect(response?.frame).toMatchObject({ kind: 'response', id: 1, ok: true, result: { transport: 'electron' } });
+  });
+
+  it("answers app.chooseFolder through Electron's folder dialog on the app's window (cancel: null; a folder: its path)", async () => {
+    const contents = theWindow().webContents;
+    const choose = async (id: number, payload: Record<string, unknown>) => {
+      ipcMain.emit(
+        FRAME_CHANNEL,
+        { sender: contents, senderFrame: contents.mainFrame },
+        { kind: 'request', id, method: 'app.chooseFolder', payload },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return responsesTo(id).map(({ frame }) => frame as unknown);
+    };
+    dialog.folderAnswer = null;
+    expect(await choose(20, { title: 'Folder to serve', defaultPath: '/srv/www' })).toEqual([
+      { kind: 'response', id: 20, ok: true, result: { path: null } },
+    ]);
+    dialog.folderAnswer = '/home/me/site';
+    expect(await choose(21, { title: 'Folder for .eml files' })).toEqual([
+      { kind: 'response', id: 21, ok: true, result: { path: '/home/me/site' } },
+    ]);
+    expect(dialog.folderAsks).toEqual([
+      {
+        owner: theWindow(),
+        options: {
+          title: 'Folder to serve',
+          defaultPath: '/srv/www',
+          properties: ['openDirectory', 'createDirectory'],
+        },
+      },
+      {
+        owner: theWindow(),
+        options: { title: 'Folder for .eml files', properties: ['openDirectory', 'createDirectory'] },
+      },
+    ]);
+    // Checked before the dialog: a bad payload opens nothing.
+    expect(await choose(22, { title: 'x', properties: ['openFile'] })).toMatchObject([
+      { kind: 'response', id: 22, ok: false, error: { code: 'E_BAD_REQUEST' } },
+    ]);
+    expect(dialog.folderAsks).toHaveLength(2);
   });
 
   it('drops frames from a subframe, from a foreign page, and from a gone frame', async () => {
