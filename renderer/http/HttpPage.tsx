@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import { folderChooserFor } from '../net/folderChooser';
 import { useLab } from '../net/useLab';
 import '../net/net.css';
 import { ComposerView } from './ComposerView';
@@ -9,7 +10,10 @@ import './http.css';
 
 /** HTTP by hand: the raw request composer, the response it got, and the built-in web server to talk to. */
 export function HttpPage() {
-  const lab = useLab('http', (client) => new HttpLab(client));
+  const lab = useLab(
+    'http',
+    (client, transport) => new HttpLab(client, { folders: folderChooserFor(client, transport) }),
+  );
   const server = useRef<HTMLDivElement>(null);
   const showServer = () => {
     server.current?.scrollIntoView({ block: 'start' });

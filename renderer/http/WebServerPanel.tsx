@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { ChooseFolderButton } from '../net/ChooseFolderButton';
 import { CheckboxField, ErrorText, TextField } from '../net/fields';
 import { formatSocketAddress } from '../net/format';
 import { ListenFields, ServerCounters, ServerHeading, StartStop } from '../net/ServerControls';
@@ -37,6 +38,11 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
         onEnter={() => void model.start()}
         disabled={locked}
         error={settings.folderError}
+        action={
+          model.folders && (
+            <ChooseFolderButton chooser={model.folders} onChoose={() => void model.chooseFolder()} disabled={locked} />
+          )
+        }
       />
       <ListenFields model={model} state={state} />
       <CheckboxField

@@ -1,4 +1,5 @@
 import type { Client } from '../../shared/contract/client';
+import type { FolderChooser } from '../net/folderChooser';
 import { type ComposerOptions, ComposerModel } from './composerModel';
 import { HttpExchanges } from './exchanges';
 import { WebServerModel } from './webServerModel';
@@ -13,10 +14,11 @@ export class HttpLab {
   readonly webServer: WebServerModel;
   private readonly stopServerLog: () => void;
 
-  constructor(client: Client, options: ComposerOptions = {}) {
+  /** `folders`: the desktop app's folder dialog for the web server's Folder (none in browser mode). */
+  constructor(client: Client, options: ComposerOptions & { folders?: FolderChooser | undefined } = {}) {
     this.exchanges = new HttpExchanges(client, options.now);
     this.composer = new ComposerModel(client, this.exchanges, options);
-    this.webServer = new WebServerModel(client);
+    this.webServer = new WebServerModel(client, undefined, options.folders);
     this.stopServerLog = this.webServer.watch();
   }
 

@@ -7,6 +7,7 @@ import {
   type WebServerLogEntry,
 } from '../../shared/http/webServerContract';
 import type { ControlError } from '../net/errors';
+import type { FolderChooser } from '../net/folderChooser';
 import { formatSocketAddress, plural, sentence } from '../net/format';
 import { listeningLines, stoppedLine } from '../net/serverLog';
 import { ServerModel, type StartedServer } from '../net/serverModel';
@@ -49,9 +50,14 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
   protected readonly protocol = 'TCP';
   readonly settings = new WebServerSettingsStore({ folder: '', folderError: undefined, served: undefined });
 
+  /**
+   * @param folders the desktop app's folder dialog, behind "Choose folder…" beside
+   *   Folder; undefined in browser mode (no button: the folder is typed).
+   */
   constructor(
     private readonly client: Client,
     options?: TranscriptOptions,
+    readonly folders?: FolderChooser,
   ) {
     super({ mode: 'files', port: String(defaultWebServerPort), flags: { cookieDemo: true } }, options);
   }
@@ -63,6 +69,14 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
 
   setFolder(folder: string): void {
     this.settings.update({ folder, folderError: undefined });
+  }
+
+  /** "Choose folder…": the folder chosen in the dialog replaces the typed one; Cancel leaves the text as it is. */
+  async chooseFolder(): Promise<void> {
+    if (!this.folders || this.state.phase !== 'stopped') return;
+    const chosen = await this.folders.choose('Folder to serve', this.settings.state.folder);
+    if ('error' in chosen) this.settings.update({ folderError: chosen.error });
+    else if (chosen.path !== null) this.setFolder(chosen.path);
   }
 
   setCookieDemo(on: boolean): void {

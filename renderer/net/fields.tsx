@@ -23,6 +23,8 @@ interface TextFieldProps {
   inputMode?: 'text' | 'numeric' | 'decimal';
   className?: string;
   placeholder?: string;
+  /** A button beside the input (e.g. "Choose folder…"), on the input's line. */
+  action?: ReactNode;
 }
 
 /** A visible label that is also the field's accessible name, with its hint and error tied to it. */
@@ -31,28 +33,38 @@ export function TextField(props: TextFieldProps) {
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const describedBy = [props.error ? errorId : undefined, props.hint ? hintId : undefined].filter(Boolean).join(' ');
+  const input = (
+    <input
+      id={id}
+      type="text"
+      value={props.value}
+      spellCheck={false}
+      autoComplete="off"
+      inputMode={props.inputMode}
+      placeholder={props.placeholder}
+      disabled={props.disabled}
+      aria-invalid={props.error ? true : undefined}
+      aria-describedby={describedBy || undefined}
+      onChange={(event) => props.onChange(event.target.value)}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter' && props.onEnter) {
+          event.preventDefault();
+          props.onEnter();
+        }
+      }}
+    />
+  );
   return (
     <div className={`field ${props.className ?? ''}`}>
       <label htmlFor={id}>{props.label}</label>
-      <input
-        id={id}
-        type="text"
-        value={props.value}
-        spellCheck={false}
-        autoComplete="off"
-        inputMode={props.inputMode}
-        placeholder={props.placeholder}
-        disabled={props.disabled}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={describedBy || undefined}
-        onChange={(event) => props.onChange(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter' && props.onEnter) {
-            event.preventDefault();
-            props.onEnter();
-          }
-        }}
-      />
+      {props.action ? (
+        <div className="field-with-action">
+          {input}
+          {props.action}
+        </div>
+      ) : (
+        input
+      )}
       {props.hint && (
         <span id={hintId} className="field-hint">
           {props.hint}

@@ -1,6 +1,6 @@
 import type { Client } from '../../shared/contract/client';
 import { useConnection } from '../app/hooks';
-import type { ConnectionManager } from '../transport/connection';
+import type { ConnectionManager, TransportLabel } from '../transport/connection';
 
 interface Lab {
   connectionLost(): void;
@@ -13,7 +13,7 @@ const labs = new WeakMap<ConnectionManager, Map<string, Lab>>();
  * stay when the user visits another tool and comes back. When the link to the Node
  * side breaks, the Node side closes every socket of this page: the lab is told.
  */
-export function useLab<L extends Lab>(key: string, create: (client: Client) => L): L {
+export function useLab<L extends Lab>(key: string, create: (client: Client, transport: TransportLabel) => L): L {
   const manager = useConnection();
   let byKey = labs.get(manager);
   if (!byKey) {
@@ -22,7 +22,7 @@ export function useLab<L extends Lab>(key: string, create: (client: Client) => L
   }
   let lab = byKey.get(key) as L | undefined;
   if (!lab) {
-    const created = create(manager.client);
+    const created = create(manager.client, manager.transport);
     lab = created;
     byKey.set(key, created);
     let connected = manager.state.status === 'connected';

@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import { formatByteCount, toVisibleSegments } from '../../shared/bytes';
 import type { MailAttachment, MailMessage } from '../../shared/smtp/mailServerContract';
 import { HtmlPreview } from '../http/HtmlPreview';
+import { ChooseFolderButton } from '../net/ChooseFolderButton';
 import { ErrorText, TextField } from '../net/fields';
 import { formatSocketAddress } from '../net/format';
 import { useStore } from '../net/useStore';
@@ -133,6 +134,9 @@ function MessageView({ message, model }: { message: MailMessage; model: InboxMod
           onChange={(folder) => model.setSaveFolder(folder)}
           onEnter={() => void model.save()}
           error={state.errors.save}
+          action={
+            model.folders && <ChooseFolderButton chooser={model.folders} onChoose={() => void model.chooseFolder()} />
+          }
         />
         <button type="button" onClick={() => void model.save()}>
           Save .eml

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import { formatByteCount } from '../../shared/bytes';
 import type { MailServerCounters } from '../../shared/smtp/mailServerContract';
+import { ChooseFolderButton } from '../net/ChooseFolderButton';
 import { CheckboxField, ErrorText, TextField } from '../net/fields';
 import { ListeningOn, ListenFields, ServerCounters, ServerHeading, StartStop } from '../net/ServerControls';
 import { SecondsField } from '../net/TargetFields';
@@ -147,6 +148,15 @@ export function MailServerPanel({ model }: { model: MailServerModel }) {
             disabled={locked}
             error={errors.saveFolder}
             hint="The full path of an existing folder. Each file is written whole, then renamed into place: a message cut off while arriving is never saved."
+            action={
+              model.folders && (
+                <ChooseFolderButton
+                  chooser={model.folders}
+                  onChoose={() => void model.chooseSaveFolder()}
+                  disabled={locked}
+                />
+              )
+            }
           />
         )}
       </details>

@@ -1,3 +1,4 @@
+import { folderChooserFor } from '../net/folderChooser';
 import { useLab } from '../net/useLab';
 import { useStore } from '../net/useStore';
 import '../net/net.css';
@@ -8,7 +9,10 @@ import './smtp.css';
 
 /** SMTP by hand: the conversation builder, and the built-in mail server to talk to beside it. */
 export function SmtpPage() {
-  const lab = useLab('smtp', (client) => new SmtpLab(client));
+  const lab = useLab(
+    'smtp',
+    (client, transport) => new SmtpLab(client, { folders: folderChooserFor(client, transport) }),
+  );
   const server = useStore(lab.mailServer);
   const builtIn = server.phase === 'running' && server.local ? server.local : undefined;
   return (

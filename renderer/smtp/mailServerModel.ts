@@ -14,6 +14,7 @@ import {
   maxDataReplyDelayMs,
 } from '../../shared/smtp/mailServerContract';
 import { type ControlError, type ControlErrors, controlError, parseSecondsField, placeError } from '../net/errors';
+import type { FolderChooser } from '../net/folderChooser';
 import { formatSocketAddress, plural } from '../net/format';
 import { listeningLines, stoppedLine } from '../net/serverLog';
 import { ServerModel, type StartedServer } from '../net/serverModel';
@@ -210,7 +211,11 @@ export class InboxModel extends Store<InboxState> {
   /** Answers to an open request that is no longer the latest are dropped. */
   private openSeq = 0;
 
-  constructor(private readonly client: Client) {
+  /** `folders`: the desktop app's folder dialog beside "Save as .eml in folder" (none in browser mode). */
+  constructor(
+    private readonly client: Client,
+    readonly folders?: FolderChooser,
+  ) {
     super({ messages: [], inboxBytes: 0, open: { phase: 'closed' }, saveFolder: '', saved: undefined, errors: {} });
   }
 
@@ -257,6 +262,14 @@ export class InboxModel extends Store<InboxState> {
 
   setSaveFolder(saveFolder: string): void {
     this.set({ ...this.state, saveFolder, errors: {} });
+  }
+
+  /** "Choose folder…": the chosen folder replaces the typed one; Cancel leaves the text as it is. */
+  async chooseFolder(): Promise<void> {
+    if (!this.folders) return;
+    const chosen = await this.folders.choose('Folder to save the .eml file in', this.state.saveFolder);
+    if ('error' in chosen) this.set({ ...this.state, errors: { save: chosen.error } });
+    else if (chosen.path !== null) this.setSaveFolder(chosen.path);
   }
 
   /** Saves the open message as an .eml file in the folder typed. */
@@ -310,16 +323,29 @@ export class MailServerModel extends ServerModel<MailMode, MailServerCounters, M
   readonly run = new MailRunModel();
   private readonly unsubscribes: Array<() => void>;
 
+  /**
+   * @param folders the desktop app's folder dialog, behind "Choose folder…" beside the
+   *   save folders (the option and the Inbox's); undefined in browser mode (no button).
+   */
   constructor(
     private readonly client: Client,
     options?: TranscriptOptions,
+    readonly folders?: FolderChooser,
   ) {
     super({ mode: 'sink', port: String(defaultMailServerPort) }, options);
-    this.inbox = new InboxModel(client);
+    this.inbox = new InboxModel(client, folders);
     this.unsubscribes = [
       client.on('mailServer.log', (payload) => this.handleLog(payload)),
       client.on('mailServer.inbox', (payload) => this.handleInbox(payload)),
     ];
+  }
+
+  /** "Choose folder…" beside Save folder: the chosen folder replaces the typed one; Cancel leaves it. */
+  async chooseSaveFolder(): Promise<void> {
+    if (!this.folders || this.state.phase !== 'stopped') return;
+    const chosen = await this.folders.choose('Folder for the .eml files', this.options.state.saveFolder);
+    if ('error' in chosen) this.options.showErrors({ saveFolder: chosen.error });
+    else if (chosen.path !== null) this.options.update({ saveFolder: chosen.path });
   }
 
   /** The options are checked first: their errors show beside them. */

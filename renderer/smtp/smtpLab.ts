@@ -1,4 +1,5 @@
 import type { Client } from '../../shared/contract/client';
+import type { FolderChooser } from '../net/folderChooser';
 import { type ConversationOptions, ConversationModel } from './conversationModel';
 import { MailServerModel } from './mailServerModel';
 
@@ -10,9 +11,10 @@ export class SmtpLab {
   readonly conversation: ConversationModel;
   readonly mailServer: MailServerModel;
 
-  constructor(client: Client, options: ConversationOptions = {}) {
+  /** `folders`: the desktop app's folder dialog for the .eml folders (none in browser mode). */
+  constructor(client: Client, options: ConversationOptions & { folders?: FolderChooser | undefined } = {}) {
     this.conversation = new ConversationModel(client, options);
-    this.mailServer = new MailServerModel(client, options.transcript);
+    this.mailServer = new MailServerModel(client, options.transcript, options.folders);
   }
 
   connectionLost(): void {
