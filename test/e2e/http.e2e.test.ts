@@ -339,6 +339,8 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec at 1280×800'))('HTTP 
     const { page, problems } = await openHttp();
     const server = page.getByRole('region', { name: 'Web server' });
     await expect(server.getByRole('textbox', { name: 'Folder' }).inputValue()).resolves.toBe('');
+    // Browser mode has no folder dialog: the folder is typed, and no "Choose folder…" is offered.
+    await expect(page.getByRole('button', { name: 'Choose folder…' }).count()).resolves.toBe(0);
     const port = await freePort();
     await server.getByRole('textbox', { name: 'Port' }).fill(String(port));
     await server.getByRole('button', { name: 'Start' }).click();
