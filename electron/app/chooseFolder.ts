@@ -1,6 +1,6 @@
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { PlaygroundError } from '../../shared/contract/errors';
+import { expandHome } from './homeFolder';
 
 /**
  * A native folder dialog: resolves to the folder the user chose, or null when they
@@ -20,10 +20,8 @@ export interface FolderDialogRequest {
  * (`~` and `~/...` are the home folder, as the web and mail servers read them);
  * anything else, or nothing, lets the system choose.
  */
-export function dialogStartFolder(typed: string | undefined, home: string = homedir()): string | undefined {
-  const text = typed?.trim() ?? '';
-  if (text === '~') return home;
-  if (text.startsWith('~/')) return join(home, text.slice(2));
+export function dialogStartFolder(typed: string | undefined, home?: string): string | undefined {
+  const text = expandHome(typed?.trim() ?? '', home);
   return text !== '' && isAbsolute(text) ? text : undefined;
 }
 

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PlaygroundError } from '../../shared/contract/errors';
+import { expandHome } from '../app/homeFolder';
 import { osCode } from '../net/errors';
 import { findSampleSite, sampleSiteCandidates } from './webServerSampleSite';
 
@@ -37,7 +38,7 @@ export async function resolveServedFolder(folder: string | undefined): Promise<S
     }
     return { root: await realpath(site), sampleSite: true };
   }
-  const typed = folder === '~' || folder.startsWith('~/') ? join(homedir(), folder.slice(1)) : folder;
+  const typed = expandHome(folder);
   if (!isAbsolute(typed)) {
     throw folderError(
       'E_BAD_REQUEST',

@@ -4,6 +4,7 @@ import { access, mkdtemp, open, readdir, rename, rm, stat, unlink } from 'node:f
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { PlaygroundError } from '../../shared/contract/errors';
+import { expandHome } from '../app/homeFolder';
 import { osCode } from '../net/errors';
 
 /**
@@ -13,8 +14,7 @@ import { osCode } from '../net/errors';
 
 /** `~/mail` → the home folder's `mail`; anything else must be a full path. */
 export function resolveFolder(folder: string, field = 'saveFolder'): string {
-  const expanded =
-    folder === '~' ? homedir() : folder.startsWith('~/') ? path.join(homedir(), folder.slice(2)) : folder;
+  const expanded = expandHome(folder);
   if (!path.isAbsolute(expanded)) {
     throw new PlaygroundError({
       code: 'E_BAD_REQUEST',
