@@ -1,3 +1,4 @@
+import { typedFolderPath } from '../../shared/app/contract';
 import type { Client } from '../../shared/contract/client';
 import type { TransportLabel } from '../transport/connection';
 import { type ControlError, placeError } from './errors';
@@ -30,7 +31,8 @@ export class FolderChooser extends Store<FolderChooserState> {
     this.set({ open: true });
     try {
       const start = typed.trim();
-      const usable = start !== '' && start.length <= 4096 && !/\p{Cc}/u.test(start);
+      // A start the contract would refuse is left to the system: the dialog still opens.
+      const usable = start !== '' && typedFolderPath.safeParse(start).success;
       const { path } = await this.client.call('app.chooseFolder', { title, ...(usable ? { defaultPath: start } : {}) });
       return { path };
     } catch (error) {

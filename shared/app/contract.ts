@@ -7,6 +7,12 @@ export type TransportKind = (typeof transportKinds)[number];
 /** Text with no control characters (a dialog title; a path a user typed). */
 const noControlCharacters = (text: string) => !/\p{Cc}/u.test(text);
 
+/** A folder path as typed in a field, as far as a folder dialog may start from it. */
+export const typedFolderPath = z
+  .string()
+  .max(4096, { message: 'the folder path is longer than 4096 characters' })
+  .refine(noControlCharacters, { message: 'the folder path must not contain control characters' });
+
 export const appCommands = {
   /** What runs on the Node side: shown in the status bar. */
   'app.info': command(
@@ -42,11 +48,7 @@ export const appCommands = {
           .max(200, { message: 'the title is longer than 200 characters' })
           .refine(noControlCharacters, { message: 'the title must not contain control characters' }),
         /** The folder as typed in the field; absent or empty: the system's choice. */
-        defaultPath: z
-          .string()
-          .max(4096, { message: 'the folder path is longer than 4096 characters' })
-          .refine(noControlCharacters, { message: 'the folder path must not contain control characters' })
-          .optional(),
+        defaultPath: typedFolderPath.optional(),
       })
       .strict(),
     z.object({ path: z.string().min(1).nullable() }),
