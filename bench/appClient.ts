@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
-import { type Service, serve } from '../electron/host/serve';
+import type { Service } from '../electron/service';
+import { serve } from '../electron/serve';
 import { WebSocketPort } from '../electron/web/websocketPort';
 import { type Client, createClient } from '../shared/contract/client';
 import { createMemoryPortPair } from '../shared/transport/memoryPort';

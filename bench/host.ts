@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { appService } from '../electron/app/service';
-import type { Service } from '../electron/host/serve';
+import type { Service } from '../electron/service';
 import type { NetServiceOptions } from '../electron/net/options';
 import { services as defaultServices } from '../electron/services';
-import { createTcpService } from '../electron/tcp/service';
-import { createUdpService } from '../electron/udp/service';
+import { createTcpClientService } from '../electron/tcp/client/service';
+import { createTcpServerService } from '../electron/tcp/server/service';
+import { createUdpClientService } from '../electron/udp/client/service';
+import { createUdpServerService } from '../electron/udp/server/service';
 import { startWebHost } from '../electron/web/host';
 import { answerParent } from './rpc';
 import { MemorySampler, withTimeout } from './timing';
@@ -30,7 +32,13 @@ const coalesceMs = process.env.BENCH_COALESCE_MS;
 let services: readonly Service[] = defaultServices;
 if (coalesceMs !== undefined && coalesceMs !== '') {
   const options: NetServiceOptions = { coalescing: { intervalMs: Number(coalesceMs) } };
-  services = [appService, createUdpService(options), createTcpService(options)];
+  services = [
+    appService,
+    createUdpClientService(options),
+    createUdpServerService(options),
+    createTcpClientService(options),
+    createTcpServerService(options),
+  ];
 }
 
 const host = await startWebHost({

@@ -20,7 +20,7 @@ import { MiB, percentiles, withTimeout } from './timing';
  * kept on the Node side up to the cap: 64 MiB by default), and curl's peak RSS.
  * Runs alternate, round by round; medians are compared. The app's first run is also shown
  * alone: its body blocks are fresh memory, later runs reuse the blocks a forgotten body
- * gave back (electron/http/bodyBlocks.ts).
+ * gave back (electron/http/client/bodyBlocks.ts).
  */
 
 export interface HttpBenchResult {

@@ -1,10 +1,12 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { appService } from '../electron/app/service';
-import type { Service } from '../electron/host/serve';
+import type { Service } from '../electron/service';
 import { services as defaultServices } from '../electron/services';
-import { createTcpService } from '../electron/tcp/service';
-import { createUdpService } from '../electron/udp/service';
+import { createTcpClientService } from '../electron/tcp/client/service';
+import { createTcpServerService } from '../electron/tcp/server/service';
+import { createUdpClientService } from '../electron/udp/client/service';
+import { createUdpServerService } from '../electron/udp/server/service';
 import { defaultKeepBytes } from '../shared/net/contract';
 import { type AppClient, connectInMemory, connectOverWebSocket } from './appClient';
 import { httpReceiveBench } from './http';
@@ -162,7 +164,13 @@ async function startPeer(): Promise<PeerReady> {
 function inProcessServices(): readonly Service[] {
   if (config.coalesceMs === undefined) return defaultServices;
   const options = { coalescing: { intervalMs: config.coalesceMs } };
-  return [appService, createUdpService(options), createTcpService(options)];
+  return [
+    appService,
+    createUdpClientService(options),
+    createUdpServerService(options),
+    createTcpClientService(options),
+    createTcpServerService(options),
+  ];
 }
 
 async function roundTrips(

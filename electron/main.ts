@@ -20,7 +20,7 @@ import { answerAppRequest, appScheme, appSchemePrivileges } from './desktop/appP
 import { chosenFolder, folderDialogOptions } from './desktop/folderDialog';
 import { appMenuTemplate } from './desktop/menu';
 import { servePages } from './electronPort';
-import { serve } from './host/serve';
+import { serve } from './serve';
 import { servicesWith } from './services';
 import { listStaticFiles } from './web/staticFiles';
 import {

@@ -1,11 +1,13 @@
 import { appServiceWith, type DesktopAbilities } from './app/service';
-import type { Service } from './host/serve';
-import { httpClientService } from './http/clientService';
-import { webServerService } from './http/webServerService';
-import { mailServerService } from './smtp/mailServerService';
-import { smtpClientService } from './smtp/clientService';
-import { tcpService } from './tcp/service';
-import { udpService } from './udp/service';
+import type { Service } from './service';
+import { httpClientService } from './http/client/service';
+import { webServerService } from './http/server/service';
+import { mailServerService } from './smtp/server/service';
+import { smtpClientService } from './smtp/client/service';
+import { tcpClientService } from './tcp/client/service';
+import { tcpServerService } from './tcp/server/service';
+import { udpClientService } from './udp/client/service';
+import { udpServerService } from './udp/server/service';
 
 /**
  * Every service the Node side offers, the same for Electron and browser mode; only
@@ -14,8 +16,10 @@ import { udpService } from './udp/service';
 export function servicesWith(desktop: DesktopAbilities = {}): readonly Service[] {
   return [
     appServiceWith(desktop),
-    udpService,
-    tcpService,
+    udpClientService,
+    udpServerService,
+    tcpClientService,
+    tcpServerService,
     smtpClientService,
     mailServerService,
     webServerService,

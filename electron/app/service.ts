@@ -1,4 +1,4 @@
-import type { Service } from '../host/serve';
+import type { Service } from '../service';
 import { type FolderChooser, folderChoosing } from './chooseFolder';
 import { appVersion, productName } from './version';
 

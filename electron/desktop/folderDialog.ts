@@ -1,7 +1,7 @@
 /**
  * The native folder dialog behind `app.chooseFolder`, as plain data: the options
  * electron/main.ts hands to `dialog.showOpenDialog` and how its answer is read.
- * No Electron import here (see test/unit/onlyShellImportsElectron.test.ts).
+ * No Electron import here (see test/unit/electron/onlyShellImportsElectron.test.ts).
  */
 import type { FolderDialogRequest } from '../app/chooseFolder';
 

@@ -3,7 +3,7 @@ import type net from 'node:net';
 import type { EventPayloadOf } from '../../shared/contract';
 import type { ErrorInfo } from '../../shared/contract/errors';
 import type { ResolvedAddress, SocketAddress, Stamp } from '../../shared/net/contract';
-import type { Closable, Session } from '../host/serve';
+import type { Closable, Session } from '../service';
 import { isAllInterfaces, toSocketAddress } from './address';
 import { stamp } from './clock';
 import { netError } from './errors';

@@ -2,7 +2,7 @@ import net from 'node:net';
 import type tls from 'node:tls';
 import { PlaygroundError } from '../../shared/contract/errors';
 import type { AddressFamily, ResolvedAddress, SocketAddress, TlsCertificate } from '../../shared/net/contract';
-import type { Closable } from '../host/serve';
+import type { Closable } from '../service';
 import { formatAddress, ipFamily, localAddressOf, remoteAddressOf } from './address';
 import { formatSeconds, monoNow, roundMs } from './clock';
 import { abortReason, withDeadline } from './deadline';

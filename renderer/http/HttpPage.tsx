@@ -2,10 +2,10 @@ import { useRef } from 'react';
 import { folderChooserFor } from '../net/folderChooser';
 import { useLab } from '../net/useLab';
 import '../net/net.css';
-import { ComposerView } from './ComposerView';
+import { ComposerView } from './client/View';
 import { HttpLab } from './httpLab';
-import { ResponseViewer } from './ResponseViewer';
-import { WebServerPanel } from './WebServerPanel';
+import { ResponseViewer } from './client/response/ResponseViewer';
+import { WebServerPanel } from './server/View';
 import './http.css';
 
 /** HTTP by hand: the raw request composer, the response it got, and the built-in web server to talk to. */

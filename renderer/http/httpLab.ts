@@ -1,8 +1,8 @@
 import type { Client } from '../../shared/contract/client';
 import type { FolderChooser } from '../net/folderChooser';
-import { type ComposerOptions, ComposerModel } from './composerModel';
-import { HttpExchanges } from './exchanges';
-import { WebServerModel } from './webServerModel';
+import { type ComposerOptions, ComposerModel } from './client/model';
+import { HttpExchanges } from './client/exchanges';
+import { WebServerModel } from './server/model';
 
 /**
  * Everything on the HTTP page, kept across navigation by useLab: the composer, the

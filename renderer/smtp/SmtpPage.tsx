@@ -2,8 +2,8 @@ import { folderChooserFor } from '../net/folderChooser';
 import { useLab } from '../net/useLab';
 import { useStore } from '../net/useStore';
 import '../net/net.css';
-import { ConversationView } from './ConversationView';
-import { MailServerPanel } from './MailServerPanel';
+import { ConversationView } from './client/View';
+import { MailServerPanel } from './server/View';
 import { SmtpLab } from './smtpLab';
 import './smtp.css';
 

@@ -1,7 +1,7 @@
 import type { Client } from '../../shared/contract/client';
 import type { FolderChooser } from '../net/folderChooser';
-import { type ConversationOptions, ConversationModel } from './conversationModel';
-import { MailServerModel } from './mailServerModel';
+import { type ConversationOptions, ConversationModel } from './client/model';
+import { MailServerModel } from './server/model';
 
 /**
  * Everything on the SMTP page, kept across navigation by useLab: the conversation

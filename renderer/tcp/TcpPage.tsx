@@ -5,10 +5,10 @@ import { SessionTabs } from '../net/SessionTabs';
 import { useLab } from '../net/useLab';
 import { useStore } from '../net/useStore';
 import '../net/net.css';
-import { TcpClientView } from './TcpClientView';
-import type { TcpClientModel } from './tcpClientModel';
+import { TcpClientView } from './client/View';
+import type { TcpClientModel } from './client/model';
 import { TcpLab } from './tcpLab';
-import { tcpModeLabels } from './tcpServerModel';
+import { tcpModeLabels } from './server/model';
 
 /** The TCP lab: client sessions on the left, the built-in server on the right, both ends of one conversation. */
 export function TcpPage() {

@@ -1,8 +1,8 @@
 import type { Client } from '../../shared/contract/client';
 import { SocketLab } from '../net/lab';
 import type { ModelOptions } from '../net/session';
-import { TcpClientModel } from './tcpClientModel';
-import { TcpServerModel } from './tcpServerModel';
+import { TcpClientModel } from './client/model';
+import { TcpServerModel } from './server/model';
 
 /** Everything on the TCP page: client tabs and the built-in server, fed by the `tcp.*` and `tcpServer.*` events. */
 export class TcpLab extends SocketLab<TcpClientModel, TcpServerModel> {

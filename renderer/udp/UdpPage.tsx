@@ -6,10 +6,10 @@ import { SessionTabs } from '../net/SessionTabs';
 import { useLab } from '../net/useLab';
 import { useStore } from '../net/useStore';
 import '../net/net.css';
-import { UdpClientView } from './UdpClientView';
-import type { UdpClientModel } from './udpClientModel';
+import { UdpClientView } from './client/View';
+import type { UdpClientModel } from './client/model';
 import { UdpLab } from './udpLab';
-import { recvBufferFlag, type UdpServerModel, udpModeLabels } from './udpServerModel';
+import { recvBufferFlag, type UdpServerModel, udpModeLabels } from './server/model';
 
 /** The UDP lab: client sessions on the left, the built-in server on the right. */
 export function UdpPage() {

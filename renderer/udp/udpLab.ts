@@ -1,8 +1,8 @@
 import type { Client } from '../../shared/contract/client';
 import { SocketLab } from '../net/lab';
 import type { ModelOptions } from '../net/session';
-import { UdpClientModel } from './udpClientModel';
-import { UdpServerModel } from './udpServerModel';
+import { UdpClientModel } from './client/model';
+import { UdpServerModel } from './server/model';
 
 /** Everything on the UDP page: client tabs and the built-in server, fed by the `udp.*` and `udpServer.*` events. */
 export class UdpLab extends SocketLab<UdpClientModel, UdpServerModel> {

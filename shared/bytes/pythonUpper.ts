@@ -7,7 +7,7 @@ import { concatBytes, decodeValidUtf8, encodeUtf8, utf8SequenceAt } from './utf8
  * point is mapped on its own. That is also exactly what the locale-independent
  * `String.prototype.toUpperCase` specifies, so this delegates to it.
  *
- * Checked against every code point (test/unit/bytes/pythonUpper.test.ts with
+ * Checked against every code point (test/unit/shared/bytes/pythonUpper.test.ts with
  * a table taken from Python): Node 20.20 (ICU 78, Unicode 17.0) and Python
  * 3.11.7 (Unicode 14.0) agree on every character both versions assign. The
  * only differences are letters newer than Unicode 14 — Garay, Beria Erfe,

@@ -1,5 +1,5 @@
-import { httpClientCommands, httpClientEvents } from './clientContract';
-import { webServerCommands, webServerEvents } from './webServerContract';
+import { httpClientCommands, httpClientEvents } from './client/contract';
+import { webServerCommands, webServerEvents } from './server/contract';
 
 /** HTTP by hand: the raw-request client (`http.*`) and the built-in web server (`webServer.*`). */
 export const httpCommands = { ...httpClientCommands, ...webServerCommands };

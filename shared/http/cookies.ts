@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fieldsNamed, type HttpField } from './fields';
+import { fieldsNamed, type HttpField } from './parse/fields';
 import { type HttpTarget, parseHttpUrl } from './url';
 
 /** One Set-Cookie header, read (RFC 6265 §5.2; attributes kept in order, unknown ones too). */

@@ -11,7 +11,7 @@ export {
   type ParseAllOptions,
   parseRequests,
   parseResponses,
-} from './collect';
+} from './parse/collect';
 export {
   type CookieJar,
   cookieHeaderValue,
@@ -33,7 +33,13 @@ export {
   storeResponseCookies,
   storeSetCookie,
 } from './cookies';
-export { type DiagnosticCode, diagnosticCodes, type HttpDiagnostic, hasErrors, type Severity } from './diagnostics';
+export {
+  type DiagnosticCode,
+  diagnosticCodes,
+  type HttpDiagnostic,
+  hasErrors,
+  type Severity,
+} from './compose/diagnostics';
 export {
   type EditResult,
   removeHeader,
@@ -48,7 +54,7 @@ export {
   type TextChange,
   type Validators,
   validatorsFrom,
-} from './editRequest';
+} from './compose/editRequest';
 export type {
   ChunkExtension,
   MessageHeadBase,
@@ -58,15 +64,15 @@ export type {
   ResponseHead,
   ResponseParseEvent,
   UnparsedReason,
-} from './events';
-export { fieldList, fieldsNamed, fieldValue, type HttpField, sameName } from './fields';
-export { type BodyFraming, describeFraming } from './framing';
-export { type LintDiagnostic, lintRequest, standardMethods } from './lintRequest';
-export { createRequestParser, type RequestParser, type RequestParserOptions } from './requestParser';
-export { createResponseParser, type ResponseParser, type ResponseParserOptions } from './responseParser';
-export type { HttpVersion } from './startLine';
+} from './parse/events';
+export { fieldList, fieldsNamed, fieldValue, type HttpField, sameName } from './parse/fields';
+export { type BodyFraming, describeFraming } from './parse/framing';
+export { type LintDiagnostic, lintRequest, standardMethods } from './compose/lintRequest';
+export { createRequestParser, type RequestParser, type RequestParserOptions } from './parse/requestParser';
+export { createResponseParser, type ResponseParser, type ResponseParserOptions } from './parse/responseParser';
+export type { HttpVersion } from './parse/startLine';
 export { describeStatus, type StatusClass, type StatusInfo, statusClass, statusCodes } from './statusCodes';
-export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEAD_BYTES, type StreamLimits, type StreamState } from './stream';
+export { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEAD_BYTES, type StreamLimits, type StreamState } from './parse/stream';
 export {
   formatHttpDate,
   type RequestTemplateKind,
@@ -74,5 +80,5 @@ export {
   requestTemplateKinds,
   requestTemplateLabels,
   type TemplateOptions,
-} from './templates';
+} from './compose/templates';
 export { encodeTarget, type HttpTarget, parseHttpUrl, type UrlResult } from './url';

@@ -3,7 +3,7 @@ import { normaliseLineEndings } from '../bytes/lineEndings';
 import type { TextParseError } from '../bytes/textParseResult';
 import { concatBytes, encodeUtf8 } from '../bytes/utf8';
 import { authLoginAnswers, authPlainAnswer } from './auth';
-import { type StuffResult, stuffMessage } from './dotStuffing';
+import { type StuffResult, stuffMessage } from './message/dotStuffing';
 import type { SmtpStep } from './steps';
 
 /** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets, CRLF included. */

@@ -22,15 +22,15 @@ export {
   type UnstuffDiagnostic,
   type UnstuffResult,
   unstuffData,
-} from './dotStuffing';
-export { type EhloCapability, type EhloInfo, parseEhloReply } from './ehlo';
+} from './message/dotStuffing';
+export { type EhloCapability, type EhloInfo, parseEhloReply } from './reply/ehlo';
 export {
   type EnhancedStatus,
   type EnhancedStatusExplanation,
   explainEnhancedStatus,
   parseEnhancedStatus,
-} from './enhancedStatus';
-export { type ExplainReplyOptions, explainReply, type ReplyExplanation, type ReplyLike } from './explainReply';
+} from './reply/enhancedStatus';
+export { type ExplainReplyOptions, explainReply, type ReplyExplanation, type ReplyLike } from './reply/explainReply';
 export {
   lintMessage,
   lintMessageStep,
@@ -39,7 +39,7 @@ export {
   type MessageLintOptions,
   type MessageLintResult,
   maxTextLineOctets,
-} from './messageLint';
+} from './message/messageLint';
 export { type PhaseInfo, phaseInfo, type SmtpPhase, smtpPhases } from './phases';
 export {
   describeReplyClass,
@@ -49,7 +49,7 @@ export {
   replyClass,
   replyCodeInfo,
   replyCodes,
-} from './replyCodes';
+} from './reply/replyCodes';
 export {
   createReplyParser,
   maxReplyLineOctets,
@@ -60,7 +60,7 @@ export {
   type ReplyParserOptions,
   type SmtpReply,
   type SmtpReplyLine,
-} from './replyParser';
+} from './reply/replyParser';
 export {
   commandOrderProblem,
   describeAwaiting,

@@ -2,8 +2,8 @@ import { decodeValidUtf8, encodeUtf8 } from '../bytes/utf8';
 import { toVisibleString } from '../bytes/visibleSegments';
 import { decodeBase64 } from './base64';
 import { parseCommandLine, pathAddress, type SmtpVerb, verbNames } from './commands';
-import { type EhloInfo, parseEhloReply } from './ehlo';
-import { explainReply, type ReplyExplanation, type ReplyLike } from './explainReply';
+import { type EhloInfo, parseEhloReply } from './reply/ehlo';
+import { explainReply, type ReplyExplanation, type ReplyLike } from './reply/explainReply';
 import { phaseInfo, type SmtpPhase } from './phases';
 
 /**

@@ -1,0 +1,610 @@
+import { X509Certificate } from 'node:crypto';
+import type net from 'node:net';
+import type tls from 'node:tls';
+import {
+  SMTPServer,
+  type SMTPServerAddress,
+  type SMTPServerAuthentication,
+  type SMTPServerAuthenticationResponse,
+  type SMTPServerDataStream,
+  type SMTPServerOptions,
+  type SMTPServerSession,
+} from 'smtp-server';
+import { type ErrorInfo, isPlaygroundError } from '../../../shared/contract/errors';
+import type { ParsedRequestOf, ResponseOf } from '../../../shared/contract/index';
+import type { SocketAddress } from '../../../shared/net/contract';
+import type { connectionCloseReasons } from '../../../shared/net/serverContract';
+import type {
+  MailMessage,
+  MailServerCertificate,
+  MailServerCounters,
+  MailSummary,
+} from '../../../shared/smtp/server/contract';
+import type { Session } from '../../service';
+import { formatAddress, localAddressOf, remoteAddressOf } from '../../net/address';
+import { BuiltInServer, closeListening, failedBy, tcpServerError } from '../../net/builtInServer';
+import { stamp } from '../../net/clock';
+import { Coalescer } from '../../net/coalescer';
+import { resolveBindAddress } from '../../net/listen';
+import type { ResolvedNetOptions } from '../../net/options';
+import type { Opened } from '../../net/registry';
+import { makeSelfSignedCertificate } from '../../net/selfSignedCertificate';
+import { checkFolderWritable, emlFileName, removeStalePartials, resolveFolder, saveEml } from './eml';
+import { MailInbox } from './inbox';
+import { parseMail } from './parse';
+import { ConnectionTranscript } from './transcript';
+
+type StartRequest = ParsedRequestOf<'mailServer.start'>;
+type ClosedBy = (typeof connectionCloseReasons)[number];
+
+interface Connection {
+  readonly id: string;
+  readonly client: SocketAddress;
+  readonly transcript: ConnectionTranscript;
+  sessionId: string | undefined;
+  tls: boolean;
+  /** Replies sent so far (the first 220 is the greeting, a later one answers STARTTLS). */
+  replies: number;
+  /** STARTTLS was answered with 220 and the handshake has not completed yet. */
+  upgrading: boolean;
+  closed: boolean;
+  closedBy: ClosedBy | undefined;
+  error: ErrorInfo | undefined;
+}
+
+/** The textbook's replies where smtp-server lets us choose the words. */
+const replies = {
+  helo: '%s Hello %s, pleased to meet you',
+  accepted: 'Message accepted for delivery',
+  authRequired: 'Authentication required: send AUTH PLAIN or AUTH LOGIN first',
+  authFailed: 'Authentication credentials invalid',
+};
+
+/** Commands an unauthenticated client may send while AUTH is required (smtp-server's 10 is tight for typing). */
+const maxUnauthenticatedCommands = 50;
+const maxClients = 100;
+const maxRecipients = 100;
+
+function replyError(code: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode: code });
+}
+
+/**
+ * The built-in mail server: a sink. smtp-server (nodemailer's SMTP server library) speaks
+ * the protocol (EHLO, SIZE, STARTTLS, AUTH PLAIN/LOGIN, pipelining, dot-unstuffing); this
+ * class chooses the teacher's options, logs every line both ways, and keeps each accepted
+ * message in a bounded inbox (optionally an .eml file). Nothing is ever relayed.
+ */
+export class MailServer extends BuiltInServer<'mailServer.log'> {
+  private nextConnection = 1;
+  private nextMessage = 1;
+  private readonly connections = new Set<Connection>();
+  private readonly bySession = new Map<string, Connection>();
+  private readonly sockets = new Set<net.Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly rejected: Set<string>;
+  private readonly counters = {
+    connectionsAccepted: 0,
+    connectionsOpen: 0,
+    messagesAccepted: 0,
+    messagesRejected: 0,
+    messagesAbandoned: 0,
+    messagesSaved: 0,
+    bytesReceived: 0,
+    bytesReplied: 0,
+  };
+  private readonly inbox: MailInbox;
+  private readonly inboxEvents: Coalescer<true>;
+  private readonly smtp: SMTPServer;
+
+  private constructor(
+    id: string,
+    session: Session,
+    private readonly request: StartRequest,
+    private readonly saveFolder: string | undefined,
+    certificate: { key: string; cert: string } | undefined,
+    options: ResolvedNetOptions,
+  ) {
+    super(id, session, { event: 'mailServer.log', options, keepLimit: options.keepBytes });
+    this.rejected = new Set(request.rejectRecipients.map((address) => address.toLowerCase()));
+    this.inbox = new MailInbox(request.inboxLimit);
+    this.inboxEvents = new Coalescer<true>({
+      ...options.coalescing,
+      flush: () => {
+        if (!this.inbox.changed) return;
+        const { added, removed } = this.inbox.takeChange();
+        session.emit('mailServer.inbox', {
+          serverId: id,
+          added,
+          removed,
+          inboxMessages: this.inbox.count,
+          inboxBytes: this.inbox.bytes,
+        });
+      },
+    });
+    this.smtp = new SMTPServer(this.smtpOptions(certificate));
+    this.smtp.on('error', (error: Error) => this.serverError(error));
+    // Ahead of smtp-server's own listener, so the transcript sees the greeting too.
+    this.smtp.server.prependListener('connection', (socket: net.Socket) => this.accept(socket));
+  }
+
+  static async start(
+    id: string,
+    request: StartRequest,
+    session: Session,
+    options: ResolvedNetOptions,
+    signal: AbortSignal,
+  ): Promise<Opened<MailServer, ResponseOf<'mailServer.start'>>> {
+    const target = await resolveBindAddress('TCP', request, signal);
+    const saveFolder = request.saveFolder === undefined ? undefined : resolveFolder(request.saveFolder);
+    if (saveFolder !== undefined) {
+      await checkFolderWritable(saveFolder);
+      await removeStalePartials(saveFolder);
+    }
+    const made = request.startTls ? await makeSelfSignedCertificate(request.hostname) : undefined;
+    const server = new MailServer(id, session, request, saveFolder, made, options);
+    const local = await server.listen(server.smtp.server, 'TCP', request, target);
+    const result: ResponseOf<'mailServer.start'> = server.listening(local, {
+      warning: (at) => allInterfacesWarning(at, request),
+      logged: {
+        hostname: request.hostname,
+        startTls: request.startTls,
+        authRequired: request.requireAuth !== undefined,
+        maxMessageBytes: request.maxMessageBytes,
+      },
+      answered: {
+        hostname: request.hostname,
+        maxMessageBytes: request.maxMessageBytes,
+        inboxLimit: request.inboxLimit,
+        ...(made ? { certificate: describeCertificate(made.cert) } : {}),
+        ...(saveFolder !== undefined ? { saveFolder } : {}),
+      },
+    });
+    return { opened: server, result };
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  async message(messageId: string): Promise<MailMessage> {
+    const { summary, raw } = this.inbox.get(messageId);
+    const content = await parseMail(raw);
+    const message: MailMessage = {
+      ...summary,
+      serverId: this.id,
+      headers: content.headers,
+      attachments: content.attachments,
+      raw: raw.slice(),
+    };
+    if (content.text !== undefined) message.text = content.text;
+    if (content.html !== undefined) message.html = content.html;
+    if (content.parseError !== undefined) message.parseError = content.parseError;
+    return message;
+  }
+
+  async saveMessage(messageId: string, folder: string): Promise<ResponseOf<'mailServer.saveMessage'>> {
+    const target = resolveFolder(folder, 'folder');
+    const { summary, raw } = this.inbox.get(messageId);
+    await checkFolderWritable(target);
+    const path = await saveEml(target, emlFileName(summary.received.at, messageId), raw);
+    this.inbox.saved(messageId, path);
+    this.log.add({ ...stamp(), kind: 'saved', messageId, path });
+    return { ...stamp(), messageId, path };
+  }
+
+  clearInbox(): ResponseOf<'mailServer.clearInbox'> {
+    const removed = this.inbox.clear();
+    this.inboxEvents.touch();
+    this.log.countersChanged();
+    return { ...stamp(), serverId: this.id, removed };
+  }
+
+  private smtpOptions(certificate: { key: string; cert: string } | undefined): SMTPServerOptions {
+    const { request } = this;
+    return {
+      name: request.hostname,
+      heloResponse: replies.helo,
+      size: request.maxMessageBytes,
+      rejectOversized: true,
+      authMethods: ['PLAIN', 'LOGIN'],
+      authOptional: request.requireAuth === undefined,
+      // Students see AUTH on loopback without TLS; the panel says the password crosses in clear.
+      allowInsecureAuth: true,
+      authRequiredMessage: replies.authRequired,
+      disabledCommands: [...(request.startTls ? [] : ['STARTTLS']), ...(request.requireAuth ? [] : ['AUTH'])],
+      hideSTARTTLS: !request.startTls,
+      ...(certificate ? { key: certificate.key, cert: certificate.cert } : {}),
+      // The log is our own transcript of the socket; smtp-server's would go to the console.
+      logger: false,
+      // A reverse lookup of 127.0.0.1 is useless here and would delay every greeting.
+      disableReverseLookup: true,
+      maxClients,
+      maxRecipients,
+      maxAllowedUnauthenticatedCommands: maxUnauthenticatedCommands,
+      socketTimeout: request.idleTimeoutMs,
+      closeTimeout: 1000,
+      onConnect: (session, callback) => {
+        this.connected(session);
+        callback();
+      },
+      onSecure: (socket, session, callback) => {
+        this.secured(socket, session);
+        callback();
+      },
+      onAuth: (auth, session, callback) => this.authenticate(auth, session, callback),
+      onRcptTo: (address, session, callback) => this.recipient(address, session, callback),
+      onData: (stream, session, callback) => this.data(stream, session, callback),
+      onClose: (session) => {
+        const connection = this.bySession.get(session.id);
+        if (connection) this.closed(connection);
+      },
+    };
+  }
+
+  protected snapshot(): MailServerCounters {
+    return {
+      ...this.counters,
+      inboxMessages: this.inbox.count,
+      inboxBytes: this.inbox.bytes,
+      inboxEvicted: this.inbox.evicted,
+    };
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    const client = remoteAddressOf(socket);
+    const local = localAddressOf(socket);
+    const connection: Connection = {
+      id: `c${this.nextConnection++}`,
+      client,
+      transcript: new ConnectionTranscript({
+        received: (data, message) => {
+          this.counters.bytesReceived += data.byteLength;
+          this.log.add(
+            {
+              ...stamp(),
+              kind: 'received',
+              connectionId: connection.id,
+              data: this.log.keep(data),
+              bytes: data.byteLength,
+              tls: connection.tls,
+              message,
+            },
+            data.byteLength,
+          );
+        },
+        replied: (data) => this.replied(connection, data),
+      }),
+      sessionId: undefined,
+      tls: false,
+      replies: 0,
+      upgrading: false,
+      closed: false,
+      closedBy: undefined,
+      error: undefined,
+    };
+    this.connections.add(connection);
+    this.counters.connectionsAccepted++;
+    this.counters.connectionsOpen++;
+    this.log.add({ ...stamp(), kind: 'accepted', connectionId: connection.id, client, local });
+    this.watch(connection, socket);
+    connection.transcript.attach(socket);
+  }
+
+  /** Follows one socket of a connection (the plain one, then the TLS one after STARTTLS). */
+  private watch(connection: Connection, socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.on('error', (error) => {
+      connection.error ??= tcpServerError(error, connection.client);
+      connection.closedBy ??= failedBy(connection.error);
+    });
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      // After STARTTLS the TLS socket carries on over the same connection.
+      if (connection.tls && !('encrypted' in socket)) return;
+      this.closed(connection);
+    });
+  }
+
+  private replied(connection: Connection, data: Uint8Array): void {
+    this.counters.bytesReplied += data.byteLength;
+    const code = Number.parseInt(Buffer.from(data.subarray(0, 3)).toString('latin1'), 10);
+    connection.replies++;
+    if (code === 220 && connection.replies > 1 && !connection.tls) connection.upgrading = true;
+    if (code === 221) connection.closedBy ??= 'server';
+    if (code === 421) connection.closedBy ??= /timeout/i.test(Buffer.from(data).toString('latin1')) ? 'idle' : 'server';
+    this.log.add(
+      {
+        ...stamp(),
+        kind: 'replied',
+        connectionId: connection.id,
+        data: this.log.keep(data),
+        bytes: data.byteLength,
+        tls: connection.tls,
+        ...(Number.isInteger(code) ? { code } : {}),
+      },
+      data.byteLength,
+    );
+  }
+
+  private connected(session: SMTPServerSession): void {
+    for (const connection of this.connections) {
+      if (connection.sessionId === undefined && connection.client.port === session.remotePort) {
+        connection.sessionId = session.id;
+        this.bySession.set(session.id, connection);
+        return;
+      }
+    }
+  }
+
+  private secured(socket: net.Socket | tls.TLSSocket, session: SMTPServerSession): void {
+    const connection = this.bySession.get(session.id);
+    if (!connection || connection.tls) return;
+    connection.tls = true;
+    connection.upgrading = false;
+    const secure = socket as tls.TLSSocket;
+    const protocol = secure.getProtocol?.() ?? undefined;
+    const cipher = secure.getCipher?.()?.name;
+    this.log.add({
+      ...stamp(),
+      kind: 'tls',
+      connectionId: connection.id,
+      ...(protocol ? { protocol } : {}),
+      ...(cipher ? { cipher } : {}),
+    });
+    this.watch(connection, socket);
+    connection.transcript.attach(socket);
+  }
+
+  private authenticate(
+    auth: SMTPServerAuthentication,
+    session: SMTPServerSession,
+    callback: (error: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void,
+  ): void {
+    const expected = this.request.requireAuth;
+    const user = auth.username ?? '';
+    const ok = expected !== undefined && user === expected.user && auth.password === expected.password;
+    const connection = this.bySession.get(session.id);
+    if (connection)
+      this.log.add({ ...stamp(), kind: 'auth', connectionId: connection.id, method: auth.method, user, ok });
+    if (ok) callback(null, { user });
+    else callback(replyError(535, replies.authFailed));
+  }
+
+  private recipient(address: SMTPServerAddress, session: SMTPServerSession, callback: (error?: Error | null) => void) {
+    if (!this.rejected.has(address.address.toLowerCase())) {
+      callback();
+      return;
+    }
+    this.counters.messagesRejected++;
+    const connection = this.bySession.get(session.id);
+    if (connection) {
+      this.log.add({
+        ...stamp(),
+        kind: 'rejected',
+        connectionId: connection.id,
+        code: 550,
+        reason: `RCPT TO <${address.address}>: on this server's list of recipients to refuse`,
+      });
+    }
+    callback(replyError(550, `<${address.address}>: Recipient address rejected: no such user here`));
+  }
+
+  /**
+   * Collects the message (already dot-unstuffed by smtp-server) up to the size limit; a
+   * larger one is drained and refused with 552. Only a message received in full, with the
+   * connection still there after the DATA delay, is kept: a partial one is discarded.
+   */
+  private data(
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    callback: (error?: Error | null, message?: string) => void,
+  ): void {
+    const connection = this.bySession.get(session.id);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= this.request.maxMessageBytes) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    stream.on('error', () => {
+      failed = true;
+      this.abandoned(connection, size);
+    });
+    stream.on('end', () => {
+      if (failed) return;
+      if (stream.sizeExceeded || size > this.request.maxMessageBytes) {
+        this.counters.messagesRejected++;
+        if (connection) {
+          this.log.add({
+            ...stamp(),
+            kind: 'rejected',
+            connectionId: connection.id,
+            code: 552,
+            reason: `the message has ${size} bytes, over this server's limit of ${this.request.maxMessageBytes}`,
+          });
+        }
+        callback(replyError(552, 'Message exceeds fixed maximum message size'));
+        return;
+      }
+      const raw = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+      const received = stamp();
+      const finish = () => {
+        if (this.stopped || connection?.closed) {
+          this.abandoned(connection, size);
+          return;
+        }
+        const stored = this.accepted(raw, received, session, connection);
+        if (this.saveFolder === undefined) {
+          // In memory the message is safe once received in full; reading its MIME
+          // structure for the Inbox need not delay the 250.
+          callback(null, replies.accepted);
+          stored.catch((error: unknown) => this.serverError(error as Error));
+          return;
+        }
+        stored.then(
+          () => callback(null, replies.accepted),
+          (error: unknown) => callback(replyError(451, `Local error in processing: ${String(error)}`)),
+        );
+      };
+      if (this.request.dataReplyDelayMs === 0) finish();
+      else this.later(finish, this.request.dataReplyDelayMs);
+    });
+  }
+
+  private abandoned(connection: Connection | undefined, bytes: number): void {
+    this.counters.messagesAbandoned++;
+    if (connection) this.log.add({ ...stamp(), kind: 'abandoned', connectionId: connection.id, bytes });
+    else this.log.countersChanged();
+  }
+
+  private async accepted(
+    raw: Buffer,
+    received: ReturnType<typeof stamp>,
+    session: SMTPServerSession,
+    connection: Connection | undefined,
+  ): Promise<void> {
+    const messageId = `m${this.nextMessage++}`;
+    // Read before anything waits: smtp-server starts a new envelope once the reply is sent.
+    const envelope = session.envelope;
+    const mailFrom = envelope.mailFrom === false ? '' : envelope.mailFrom.address;
+    const rcptTo = envelope.rcptTo.map((address) => address.address);
+    const user = typeof session.user === 'string' ? session.user : undefined;
+    const heloName = session.hostNameAppearsAs || '';
+    const secure = session.secure;
+    const { headline } = await parseMail(raw);
+    const summary: MailSummary = {
+      messageId,
+      received,
+      from: headline.from ?? mailFrom,
+      to: headline.to ?? rcptTo.join(', '),
+      subject: headline.subject,
+      ...(headline.date === undefined ? {} : { date: headline.date }),
+      size: raw.byteLength,
+      attachments: headline.attachments,
+      envelope: {
+        mailFrom,
+        rcptTo,
+        heloName,
+        client: connection?.client ?? { address: session.remoteAddress, family: 'IPv4', port: session.remotePort },
+        secure,
+        ...(user === undefined ? {} : { user }),
+      },
+    };
+    // Saved before it counts as received: the 250 then means the file is there too.
+    const savedAs = this.saveFolder === undefined ? undefined : await this.autoSave(messageId, received.at, raw);
+    if (savedAs !== undefined) summary.savedAs = savedAs;
+    this.inbox.add(summary, new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength));
+    this.counters.messagesAccepted++;
+    this.log.add({
+      ...stamp(),
+      kind: 'message',
+      connectionId: connection?.id ?? '',
+      messageId,
+      mailFrom,
+      rcptTo,
+      size: raw.byteLength,
+    });
+    if (savedAs !== undefined) this.log.add({ ...stamp(), kind: 'saved', messageId, path: savedAs });
+    this.inboxEvents.push(true);
+  }
+
+  /** A message that could not be saved stays in the inbox; the log says why. */
+  private async autoSave(messageId: string, at: number, raw: Uint8Array): Promise<string | undefined> {
+    try {
+      const path = await saveEml(this.saveFolder as string, emlFileName(at, messageId), raw);
+      this.counters.messagesSaved++;
+      return path;
+    } catch (error) {
+      this.log.add({
+        ...stamp(),
+        kind: 'saveFailed',
+        messageId,
+        error: isPlaygroundError(error) ? error.toInfo() : { code: 'E_FILE', message: String(error) },
+      });
+      return undefined;
+    }
+  }
+
+  private later(run: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private closed(connection: Connection): void {
+    if (connection.closed) return;
+    connection.closed = true;
+    connection.transcript.flush();
+    this.connections.delete(connection);
+    if (connection.sessionId !== undefined) this.bySession.delete(connection.sessionId);
+    this.counters.connectionsOpen--;
+    if (this.stopped) return;
+    if (connection.upgrading) {
+      this.log.add({
+        ...stamp(),
+        kind: 'error',
+        connectionId: connection.id,
+        error: {
+          code: 'E_TLS',
+          message:
+            'the TLS handshake after STARTTLS did not complete: the client gave up. A client that does not trust this self-signed certificate stops here; give it the certificate (or check its SHA-256 fingerprint) or let it accept self-signed certificates for this lab.',
+        },
+      });
+    }
+    this.log.add({
+      ...stamp(),
+      kind: 'closed',
+      connectionId: connection.id,
+      by: connection.closedBy ?? 'client',
+      ...(connection.error ? { error: connection.error } : {}),
+    });
+  }
+
+  private serverError(error: Error): void {
+    if (this.stopped) return;
+    const address = (error as { remoteAddress?: unknown }).remoteAddress;
+    const info = tcpServerError(error, { address: typeof address === 'string' ? address : undefined });
+    this.log.add({ ...stamp(), kind: 'error', error: info });
+  }
+
+  protected shutDown(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    return closeListening(this.smtp.server, this.sockets);
+  }
+
+  /** The inbox's last event goes out after the log's. */
+  protected override async dispose(reason: 'local' | 'error', announce = true): Promise<void> {
+    const stopping = super.dispose(reason, announce);
+    this.inboxEvents.close();
+    await stopping;
+  }
+}
+
+function describeCertificate(pem: string): MailServerCertificate {
+  const certificate = new X509Certificate(pem);
+  return {
+    subject: certificate.subject.replace(/\n/g, ', '),
+    fingerprint256: certificate.fingerprint256,
+    validFrom: certificate.validFrom,
+    validTo: certificate.validTo,
+    pem,
+  };
+}
+
+function allInterfacesWarning(local: SocketAddress, request: StartRequest): string {
+  return (
+    `The mail server listens on all interfaces (${formatAddress(local.address, local.port)}): other machines on the ` +
+    `network can send it mail${request.requireAuth ? ', and AUTH passwords cross the network readable unless STARTTLS is used first' : ''}. ` +
+    'Stop it when the lab is over, or bind to 127.0.0.1 to keep it on this machine.'
+  );
+}

@@ -1,0 +1,147 @@
+import dgram from 'node:dgram';
+import { upperBytesWithReport } from '../../../shared/bytes';
+import type { ParsedRequestOf, ResponseOf } from '../../../shared/contract/index';
+import type { SocketAddress } from '../../../shared/net/contract';
+import type { UdpServerCounters, UdpServerLogEntry } from '../../../shared/udp/contract';
+import type { Session } from '../../service';
+import { allInterfacesWarning, toSocketAddress } from '../../net/address';
+import { BuiltInServer } from '../../net/builtInServer';
+import { stamp } from '../../net/clock';
+import { netError } from '../../net/errors';
+import { resolveBindAddress } from '../../net/listen';
+import type { ResolvedNetOptions } from '../../net/options';
+import type { Opened } from '../../net/registry';
+
+type StartRequest = ParsedRequestOf<'udpServer.start'>;
+
+/**
+ * The textbook UDPServer: one socket bound to the port, every datagram read as
+ * `recvfrom(N)` would read it (cut to N bytes, the rest lost, which the log says),
+ * answered with its upper-case (or unchanged, in echo mode) to the sender's address.
+ */
+export class UdpUpperServer extends BuiltInServer<'udpServer.log'> {
+  private readonly counters: UdpServerCounters = {
+    datagramsReceived: 0,
+    datagramsReplied: 0,
+    datagramsCut: 0,
+    bytesReceived: 0,
+    bytesReplied: 0,
+  };
+  private local: SocketAddress | undefined;
+
+  private constructor(
+    id: string,
+    session: Session,
+    private readonly socket: dgram.Socket,
+    private readonly request: StartRequest,
+    options: ResolvedNetOptions,
+  ) {
+    super(id, session, { event: 'udpServer.log', options, keepLimit: request.keepBytes ?? options.keepBytes });
+  }
+
+  static async start(
+    id: string,
+    request: StartRequest,
+    session: Session,
+    options: ResolvedNetOptions,
+    signal: AbortSignal,
+  ): Promise<Opened<UdpUpperServer, ResponseOf<'udpServer.start'>>> {
+    const target = await resolveBindAddress('UDP', request, signal);
+    const socket = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4');
+    const server = new UdpUpperServer(id, session, socket, request, options);
+    const local = await server.listen(socket, 'UDP', request, target);
+    server.local = local;
+    socket.on('message', (message, info) => server.receive(message, info));
+    socket.on('error', (error) => server.socketError(error));
+    const result: ResponseOf<'udpServer.start'> = server.listening(local, {
+      warning: ({ address, port }) => allInterfacesWarning(address, port, 'UDP'),
+      logged: {},
+      answered: { mode: request.mode, recvBufferBytes: request.recvBufferBytes },
+    });
+    return { opened: server, result };
+  }
+
+  protected snapshot(): UdpServerCounters {
+    return { ...this.counters };
+  }
+
+  /** Closing the socket frees the port at once: nothing to wait for. */
+  protected shutDown(): Promise<void> {
+    try {
+      this.socket.close();
+    } catch {
+      // never bound, or already closed
+    }
+    return Promise.resolve();
+  }
+
+  private receive(message: Buffer, info: dgram.RemoteInfo): void {
+    if (this.stopped) return;
+    const client = toSocketAddress(info);
+    const size = message.byteLength;
+    const limit = this.request.recvBufferBytes;
+    const read = limit !== null && size > limit ? message.subarray(0, limit) : message;
+    const counters = this.counters;
+    counters.datagramsReceived++;
+    counters.bytesReceived += size;
+    const received: UdpServerLogEntry = {
+      ...stamp(),
+      kind: 'received',
+      client,
+      data: this.log.keep(read),
+      bytes: size,
+    };
+    if (read.byteLength < size) {
+      counters.datagramsCut++;
+      if (received.kind === 'received') received.cutTo = read.byteLength;
+    }
+    this.log.add(received, read.byteLength);
+    const { bytes: reply, invalidBytes } =
+      this.request.mode === 'upper' ? upperBytesWithReport(read) : { bytes: read, invalidBytes: 0 };
+    this.socket.send(reply, info.port, info.address, (error) => {
+      if (this.stopped) return;
+      if (error) {
+        this.log.add({
+          ...stamp(),
+          kind: 'error',
+          client,
+          error: netError(error, {
+            protocol: 'UDP',
+            action: 'send',
+            address: info.address,
+            port: info.port,
+            bytes: reply.byteLength,
+          }).toInfo(),
+        });
+        return;
+      }
+      counters.datagramsReplied++;
+      counters.bytesReplied += reply.byteLength;
+      const replied: UdpServerLogEntry = {
+        ...stamp(),
+        kind: 'replied',
+        client,
+        data: this.log.keep(reply),
+        bytes: reply.byteLength,
+      };
+      if (invalidBytes > 0 && replied.kind === 'replied') replied.invalidUtf8Bytes = invalidBytes;
+      this.log.add(replied, reply.byteLength);
+    });
+  }
+
+  private socketError(error: Error): void {
+    if (this.stopped) return;
+    // A UDP server socket survives errors such as an ICMP report for an earlier reply: log and go on.
+    const local = this.local;
+    this.log.add({
+      ...stamp(),
+      kind: 'error',
+      error: netError(error, {
+        protocol: 'UDP',
+        action: 'receive',
+        address: local?.address,
+        port: local?.port,
+      }).toInfo(),
+    });
+  }
+}

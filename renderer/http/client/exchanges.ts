@@ -1,0 +1,569 @@
+import { formatByteCount } from '../../../shared/bytes';
+import type { Client } from '../../../shared/contract/client';
+import type { EventPayloadOf } from '../../../shared/contract/index';
+import {
+  type HttpBodyProgress,
+  type HttpSendResult,
+  type HttpTimings,
+  maxHttpBodySliceBytes,
+} from '../../../shared/http/client/contract';
+import { validatorsFrom } from '../../../shared/http/compose/editRequest';
+import { fieldsNamed } from '../../../shared/http/parse/fields';
+import { formatAddress } from '../../net/format';
+import { Store } from '../../net/store';
+import { TranscriptModel } from '../../transcript/model';
+import { BodyPages } from './response/bodyPages';
+import type {
+  BodyProgress,
+  ConnectionRecord,
+  ExchangeRecord,
+  ExchangesState,
+  ExchangeTimings,
+  LatestResponse,
+  ResponseHeadView,
+} from './exchangeState';
+
+export type {
+  BodyProgress,
+  ConnectionRecord,
+  ExchangeRecord,
+  ExchangesState,
+  ExchangeTimings,
+  LatestResponse,
+  ResponseHeadView,
+} from './exchangeState';
+
+/** Exchanges listed; older ones go (the Node side keeps as many, and says when it lets one go). */
+const maxExchanges = 200;
+/** Events held for an exchange whose send result has not come back yet. */
+const maxEarlyEvents = 1000;
+
+const emptyBody: BodyProgress = { received: 0, kept: 0, encodings: [], chunks: 0, complete: false };
+
+/** One request of an `http.send`, as the composer knows it. */
+export interface TrackedRequest {
+  exchangeId: string;
+  connectionId?: string | undefined;
+  method: string;
+  /** This request's bytes exactly as sent. */
+  request: Uint8Array;
+  /** For people: "127.0.0.1:8080" or "example.com:443 (TLS)". */
+  target: string;
+  /** scheme://host[:port], for the cookie jar. */
+  origin?: string | undefined;
+  /** When it went out (the send result's stamp). */
+  sentAt?: number | undefined;
+  sentMono?: number | undefined;
+  /** The local port of the connection that carried it. */
+  localPort?: number | undefined;
+  reused?: boolean | undefined;
+  timings?: ExchangeTimings | undefined;
+}
+
+type ProgressEvent = EventPayloadOf<'http.progress'>;
+type ExchangeEndEvent = EventPayloadOf<'http.exchangeEnd'>;
+
+/**
+ * The response viewer's model: every request sent from the HTTP page and what came
+ * back on which connection, kept up to date from the `http.*` events. Plain data in a
+ * Store (views subscribe with useFrameStore, so a fast body stream repaints ~10 times
+ * a second, not per chunk; the Node side already coalesces progress to one event per
+ * ~25 ms). Bodies stay on the Node side and are read a slice at a time (readBody).
+ *
+ * API for the composer (H3):
+ * - `track(request)` per exchange of an `http.send` result, or `trackSend(result, {raw,
+ *   target, origin})` for all of them; events that overtook the result are held until then.
+ * - `trackFailure({method, request, target, origin}, error)`: a send that failed
+ *   (refused, timeout, TLS…), shown as a failed exchange with the error's message.
+ * - `state.latest`: the newest final response: `validators` ({lastModified, etag}, for
+ *   setConditionalHeaders), `setCookies` (every Set-Cookie value), `origin`, `fields`.
+ * - `onResponse(listener)`: once per final response head, e.g. to feed the cookie jar
+ *   with storeResponseCookies(jar, latest.origin, latest.fields); returns unsubscribe.
+ * - `connectionLost()` / `dispose()` for useLab.
+ */
+export class HttpExchanges extends Store<ExchangesState> {
+  private readonly transcripts = new Map<string, TranscriptModel>();
+  private readonly responseListeners = new Set<(latest: LatestResponse) => void>();
+  private readonly unsubscribes: Array<() => void> = [];
+  private readonly pages: BodyPages;
+  private exchangeSeq = 0;
+  private connectionSeq = 0;
+  private failedSeq = 0;
+  private readonly early = new Map<string, Array<() => void>>();
+  private earlyCount = 0;
+
+  constructor(
+    private readonly client: Client,
+    private readonly now: () => number = Date.now,
+  ) {
+    super({ exchanges: [], connections: [], selectedId: undefined, latest: undefined, droppedExchanges: 0 });
+    this.pages = new BodyPages(
+      (exchangeId, offset, length, decoded) => this.fetchBody(exchangeId, offset, length, decoded),
+      16 * 1024 * 1024,
+      maxHttpBodySliceBytes,
+    );
+    this.unsubscribes.push(
+      client.on('http.connectionOpened', (event) => this.connectionOpened(event)),
+      client.on('http.progress', (event) => this.whenTracked(event.exchangeId, () => this.progress(event))),
+      client.on('http.exchangeEnd', (event) => this.whenTracked(event.exchangeId, () => this.exchangeEnd(event))),
+      client.on('http.stray', (event) => this.stray(event)),
+      client.on('http.connectionClosed', (event) => this.connectionClosed(event)),
+      client.on('http.forgotten', (event) => this.forgotten(event.exchangeIds)),
+    );
+  }
+
+  /** Start following one request of an `http.send` (the composer calls this per sent exchange). */
+  track(sent: TrackedRequest): void {
+    if (this.find(sent.exchangeId)) return;
+    const record: ExchangeRecord = {
+      id: sent.exchangeId,
+      seq: ++this.exchangeSeq,
+      connectionId: sent.connectionId,
+      target: sent.target,
+      origin: sent.origin,
+      method: sent.method || '(unreadable request line)',
+      request: sent.request,
+      sentAt: sent.sentAt ?? this.now(),
+      localPort: sent.localPort,
+      interim: [],
+      response: undefined,
+      trailers: [],
+      chunks: [],
+      diagnostics: [],
+      body: emptyBody,
+      timings: sent.timings ?? {},
+      reused: sent.reused ?? false,
+      phase: 'waiting',
+      failure: undefined,
+    };
+    this.add(record);
+    if (sent.connectionId !== undefined) {
+      this.linkConnection(sent.connectionId, record);
+      this.transcriptOf(sent.connectionId).append({
+        direction: 'client-to-server',
+        at: record.sentAt,
+        mono: sent.sentMono,
+        data: record.request,
+        seq: record.seq,
+        stream: `${sent.connectionId}:out`,
+        note: `request #${record.seq}: ${record.method}${record.reused ? ' (on the open connection)' : ''}`,
+      });
+    }
+    const held = this.early.get(record.id);
+    if (held) {
+      this.early.delete(record.id);
+      this.earlyCount -= held.length;
+      for (const apply of held) apply();
+    }
+  }
+
+  /** Start following every request of one `http.send` (several when pipelined). */
+  trackSend(result: HttpSendResult, sent: { raw: Uint8Array; target: string; origin?: string | undefined }): void {
+    for (const exchange of result.exchanges) {
+      this.track({
+        exchangeId: exchange.exchangeId,
+        connectionId: result.connectionId,
+        method: exchange.method,
+        request: sent.raw.slice(exchange.offset, exchange.offset + exchange.length),
+        target: sent.target,
+        origin: sent.origin,
+        sentAt: result.at,
+        sentMono: result.mono,
+        localPort: result.local.port,
+        reused: result.reused,
+        timings:
+          exchange.index === 0 && result.connect
+            ? { lookupMs: result.connect.lookupMs, connectMs: result.connect.connectMs, tlsMs: result.connect.tlsMs }
+            : undefined,
+      });
+    }
+  }
+
+  /** A send that failed before any request went out: shown as a failed exchange saying why. */
+  trackFailure(
+    sent: { method?: string | undefined; request: Uint8Array; target: string; origin?: string | undefined },
+    error: { code: string; message: string },
+  ): void {
+    const record: ExchangeRecord = {
+      id: `not-sent-${++this.failedSeq}`,
+      seq: ++this.exchangeSeq,
+      connectionId: undefined,
+      target: sent.target,
+      origin: sent.origin,
+      method: sent.method ?? '',
+      request: sent.request,
+      sentAt: this.now(),
+      localPort: undefined,
+      interim: [],
+      response: undefined,
+      trailers: [],
+      chunks: [],
+      diagnostics: [],
+      body: emptyBody,
+      timings: {},
+      reused: false,
+      phase: 'failed',
+      failure: { code: error.code, message: error.message },
+    };
+    this.add(record);
+  }
+
+  select(exchangeId: string): void {
+    if (this.find(exchangeId) && this.state.selectedId !== exchangeId)
+      this.set({ ...this.state, selectedId: exchangeId });
+  }
+
+  get selected(): ExchangeRecord | undefined {
+    return this.find(this.state.selectedId);
+  }
+
+  find(exchangeId: string | undefined): ExchangeRecord | undefined {
+    return exchangeId === undefined ? undefined : this.state.exchanges.find((e) => e.id === exchangeId);
+  }
+
+  connection(connectionId: string | undefined): ConnectionRecord | undefined {
+    return connectionId === undefined ? undefined : this.state.connections.find((c) => c.id === connectionId);
+  }
+
+  /** The who-sent-what-when log of one connection. */
+  transcriptOf(connectionId: string): TranscriptModel {
+    let transcript = this.transcripts.get(connectionId);
+    if (!transcript) {
+      transcript = new TranscriptModel({ now: this.now });
+      this.transcripts.set(connectionId, transcript);
+    }
+    return transcript;
+  }
+
+  /** Bytes [offset, offset + length) of a body, decoded (Content-Encoding undone) or as received. */
+  readBody(exchangeId: string, offset: number, length: number, decoded: boolean): Promise<Uint8Array> {
+    return this.pages.read(exchangeId, offset, length, decoded);
+  }
+
+  onResponse(listener: (latest: LatestResponse) => void): () => void {
+    this.responseListeners.add(listener);
+    return () => {
+      this.responseListeners.delete(listener);
+    };
+  }
+
+  /** The link to the Node side broke: its connections are gone, and so is any response still awaited. */
+  connectionLost(): void {
+    const at = this.now();
+    const message = 'The link to the app’s network side was lost, and this connection with it. Send the request again.';
+    this.early.clear();
+    this.earlyCount = 0;
+    this.set({
+      ...this.state,
+      exchanges: this.state.exchanges.map((e) =>
+        e.phase === 'failed' || e.phase === 'done'
+          ? e
+          : { ...e, phase: 'failed', failure: { code: 'E_LOST', message }, body: { ...e.body, forgotten: true } },
+      ),
+      connections: this.state.connections.map((c) =>
+        c.closedAt === undefined ? { ...c, closedAt: at, closeNote: 'the link to the app’s network side was lost' } : c,
+      ),
+    });
+  }
+
+  dispose(): void {
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+  }
+
+  // ---- the http.* events ----
+
+  private connectionOpened(event: EventPayloadOf<'http.connectionOpened'>): void {
+    const existing = this.connection(event.connectionId);
+    const record: ConnectionRecord = {
+      id: event.connectionId,
+      seq: existing?.seq ?? ++this.connectionSeq,
+      target: event.target,
+      localAddress: event.local.address,
+      localPort: event.local.port,
+      remoteAddress: formatAddress(event.peer.address, event.peer.port),
+      openedAt: event.at,
+      closedAt: existing?.closedAt,
+      closeNote: existing?.closeNote,
+      exchangeIds: existing?.exchangeIds ?? [],
+      strayBytes: existing?.strayBytes ?? 0,
+    };
+    this.set({
+      ...this.state,
+      connections: existing
+        ? this.state.connections.map((c) => (c.id === record.id ? record : c))
+        : [...this.state.connections, record],
+    });
+    this.transcriptOf(record.id).append({
+      direction: 'system',
+      at: event.at,
+      mono: event.mono,
+      note: `connection ${record.seq} opened: ${formatAddress(event.local.address, event.local.port)} → ${record.remoteAddress}${event.tls ? ' over TLS' : ''}`,
+      tone: 'ok',
+    });
+  }
+
+  private progress(event: ProgressEvent): void {
+    const exchange = this.find(event.exchangeId);
+    if (!exchange) return;
+    const transcript = this.transcriptOf(event.connectionId);
+    let latest: LatestResponse | undefined;
+    let response = exchange.response;
+    const interim = [...exchange.interim];
+    for (const head of event.heads) {
+      const view: ResponseHeadView = {
+        status: head.status,
+        reason: head.reason,
+        versionText: head.versionText,
+        startLine: head.startLine,
+        fields: head.fields,
+        framing: head.framing,
+        raw: head.raw,
+        persistent: head.persistent,
+        at: head.at,
+      };
+      if (head.interim) interim.push(view);
+      else {
+        response = view;
+        latest = {
+          exchangeId: exchange.id,
+          origin: exchange.origin,
+          status: head.status,
+          validators: validatorsFrom(head.fields),
+          setCookies: fieldsNamed(head.fields, 'Set-Cookie').map((field) => field.value),
+          fields: head.fields,
+        };
+      }
+      transcript.append({
+        direction: 'server-to-client',
+        at: head.at,
+        mono: head.mono,
+        data: head.raw,
+        seq: exchange.seq,
+        note: `${head.interim ? 'interim response' : 'response'} to #${exchange.seq}: ${head.startLine}`,
+        tone: head.status >= 400 ? 'warn' : 'ok',
+      });
+    }
+    for (const part of event.unparsed) {
+      transcript.append({
+        direction: 'server-to-client',
+        at: event.at,
+        mono: event.mono,
+        data: part.data,
+        size: part.length,
+        note: unparsedNote[part.reason],
+        tone: part.reason === 'switched' ? 'info' : 'warn',
+      });
+    }
+    this.patchExchange(exchange.id, (e) => ({
+      ...e,
+      interim,
+      response,
+      trailers: event.trailers.length > 0 ? [...e.trailers, ...event.trailers] : e.trailers,
+      chunks: event.chunks.length > 0 ? e.chunks.concat(event.chunks) : e.chunks,
+      diagnostics: event.diagnostics.length > 0 ? [...e.diagnostics, ...event.diagnostics] : e.diagnostics,
+      body: { ...e.body, ...bodyFrom(event.body) },
+      phase: e.phase === 'waiting' && (response || interim.length > 0) ? 'receiving' : e.phase,
+    }));
+    if (latest) {
+      this.set({ ...this.state, latest });
+      for (const listener of [...this.responseListeners]) listener(latest);
+    }
+  }
+
+  private exchangeEnd(event: ExchangeEndEvent): void {
+    const exchange = this.find(event.exchangeId);
+    if (!exchange) return;
+    const failed = event.outcome === 'failed' || event.outcome === 'cancelled' || !exchange.response;
+    const failure = failed
+      ? {
+          code: event.error?.code ?? (event.outcome === 'cancelled' ? 'E_CANCELLED' : 'E_NO_RESPONSE'),
+          message:
+            event.error?.message ??
+            (event.outcome === 'cancelled'
+              ? 'Cancelled: the connection was closed before the response was complete.'
+              : 'The connection closed before any response arrived.'),
+        }
+      : undefined;
+    this.patchExchange(exchange.id, (e) => ({
+      ...e,
+      body: { ...e.body, ...bodyFrom(event.body), complete: true },
+      timings: { ...e.timings, ...timingsFrom(event.timings) },
+      phase: failed ? 'failed' : 'done',
+      failure,
+    }));
+    const done = this.find(exchange.id);
+    if (exchange.connectionId && done) {
+      const transcript = this.transcriptOf(exchange.connectionId);
+      if (done.response && done.body.received > 0) {
+        transcript.append({
+          direction: 'server-to-client',
+          at: event.at,
+          mono: event.mono,
+          size: done.body.received,
+          seq: done.seq,
+          note: `body of #${done.seq}: ${formatByteCount(done.body.received)}${event.outcome === 'incomplete' ? ', cut short: the connection closed before its declared end' : ''} (see Body)`,
+          tone: event.outcome === 'incomplete' ? 'warn' : 'info',
+        });
+      }
+      if (failure) {
+        transcript.append({
+          direction: 'system',
+          at: event.at,
+          mono: event.mono,
+          note: `request #${done.seq}: ${failure.message}`,
+          tone: event.outcome === 'cancelled' ? 'warn' : 'error',
+        });
+      }
+    }
+    if (done && done.body.encodings.length > 0 && done.body.kept > 0) void this.learnDecodedLength(done.id);
+  }
+
+  /** A compressed body's decoded size (and whether it decodes at all), asked once it is complete. */
+  private async learnDecodedLength(exchangeId: string): Promise<void> {
+    try {
+      const result = await this.client.call('http.body', { exchangeId, offset: 0, length: 0, decoded: true });
+      this.patchExchange(exchangeId, (e) => ({
+        ...e,
+        body: { ...e.body, decodedLength: result.totalBytes, decodeError: result.decodeError },
+      }));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.patchExchange(exchangeId, (e) => ({ ...e, body: { ...e.body, decodeError: message } }));
+    }
+  }
+
+  private stray(event: EventPayloadOf<'http.stray'>): void {
+    this.patchConnection(event.connectionId, (c) => ({ ...c, strayBytes: c.strayBytes + event.length }));
+    this.transcriptOf(event.connectionId).append({
+      direction: 'server-to-client',
+      at: event.at,
+      mono: event.mono,
+      data: event.data,
+      size: event.length,
+      note: 'bytes on an idle connection: no request was outstanding, so they belong to no response',
+      tone: 'warn',
+    });
+  }
+
+  private connectionClosed(event: EventPayloadOf<'http.connectionClosed'>): void {
+    this.patchConnection(event.connectionId, (c) => ({ ...c, closedAt: event.at, closeNote: event.message }));
+    const connection = this.connection(event.connectionId);
+    this.transcriptOf(event.connectionId).append({
+      direction: 'system',
+      at: event.at,
+      mono: event.mono,
+      note: `connection ${connection?.seq ?? ''} closed: ${event.message}`.replace('  ', ' '),
+      tone: event.by === 'error' || event.by === 'timeout' ? 'error' : event.by === 'server' ? 'warn' : 'info',
+    });
+  }
+
+  private forgotten(exchangeIds: readonly string[]): void {
+    const gone = new Set(exchangeIds);
+    for (const id of exchangeIds) this.pages.forget(id);
+    if (!this.state.exchanges.some((e) => gone.has(e.id))) return;
+    this.set({
+      ...this.state,
+      exchanges: this.state.exchanges.map((e) => (gone.has(e.id) ? { ...e, body: { ...e.body, forgotten: true } } : e)),
+    });
+  }
+
+  // ---- plumbing ----
+
+  private async fetchBody(exchangeId: string, offset: number, length: number, decoded: boolean): Promise<Uint8Array> {
+    if (this.find(exchangeId)?.body.forgotten) {
+      throw new Error('this body is no longer kept (the app keeps the latest 200 responses and 512 MiB of bodies)');
+    }
+    const result = await this.client.call('http.body', { exchangeId, offset, length, decoded });
+    return result.data;
+  }
+
+  private add(record: ExchangeRecord): void {
+    let exchanges = [...this.state.exchanges, record];
+    let dropped = this.state.droppedExchanges;
+    if (exchanges.length > maxExchanges) {
+      const gone = exchanges.slice(0, exchanges.length - maxExchanges);
+      for (const old of gone) this.pages.forget(old.id);
+      exchanges = exchanges.slice(-maxExchanges);
+      dropped += gone.length;
+    }
+    this.set({ ...this.state, exchanges, selectedId: record.id, droppedExchanges: dropped });
+  }
+
+  private whenTracked(exchangeId: string, apply: () => void): void {
+    if (this.find(exchangeId)) {
+      apply();
+      return;
+    }
+    if (this.earlyCount >= maxEarlyEvents) return;
+    const held = this.early.get(exchangeId) ?? [];
+    held.push(apply);
+    this.early.set(exchangeId, held);
+    this.earlyCount++;
+  }
+
+  private linkConnection(connectionId: string, record: ExchangeRecord): void {
+    if (this.connection(connectionId)) {
+      this.patchConnection(connectionId, (c) => ({ ...c, exchangeIds: [...c.exchangeIds, record.id] }));
+      return;
+    }
+    // http.connectionOpened comes first; this covers a connection opened before this page listened.
+    const connection: ConnectionRecord = {
+      id: connectionId,
+      seq: ++this.connectionSeq,
+      target: record.target,
+      localAddress: undefined,
+      localPort: record.localPort,
+      remoteAddress: undefined,
+      openedAt: record.sentAt,
+      closedAt: undefined,
+      closeNote: undefined,
+      exchangeIds: [record.id],
+      strayBytes: 0,
+    };
+    this.set({ ...this.state, connections: [...this.state.connections, connection] });
+  }
+
+  private patchExchange(exchangeId: string, change: (exchange: ExchangeRecord) => ExchangeRecord): void {
+    const index = this.state.exchanges.findIndex((e) => e.id === exchangeId);
+    const current = this.state.exchanges[index];
+    if (!current) return;
+    const next = change(current);
+    if (next === current) return;
+    const exchanges = this.state.exchanges.slice();
+    exchanges[index] = next;
+    this.set({ ...this.state, exchanges });
+  }
+
+  private patchConnection(connectionId: string, change: (connection: ConnectionRecord) => ConnectionRecord): void {
+    if (!this.connection(connectionId)) return;
+    this.set({
+      ...this.state,
+      connections: this.state.connections.map((c) => (c.id === connectionId ? change(c) : c)),
+    });
+  }
+}
+
+const unparsedNote = {
+  error: 'bytes after a response the parser could not follow: not read as HTTP',
+  switched: 'bytes after the protocol switch: another protocol, not HTTP',
+  incomplete: 'a response head cut short by the close',
+  idle: 'bytes on an idle connection: they belong to no response',
+} as const;
+
+function bodyFrom(body: HttpBodyProgress): Partial<BodyProgress> {
+  return {
+    received: body.receivedBytes,
+    kept: body.keptBytes,
+    capBytes: body.cappedAt,
+    chunks: body.chunkCount,
+    encodings: body.encodings,
+  };
+}
+
+function timingsFrom(timings: HttpTimings): ExchangeTimings {
+  const out: ExchangeTimings = {};
+  for (const key of ['lookupMs', 'connectMs', 'tlsMs', 'firstByteMs', 'transferMs', 'totalMs'] as const) {
+    if (timings[key] !== undefined) out[key] = timings[key];
+  }
+  return out;
+}

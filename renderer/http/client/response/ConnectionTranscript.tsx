@@ -1,0 +1,92 @@
+import { useId, useState } from 'react';
+import { formatClockTime } from './viewerFormat';
+import { TranscriptView } from '../../../transcript/TranscriptView';
+import type { ConnectionRecord } from '../exchangeState';
+import type { HttpExchanges } from '../exchanges';
+
+/**
+ * Which connection carried which request: one row per connection (local port, requests,
+ * who closed it and when), and the transcript of the chosen one (the exact request
+ * bytes that went out, the response heads that came back, open and close).
+ */
+export function ConnectionTranscript({
+  store,
+  connections,
+  current,
+}: {
+  store: HttpExchanges;
+  connections: readonly ConnectionRecord[];
+  /** The connection of the exchange on screen. */
+  current: string | undefined;
+}) {
+  const id = useId();
+  const [picked, setPicked] = useState<string | undefined>();
+  const shownId = picked && connections.some((c) => c.id === picked) ? picked : (current ?? connections.at(-1)?.id);
+  if (connections.length === 0) return null;
+  const seqOf = (exchangeId: string) => store.find(exchangeId)?.seq;
+  return (
+    <section className="connections" aria-labelledby={`${id}-title`}>
+      <h4 id={`${id}-title`}>Connections</h4>
+      <table className="connections-table">
+        <thead>
+          <tr>
+            <th scope="col">Connection</th>
+            <th scope="col">Local port</th>
+            <th scope="col">Requests</th>
+            <th scope="col">Opened</th>
+            <th scope="col">Closed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {connections.map((c) => (
+            <tr key={c.id} className={c.id === shownId ? 'is-shown' : undefined}>
+              <th scope="row">
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => setPicked(c.id)}
+                  aria-pressed={c.id === shownId}
+                >
+                  {c.seq}
+                </button>
+              </th>
+              <td className="mono nowrap">{c.localPort ?? '—'}</td>
+              <td>
+                {c.exchangeIds
+                  .map(seqOf)
+                  .filter((seq) => seq !== undefined)
+                  .map((seq) => `#${seq}`)
+                  .join(', ') || '—'}
+              </td>
+              <td className="mono nowrap">{formatClockTime(c.openedAt)}</td>
+              <td>
+                {c.closedAt === undefined ? (
+                  <span className="pill is-running">open</span>
+                ) : (
+                  <>
+                    <span className="mono nowrap">{formatClockTime(c.closedAt)}</span>{' '}
+                    <span className="connection-close-note">{c.closeNote}</span>
+                  </>
+                )}
+                {c.strayBytes > 0 && <span className="header-tag is-warn">{c.strayBytes} stray bytes</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {shownId !== undefined && (
+        <TranscriptView
+          key={shownId}
+          model={store.transcriptOf(shownId)}
+          label={transcriptLabel(store.connection(shownId))}
+        />
+      )}
+    </section>
+  );
+}
+
+function transcriptLabel(connection: ConnectionRecord | undefined): string {
+  if (!connection) return 'Connection transcript';
+  const port = connection.localPort === undefined ? '' : ` (local port ${connection.localPort})`;
+  return `Connection ${connection.seq}${port} transcript`;
+}

@@ -1,0 +1,81 @@
+import { useId } from 'react';
+import { ChooseFolderButton } from '../../net/ChooseFolderButton';
+import { CheckboxField, ErrorText, TextField } from '../../net/fields';
+import { formatSocketAddress } from '../../net/format';
+import { ListenFields, ServerCounters, ServerHeading, StartStop } from '../../net/ServerControls';
+import { useStore } from '../../net/useStore';
+import { TranscriptView } from '../../transcript/TranscriptView';
+import { type WebServerModel, webServerCounterRows } from './model';
+import '../../net/net.css';
+import './webServer.css';
+
+/**
+ * The built-in web server: a peer to practise HTTP against. Folder (empty serves the
+ * bundled sample site), Port, where it listens, the Set-Cookie demo, Start/Stop,
+ * counters, and the "Server log": every connection, each request's raw bytes with its
+ * number on its connection, and the response head that answered it.
+ */
+export function WebServerPanel({ model }: { model: WebServerModel }) {
+  const state = useStore(model);
+  const settings = useStore(model.settings);
+  const headingId = useId();
+  const locked = state.phase !== 'stopped';
+  const url = state.local ? `http://${formatSocketAddress(state.local)}/` : undefined;
+  return (
+    <section className="panel server-panel web-server-panel" aria-labelledby={headingId}>
+      <ServerHeading id={headingId} title="Web server" phase={state.phase} />
+      <p className="panel-intro">
+        Serves a folder with GET and HEAD: 200 with Last-Modified and ETag, 304 for a conditional GET, 400, 404, 405 and
+        505. Persistent connections stay open; the log numbers the requests on each one.
+      </p>
+      <TextField
+        label="Folder"
+        className="field-grow"
+        value={settings.folder}
+        placeholder="the sample site (a page with four images)"
+        hint="Empty serves the bundled sample site. Nothing outside the folder is ever served."
+        onChange={(folder) => model.setFolder(folder)}
+        onEnter={() => void model.start()}
+        disabled={locked}
+        error={settings.folderError}
+        action={
+          model.folders && (
+            <ChooseFolderButton chooser={model.folders} onChoose={() => void model.chooseFolder()} disabled={locked} />
+          )
+        }
+      />
+      <ListenFields model={model} state={state} />
+      <CheckboxField
+        label={
+          <>
+            Set-Cookie demo at <span className="mono">/cookie</span> (a visit counter kept by the browser)
+          </>
+        }
+        checked={state.flags.cookieDemo ?? true}
+        onChange={(on) => model.setCookieDemo(on)}
+        disabled={locked}
+      />
+      <StartStop model={model} state={state}>
+        {url && (
+          <span className="action-hint">
+            Serving at <span className="mono">{url}</span>
+          </span>
+        )}
+      </StartStop>
+      {state.phase === 'running' && settings.served && (
+        <p className="web-server-folder">
+          {settings.served.sampleSite ? 'The sample site, from ' : 'Folder '}
+          <span className="mono">{settings.served.folder}</span>
+        </p>
+      )}
+      <ErrorText error={state.errors.start} />
+      <ErrorText error={state.errors.stop} />
+      {state.counters && <ServerCounters rows={webServerCounterRows(state.counters)} label="Web server counters" />}
+      <TranscriptView
+        model={model.log}
+        label="Server log"
+        emptyText="Start the server, then send it a request: each connection, the request's exact bytes (CR and LF shown) and the response line appear here."
+      />
+    </section>
+  );
+}

@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { bytes, command } from '../../contract/schema';
+import { deadlineMs, keepBytes, socketAddress, stamp } from '../../net/contract';
+import {
+  acceptedEntry,
+  closedEntry,
+  connectionCloseReasons,
+  connectionId,
+  count,
+  errorEntry,
+  listeningEntry,
+  listenRequestFields,
+  serverLogEvent,
+  serverStartedResponse,
+  serverStopCommand,
+  stoppedEntry,
+} from '../../net/serverContract';
+
+/**
+ * The built-in web server (`webServer.*`): the textbook's "write a web server" homework
+ * as a peer to practise against. It serves a folder (by default the bundled sample site)
+ * with GET and HEAD, answers conditional GETs with 304, and logs every connection, the
+ * raw bytes of every request and the response line that answered it. Plain data only.
+ */
+
+export const defaultWebServerPort = 8080;
+/** The raw bytes of one request kept for the log; the rest is counted, not shown. */
+export const maxLoggedRequestBytes = 16 * 1024;
+export const defaultWebServerMaxConnections = 64;
+
+export const webServerStartRequest = z
+  .object({
+    /** An existing folder to serve; absent means the bundled sample site. */
+    folder: z
+      .string({ message: 'the folder must be text, e.g. /home/me/site' })
+      .trim()
+      .min(1, { message: 'the folder is empty: type a folder path, or leave it out for the sample site' })
+      .max(4096, { message: 'the folder path is longer than 4096 characters' })
+      .optional(),
+    ...listenRequestFields(defaultWebServerPort),
+    /** Serve /cookie: a page that sets a visit-counter cookie and shows what the browser sent back. */
+    cookieDemo: z.boolean().default(true),
+    /** A persistent connection idle this long after its last response is closed by the server. */
+    keepAliveTimeoutMs: deadlineMs.default(15_000),
+    /** More simultaneous connections than this are closed at once (logged as refused). */
+    maxConnections: z
+      .number({ message: 'the connection limit must be a number' })
+      .int({ message: 'the connection limit must be a whole number' })
+      .min(1, { message: 'at least 1 connection must be allowed' })
+      .max(1000, { message: 'at most 1000 connections can be allowed' })
+      .default(defaultWebServerMaxConnections),
+    /** Raw request bytes kept for the log in total; beyond this only sizes are logged. */
+    keepBytes: keepBytes.optional(),
+  })
+  .strict();
+export type WebServerStartRequest = z.input<typeof webServerStartRequest>;
+
+/** A header as sent, in order. */
+export const webServerHeader = z.object({ name: z.string(), value: z.string() });
+export type WebServerHeader = z.infer<typeof webServerHeader>;
+
+export const webServerCounters = z.object({
+  connectionsAccepted: count,
+  connectionsOpen: count,
+  /** Closed at once because `maxConnections` were already open. */
+  connectionsRefused: count,
+  requests: count,
+  /** Responses by status class. */
+  responses2xx: count,
+  responses3xx: count,
+  responses4xx: count,
+  responses5xx: count,
+  bytesReceived: count,
+  bytesSent: count,
+});
+export type WebServerCounters = z.infer<typeof webServerCounters>;
+
+/** 1 for the first request on a connection, 2 for the next one on the same (persistent) connection, ... */
+const requestNumber = z.number().int().positive();
+
+export const webServerCloseReasons = [...connectionCloseReasons, 'stopped'] as const;
+
+/** One line of the web server's log. */
+export const webServerLogEntry = z.discriminatedUnion('kind', [
+  /** The welcoming socket, and what it serves. */
+  listeningEntry({ folder: z.string(), sampleSite: z.boolean() }),
+  acceptedEntry,
+  /** Over the connection limit: closed without reading. */
+  stamp.extend({ kind: z.literal('refused'), client: socketAddress, reason: z.string() }),
+  /**
+   * A request as received. `raw` is the request's bytes exactly as they arrived (head and
+   * any body), cut at `maxLoggedRequestBytes` or the keep cap; `rawBytes` is its full size.
+   * A request the server could not parse has no method/target/version but a `problem`.
+   */
+  stamp.extend({
+    kind: z.literal('request'),
+    connectionId,
+    requestNumber,
+    raw: bytes,
+    rawBytes: count,
+    method: z.string().optional(),
+    target: z.string().optional(),
+    version: z.string().optional(),
+    problem: z.string().optional(),
+  }),
+  stamp.extend({
+    kind: z.literal('response'),
+    connectionId,
+    requestNumber,
+    /** e.g. `HTTP/1.1 304 Not Modified` */
+    statusLine: z.string(),
+    status: z.number().int(),
+    headers: z.array(webServerHeader),
+    /** Body bytes sent (0 for HEAD and 304). */
+    bodyBytes: count,
+    /** The served file, relative to the folder (`/` separated). */
+    file: z.string().optional(),
+    /** Why this status, in words (e.g. "the path leaves the served folder"). */
+    reason: z.string().optional(),
+    /** The connection stays open for another request after this response. */
+    keepAlive: z.boolean(),
+  }),
+  /** Bytes that arrived after the server announced it closes the connection: never read as a request. */
+  stamp.extend({
+    kind: z.literal('ignored'),
+    connectionId,
+    raw: bytes,
+    rawBytes: count,
+    reason: z.string(),
+  }),
+  closedEntry(webServerCloseReasons, { requestsServed: count }),
+  errorEntry,
+  stoppedEntry,
+]);
+export type WebServerLogEntry = z.infer<typeof webServerLogEntry>;
+
+export const webServerCommands = {
+  /** Starts serving a folder on a port (several servers may run, one per port). */
+  'webServer.start': command(
+    webServerStartRequest,
+    serverStartedResponse({
+      /** The folder served, absolute and with symlinks resolved. */
+      folder: z.string(),
+      sampleSite: z.boolean(),
+      cookieDemo: z.boolean(),
+    }),
+  ),
+  /** Stops listening and closes every connection; resolves once the port is free. */
+  'webServer.stop': serverStopCommand(),
+};
+
+export const webServerEvents = {
+  /** Log entries, coalesced (at most one event per ~25 ms); under a flood request/response entries may be left out but are counted. */
+  'webServer.log': serverLogEvent(webServerLogEntry, webServerCounters),
+};

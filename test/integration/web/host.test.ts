@@ -1,0 +1,530 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect as netConnect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { MAX_FRAME_BYTES, startWebHost, type WebHost } from '../../../electron/web/host';
+import { WebSocketPort } from '../../../electron/web/websocketPort';
+import { createClient } from '../../../shared/contract/client';
+
+const quiet = () => {};
+const TOKEN = randomBytes(32).toString('base64url');
+
+let rendererDir: string;
+let host: WebHost;
+let hostHeader: string;
+let cookie: string;
+
+beforeAll(async () => {
+  rendererDir = mkdtempSync(join(tmpdir(), 'pp-renderer-'));
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Protocol Playground</title>');
+  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(join(rendererDir, 'assets', 'app-1234.js'), 'console.log("app");');
+  writeFileSync(join(rendererDir, 'assets', 'app-1234.css'), 'body{}');
+  host = await startWebHost({ rendererDir, token: TOKEN, log: quiet });
+  hostHeader = `127.0.0.1:${host.port}`;
+  cookie = `pp_${host.port}=${TOKEN}`;
+});
+
+afterAll(async () => {
+  await host.close();
+  rmSync(rendererDir, { recursive: true, force: true });
+});
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** Every answer the tests saw, to check headers that must hold on all of them. */
+const seen: Answer[] = [];
+
+/** A raw HTTP request, so Host and Origin can be anything (fetch would not allow that). */
+function get(
+  path: string,
+  headers: Record<string, string | undefined> = {},
+  options: { method?: string; port?: number; setHost?: boolean } = {},
+): Promise<Answer> {
+  const port = options.port ?? host.port;
+  const all: Record<string, string> = {};
+  if (options.setHost !== false && !('Host' in headers)) all.Host = `127.0.0.1:${port}`;
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) all[name] = value;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: all, setHost: false, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const answer = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() };
+          seen.push(answer);
+          resolve(answer);
+        });
+      },
+    );
+    req.setTimeout(5000, () => req.destroy(new Error(`no answer to ${path} within 5 s`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A WebSocket handshake by hand: the answer's status is 101 when the host accepted it. */
+function upgrade(headers: Record<string, string | undefined>, path = '/ws'): Promise<Answer> {
+  const base = {
+    Connection: 'Upgrade',
+    Upgrade: 'websocket',
+    'Sec-WebSocket-Version': '13',
+    'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+  };
+  return new Promise((resolve, reject) => {
+    const all: Record<string, string> = { ...base };
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) all[name] = value;
+    const req = httpRequest({ host: '127.0.0.1', port: host.port, path, headers: all, setHost: false, agent: false });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const answer = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() };
+        seen.push(answer);
+        resolve(answer);
+      });
+    });
+    req.setTimeout(5000, () => req.destroy(new Error('no answer to the handshake within 5 s')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function goodUpgradeHeaders(): Record<string, string> {
+  return { Host: hostHeader, Origin: `http://${hostHeader}`, Cookie: cookie };
+}
+
+function openWebSocket(options: ConstructorParameters<typeof WebSocket>[2] = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://${hostHeader}/ws`, {
+      origin: `http://${hostHeader}`,
+      headers: { Cookie: cookie },
+      ...options,
+    });
+    cleanups.push(() => ws.terminate());
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+function closeOf(ws: WebSocket, ms = 5000): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`socket still open after ${ms} ms`)), ms);
+    ws.once('close', (code, reason) => {
+      clearTimeout(timer);
+      resolve({ code, reason: reason.toString() });
+    });
+  });
+}
+
+describe('Host header (DNS-rebinding defence)', () => {
+  it.each([
+    ['a foreign name', () => `evil.example:${host.port}`],
+    ['a rebinding-style name that embeds the IP', () => `127.0.0.1.nip.io:${host.port}`],
+    ['the right IP with the wrong port', () => `127.0.0.1:${host.port === 65535 ? 1 : host.port + 1}`],
+    ['the right IP with no port', () => '127.0.0.1'],
+    ['localhost with the wrong port', () => `localhost:${host.port + 1}`],
+  ])('refuses %s with 421 on the page and on /ws', async (_, makeHost) => {
+    const page = await get('/', { Host: makeHost(), Cookie: cookie });
+    expect(page.status).toBe(421);
+    expect(page.body).toMatch(/DNS rebinding/);
+    const ws = await upgrade({ ...goodUpgradeHeaders(), Host: makeHost(), Origin: `http://${makeHost()}` });
+    expect(ws.status).toBe(421);
+    expect(ws.body).toMatch(/DNS rebinding/);
+  });
+
+  it('refuses a request without a Host header with 400', async () => {
+    const page = await get('/', { Cookie: cookie }, { setHost: false });
+    expect(page.status).toBe(400);
+    expect(page.body).toMatch(/no Host header/);
+    const ws = await upgrade({ Origin: `http://${hostHeader}`, Cookie: cookie });
+    expect(ws.status).toBe(400);
+  });
+
+  it('accepts localhost and IP literals with the right port', async () => {
+    expect((await get('/', { Host: `localhost:${host.port}`, Cookie: cookie })).status).toBe(200);
+    expect((await get('/', { Host: `LOCALHOST:${host.port}`, Cookie: cookie })).status).toBe(200);
+    expect((await get('/', { Host: `[::1]:${host.port}`, Cookie: cookie })).status).toBe(200);
+    const ws = await upgrade({
+      Host: `localhost:${host.port}`,
+      Origin: `http://localhost:${host.port}`,
+      Cookie: cookie,
+    });
+    expect(ws.status).toBe(101);
+  });
+});
+
+describe('Origin on /ws', () => {
+  it('refuses a foreign Origin with 403', async () => {
+    const answer = await upgrade({ ...goodUpgradeHeaders(), Origin: 'http://evil.example' });
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatch(/evil\.example/);
+  });
+
+  it('refuses an Origin that differs from the Host only in spelling or port', async () => {
+    expect((await upgrade({ ...goodUpgradeHeaders(), Origin: `http://localhost:${host.port}` })).status).toBe(403);
+    expect((await upgrade({ ...goodUpgradeHeaders(), Origin: `http://127.0.0.1:${host.port + 1}` })).status).toBe(403);
+    expect((await upgrade({ ...goodUpgradeHeaders(), Origin: `https://${hostHeader}` })).status).toBe(403);
+    expect((await upgrade({ ...goodUpgradeHeaders(), Origin: 'null' })).status).toBe(403);
+  });
+
+  it('refuses a missing Origin with 403', async () => {
+    const answer = await upgrade({ ...goodUpgradeHeaders(), Origin: undefined });
+    expect(answer.status).toBe(403);
+    expect(answer.body).toMatch(/no Origin/);
+  });
+
+  it('has no WebSocket anywhere but /ws', async () => {
+    expect((await upgrade(goodUpgradeHeaders(), '/')).status).toBe(404);
+    expect((await upgrade(goodUpgradeHeaders(), '/ws/')).status).toBe(404);
+  });
+});
+
+describe('token', () => {
+  it('swaps the right token for an HttpOnly SameSite=Strict cookie and strips it with a 303', async () => {
+    const answer = await get(`/?token=${TOKEN}`);
+    expect(answer.status).toBe(303);
+    expect(answer.headers.location).toBe('/');
+    const setCookie = answer.headers['set-cookie'] ?? [];
+    expect(setCookie).toHaveLength(1);
+    const parts = (setCookie[0] ?? '').split(';').map((part) => part.trim());
+    expect(parts[0]).toBe(`pp_${host.port}=${TOKEN}`);
+    expect(parts).toContain('HttpOnly');
+    expect(parts).toContain('SameSite=Strict');
+    expect(parts).toContain('Path=/');
+  });
+
+  it('keeps the rest of the address when it strips the token, but never leaves the origin', async () => {
+    expect((await get(`/index.html?token=${TOKEN}&tool=udp`)).headers.location).toBe('/index.html?tool=udp');
+    expect((await get(`//evil.example/?token=${TOKEN}`)).headers.location).toBe('/');
+    expect((await get(`/\\evil.example/?token=${TOKEN}`)).headers.location).toBe('/');
+  });
+
+  it('generates a fresh token of at least 128 bits when none is given', async () => {
+    const other = await startWebHost({ rendererDir, log: quiet });
+    try {
+      const token = new URL(other.url).searchParams.get('token') ?? '';
+      expect(token).toBe(other.token);
+      expect(Buffer.from(token, 'base64url').byteLength).toBeGreaterThanOrEqual(16);
+      expect(token).not.toBe(TOKEN);
+      expect(other.url).toBe(`http://127.0.0.1:${other.port}/?token=${token}`);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses a wrong token with 401 and says to open the printed URL', async () => {
+    const sameLength = `${TOKEN.slice(0, -1)}${TOKEN.endsWith('A') ? 'B' : 'A'}`;
+    for (const wrong of ['nope', `${TOKEN}x`, TOKEN.slice(0, -1), sameLength, '']) {
+      const answer = await get(`/?token=${encodeURIComponent(wrong)}`);
+      expect(answer.status).toBe(401);
+      expect(answer.headers['set-cookie']).toBeUndefined();
+      expect(answer.body).toMatch(/URL printed in the terminal/);
+    }
+  });
+
+  it('refuses pages and assets without the cookie, or with a wrong one, with 401', async () => {
+    for (const path of ['/', '/index.html', '/assets/app-1234.js', '/missing']) {
+      const none = await get(path);
+      expect(none.status).toBe(401);
+      expect(none.headers['content-type']).toMatch(/text\/html/);
+      expect(none.body).toMatch(/URL printed in the terminal/);
+      expect((await get(path, { Cookie: `pp_${host.port}=wrong` })).status).toBe(401);
+      expect((await get(path, { Cookie: `pp_${host.port + 1}=${TOKEN}` })).status).toBe(401);
+    }
+  });
+
+  it('finds the cookie among others', async () => {
+    expect((await get('/', { Cookie: `a=1; pp_${host.port}=wrong; ${cookie}; b=2` })).status).toBe(200);
+  });
+
+  it('refuses /ws without the cookie, or with a wrong one, with 401', async () => {
+    expect((await upgrade({ ...goodUpgradeHeaders(), Cookie: undefined })).status).toBe(401);
+    expect((await upgrade({ ...goodUpgradeHeaders(), Cookie: `pp_${host.port}=${TOKEN.slice(1)}` })).status).toBe(401);
+    // The token in the query string is for the page, once; the WebSocket needs the cookie.
+    expect((await upgrade({ ...goodUpgradeHeaders(), Cookie: undefined }, `/ws?token=${TOKEN}`)).status).toBe(401);
+  });
+});
+
+describe('static files', () => {
+  it('serves index.html at / with no-store and the right type', async () => {
+    const answer = await get('/', { Cookie: cookie });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('<title>Protocol Playground</title>');
+    expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(answer.headers['cache-control']).toBe('no-store');
+  });
+
+  it('serves assets with their content types', async () => {
+    const js = await get('/assets/app-1234.js', { Cookie: cookie });
+    expect(js.status).toBe(200);
+    expect(js.body).toBe('console.log("app");');
+    expect(js.headers['content-type']).toMatch(/^text\/javascript/);
+    expect((await get('/assets/app-1234.css', { Cookie: cookie })).headers['content-type']).toMatch(/^text\/css/);
+  });
+
+  it('answers HEAD without a body and other methods with 405', async () => {
+    const head = await get('/', { Cookie: cookie }, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
+    for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS']) {
+      const answer = await get('/', { Cookie: cookie, Origin: 'http://evil.example' }, { method });
+      expect(answer.status).toBe(405);
+      expect(answer.headers.allow).toBe('GET, HEAD');
+    }
+  });
+
+  it.each([
+    '/../package.json',
+    '/%2e%2e/package.json',
+    '/%2e%2e/',
+    '/assets/../../package.json',
+    '/assets/..%2f..%2fpackage.json',
+    '/..%5c..%5cpackage.json',
+    '//etc/passwd',
+    '/assets/',
+  ])('answers %s with 404', async (path) => {
+    const answer = await get(path, { Cookie: cookie });
+    expect(answer.status).toBe(404);
+    expect(answer.body).not.toContain('"name"');
+  });
+
+  it('answers a path that is not valid percent-encoding with 400', async () => {
+    expect((await get('/%E0%A4%A', { Cookie: cookie })).status).toBe(400);
+  });
+
+  it('answers 503 with a hint to build when the renderer has no index.html', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'pp-empty-'));
+    const bare = await startWebHost({ rendererDir: empty, token: TOKEN, log: quiet });
+    try {
+      const answer = await get('/', { Cookie: `pp_${bare.port}=${TOKEN}` }, { port: bare.port });
+      expect(answer.status).toBe(503);
+      expect(answer.body).toContain('npm run build');
+      // Built while the host runs: served without a restart.
+      writeFileSync(join(empty, 'index.html'), '<!doctype html><title>late</title>');
+      const later = await get('/', { Cookie: `pp_${bare.port}=${TOKEN}` }, { port: bare.port });
+      expect(later.status).toBe(200);
+      expect(later.body).toContain('late');
+    } finally {
+      await bare.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('response headers', () => {
+  it('puts a strict CSP and the hardening headers on the page', async () => {
+    const answer = await get('/', { Cookie: cookie });
+    const csp = String(answer.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain(`connect-src 'self' ws://${hostHeader}`);
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-eval|unsafe-inline|\*/);
+    expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    expect(answer.headers['referrer-policy']).toBe('no-referrer');
+    expect(answer.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(answer.headers['cross-origin-resource-policy']).toBe('same-origin');
+  });
+
+  it('never sends Access-Control-* headers, on any answer', async () => {
+    // A CORS preflight and a cross-origin GET, on top of everything the other tests saw.
+    await get('/', { Cookie: cookie, Origin: 'http://evil.example', 'Access-Control-Request-Method': 'GET' });
+    await get(
+      '/',
+      {
+        Origin: 'http://evil.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+      { method: 'OPTIONS' },
+    );
+    expect(seen.length).toBeGreaterThan(2);
+    for (const answer of seen) {
+      expect(Object.keys(answer.headers).filter((name) => name.startsWith('access-control-'))).toEqual([]);
+    }
+  });
+
+  it('puts the security headers on refusals too', async () => {
+    for (const answer of [await get('/'), await get('/', { Host: 'evil.example' })]) {
+      expect(answer.headers['content-security-policy']).toBeDefined();
+      expect(answer.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+});
+
+describe('WebSocket', () => {
+  it('accepts the page (cookie and its own Origin), and app.info answers over it with transport browser', async () => {
+    const ws = await openWebSocket();
+    const port = new WebSocketPort(ws, { heartbeatMs: 0, log: quiet });
+    const client = createClient();
+    client.connect(port);
+    const info = await client.call('app.info', {}, { timeoutMs: 5000 });
+    expect(info.transport).toBe('browser');
+    port.close();
+  });
+
+  it('refuses app.chooseFolder with a clear E_UNSUPPORTED: browser mode has no folder dialog', async () => {
+    const ws = await openWebSocket();
+    const port = new WebSocketPort(ws, { heartbeatMs: 0, log: quiet });
+    const client = createClient();
+    client.connect(port);
+    await expect(
+      client.call('app.chooseFolder', { title: 'Folder to serve', defaultPath: '~/site' }, { timeoutMs: 5000 }),
+    ).rejects.toMatchObject({
+      code: 'E_UNSUPPORTED',
+      message: 'choosing a folder needs the desktop app; type the path instead',
+    });
+    port.close();
+  });
+
+  it('carries the largest payload the contract allows for attachments: 25 MiB composed into a message', async () => {
+    const ws = await openWebSocket();
+    const port = new WebSocketPort(ws, { heartbeatMs: 0, log: quiet });
+    const client = createClient();
+    client.connect(port);
+    const data = randomBytes(25 * 1024 * 1024);
+    const message = await client.call(
+      'smtp.composeMessage',
+      { from: 'alice@crepes.fr', to: ['bob@hamburger.edu'], attachments: [{ filename: 'big.bin', data }] },
+      { timeoutMs: 60_000 },
+    );
+    expect(message.raw.byteLength).toBeGreaterThan((data.byteLength * 4) / 3);
+    expect(port.closed).toBe(false);
+    port.close();
+  });
+
+  it(`closes with 1009 on a message over ${MAX_FRAME_BYTES} bytes`, async () => {
+    const ws = await openWebSocket();
+    const closed = closeOf(ws);
+    ws.send(new Uint8Array(MAX_FRAME_BYTES + 1));
+    expect((await closed).code).toBe(1009);
+  });
+
+  it('keeps a message of exactly the maximum size within the limit (closed as undecodable, not as too big)', async () => {
+    const ws = await openWebSocket();
+    const closed = closeOf(ws);
+    ws.send(new Uint8Array(MAX_FRAME_BYTES));
+    expect((await closed).code).toBe(1007);
+  });
+
+  it('closes with 1003 on a text message', async () => {
+    const ws = await openWebSocket();
+    const closed = closeOf(ws);
+    ws.send('{"kind":"request","id":1,"method":"app.info","payload":{}}');
+    const { code, reason } = await closed;
+    expect(code).toBe(1003);
+    expect(reason).toMatch(/binary/);
+  });
+
+  it('closes with 1007 on a binary message that is not a frame', async () => {
+    const ws = await openWebSocket();
+    const closed = closeOf(ws);
+    ws.send(new Uint8Array([9, 9, 9]));
+    expect((await closed).code).toBe(1007);
+  });
+
+  it('drops a client that does not answer heartbeats, and keeps one that does', async () => {
+    const heartbeatHost = await startWebHost({ rendererDir, token: TOKEN, heartbeatMs: 100, log: quiet });
+    cleanups.push(() => heartbeatHost.close());
+    const url = `ws://127.0.0.1:${heartbeatHost.port}/ws`;
+    const options = {
+      origin: heartbeatHost.origin,
+      headers: { Cookie: `pp_${heartbeatHost.port}=${TOKEN}` },
+    };
+    const open = (autoPong: boolean) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(url, { ...options, autoPong });
+        cleanups.push(() => ws.terminate());
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+    const silent = await open(false);
+    const healthy = await open(true);
+    let pings = 0;
+    silent.on('ping', () => pings++);
+    const started = Date.now();
+    const { code } = await closeOf(silent, 3000);
+    expect(code).toBe(1006); // cut off, no close handshake
+    expect(pings).toBeGreaterThanOrEqual(1);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(healthy.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('closing the host closes every WebSocket with 1001, within a bounded time', async () => {
+    const other = await startWebHost({ rendererDir, token: TOKEN, log: quiet });
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${other.port}/ws`, {
+        origin: other.origin,
+        headers: { Cookie: `pp_${other.port}=${TOKEN}` },
+      });
+      cleanups.push(() => socket.terminate());
+      socket.once('open', () => resolve(socket));
+      socket.once('error', reject);
+    });
+    const closed = closeOf(ws);
+    const started = Date.now();
+    await other.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect((await closed).code).toBe(1001);
+    // Nothing listens any more.
+    await expect(get('/', {}, { port: other.port })).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('listening address', () => {
+  it('listens on 127.0.0.1 only by default', async () => {
+    expect(host.origin).toBe(`http://127.0.0.1:${host.port}`);
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((nic) => nic !== undefined && !nic.internal)
+      .map((nic) => nic?.address as string);
+    for (const address of ['::1', ...others]) {
+      const outcome = await new Promise<string>((resolve) => {
+        const socket = netConnect({ host: address, port: host.port });
+        socket.setTimeout(2000, () => {
+          socket.destroy();
+          resolve('timeout');
+        });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve('connected');
+        });
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      });
+      expect(outcome, `connecting to ${address}:${host.port}`).not.toBe('connected');
+    }
+  });
+
+  it('refuses to listen on a name DNS could rebind', async () => {
+    await expect(startWebHost({ rendererDir, host: 'my-machine.example' })).rejects.toThrow(/IP address or localhost/);
+  });
+
+  it('says clearly when the port is taken', async () => {
+    await expect(startWebHost({ rendererDir, port: host.port, log: quiet })).rejects.toThrow(
+      new RegExp(`127\\.0\\.0\\.1:${host.port}: the port is already in use`),
+    );
+  });
+});

@@ -1,0 +1,514 @@
+/**
+ * electron/main.ts against a small stand-in for the `electron` module (the real
+ * one cannot be loaded outside Electron). The stand-in records what main asks
+ * of Electron; the frames go through the real serve() and services.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { appMenuTemplate } from '../../../electron/desktop/menu';
+import { FRAME_CHANNEL } from '../../../electron/ipcChannel';
+
+const standIn = vi.hoisted(() => {
+  type Listener = (...args: never[]) => unknown;
+
+  /** EventEmitter's few methods, written out: vi.hoisted runs before imports. */
+  class Emitter {
+    private readonly listeners = new Map<string, Listener[]>();
+    on(event: string, listener: Listener) {
+      this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+      return this;
+    }
+    once(event: string, listener: Listener) {
+      const wrapped = (...args: never[]) => {
+        this.removeListener(event, wrapped);
+        return listener(...args);
+      };
+      (wrapped as { original?: Listener }).original = listener;
+      return this.on(event, wrapped);
+    }
+    removeListener(event: string, listener: Listener) {
+      const list = this.listeners.get(event) ?? [];
+      const index = list.findIndex((l) => l === listener || (l as { original?: Listener }).original === listener);
+      if (index >= 0) list.splice(index, 1);
+      return this;
+    }
+    emit(event: string, ...args: unknown[]) {
+      for (const listener of [...(this.listeners.get(event) ?? [])])
+        (listener as (...a: unknown[]) => unknown)(...args);
+      return true;
+    }
+    listenerCount(event: string) {
+      return this.listeners.get(event)?.length ?? 0;
+    }
+  }
+
+  class ElectronEvent {
+    constructor(readonly url = '') {}
+    defaultPrevented = false;
+    preventDefault() {
+      this.defaultPrevented = true;
+    }
+  }
+
+  const app = Object.assign(new Emitter(), {
+    calls: [] as string[],
+    enableSandbox() {
+      app.calls.push('enableSandbox');
+    },
+    requestSingleInstanceLock() {
+      app.calls.push('requestSingleInstanceLock');
+      return true;
+    },
+    quit() {
+      app.calls.push('quit');
+    },
+    exit(code: number) {
+      app.calls.push(`exit ${code}`);
+    },
+    whenReady() {
+      app.calls.push('whenReady');
+      return Promise.resolve();
+    },
+    appRoot: '',
+    getAppPath: () => app.appRoot,
+    isPackaged: false,
+  });
+
+  class WebContents extends Emitter {
+    mainFrame = { url: 'about:blank' };
+    readonly sent: Array<{ channel: string; frame: unknown }> = [];
+    destroyed = false;
+    windowOpenHandler: ((details: { url: string }) => unknown) | undefined;
+    send(channel: string, frame: unknown) {
+      this.sent.push({ channel, frame: structuredClone(frame) });
+    }
+    isDestroyed() {
+      return this.destroyed;
+    }
+    setWindowOpenHandler(handler: (details: { url: string }) => unknown) {
+      this.windowOpenHandler = handler;
+    }
+    /** What Electron does when a page starts to load: a main-frame navigation, then the frame shows the URL. */
+    load(url: string) {
+      this.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url });
+      this.mainFrame = { url };
+    }
+    destroy() {
+      this.destroyed = true;
+      this.emit('destroyed');
+    }
+  }
+
+  const windows: BrowserWindow[] = [];
+  class BrowserWindow extends Emitter {
+    readonly webContents = new WebContents();
+    readonly loaded: string[] = [];
+    focused = 0;
+    constructor(readonly options: Record<string, unknown>) {
+      super();
+      windows.push(this);
+      app.emit('web-contents-created', new ElectronEvent(), this.webContents);
+    }
+    loadURL(url: string) {
+      this.loaded.push(url);
+      this.webContents.load(url);
+      return Promise.resolve();
+    }
+    static fromWebContents(contents: unknown) {
+      return windows.find((window) => window.webContents === contents) ?? null;
+    }
+    isDestroyed = () => false;
+    isMinimized = () => false;
+    restore() {}
+    focus() {
+      this.focused++;
+    }
+  }
+
+  type PermissionRequestHandler = (
+    contents: unknown,
+    permission: string,
+    callback: (granted: boolean) => void,
+    details: unknown,
+  ) => void;
+  type PermissionCheckHandler = (...args: unknown[]) => boolean;
+  type Headers = Record<string, string[]>;
+  type HeadersListener = (
+    details: { url: string; responseHeaders?: Headers },
+    callback: (response: { responseHeaders?: Headers }) => void,
+  ) => void;
+
+  const defaultSession = {
+    permissionRequestHandler: undefined as PermissionRequestHandler | undefined,
+    permissionCheckHandler: undefined as PermissionCheckHandler | undefined,
+    devicePermissionHandler: undefined as PermissionCheckHandler | undefined,
+    headersListener: undefined as HeadersListener | undefined,
+    setPermissionRequestHandler(handler: PermissionRequestHandler) {
+      defaultSession.permissionRequestHandler = handler;
+    },
+    setPermissionCheckHandler(handler: PermissionCheckHandler) {
+      defaultSession.permissionCheckHandler = handler;
+    },
+    setDevicePermissionHandler(handler: PermissionCheckHandler) {
+      defaultSession.devicePermissionHandler = handler;
+    },
+    webRequest: {
+      onHeadersReceived(listener: HeadersListener) {
+        defaultSession.headersListener = listener;
+      },
+    },
+  };
+
+  type ProtocolHandler = (request: { url: string; method: string }) => Promise<Response>;
+  const protocol = {
+    privileged: [] as Array<{ scheme: string; privileges: Record<string, boolean> }>,
+    handlers: new Map<string, ProtocolHandler>(),
+    registerSchemesAsPrivileged(schemes: Array<{ scheme: string; privileges: Record<string, boolean> }>) {
+      app.calls.push('registerSchemesAsPrivileged');
+      protocol.privileged.push(...schemes);
+    },
+    handle(scheme: string, handler: ProtocolHandler) {
+      protocol.handlers.set(scheme, handler);
+    },
+  };
+
+  const Menu = {
+    applicationMenu: undefined as unknown,
+    buildFromTemplate: (template: unknown) => ({ template }),
+    setApplicationMenu(menu: unknown) {
+      Menu.applicationMenu = menu;
+    },
+  };
+
+  const dialog = {
+    asked: [] as Array<{ owner: unknown; options: { detail?: string; buttons?: string[] } }>,
+    answer: 1,
+    showMessageBox(owner: unknown, options?: { detail?: string; buttons?: string[] }) {
+      if (options === undefined) dialog.asked.push({ owner: undefined, options: owner as typeof options & object });
+      else dialog.asked.push({ owner, options });
+      return Promise.resolve({ response: dialog.answer, checkboxChecked: false });
+    },
+    folderAsks: [] as Array<{ owner: unknown; options: Record<string, unknown> }>,
+    /** What the folder dialog answers next: a folder, or null for Cancel. */
+    folderAnswer: null as string | null,
+    showOpenDialog(owner: unknown, options: Record<string, unknown>) {
+      dialog.folderAsks.push({ owner, options });
+      const chosen = dialog.folderAnswer;
+      return Promise.resolve({ canceled: chosen === null, filePaths: chosen === null ? [] : [chosen] });
+    },
+  };
+  const shell = {
+    opened: [] as string[],
+    openExternal(url: string) {
+      shell.opened.push(url);
+      return Promise.resolve();
+    },
+  };
+
+  const ipcMain = new Emitter();
+  const module = {
+    app,
+    BrowserWindow,
+    ipcMain,
+    session: { defaultSession },
+    ElectronEvent,
+    protocol,
+    Menu,
+    dialog,
+    shell,
+  };
+  return { ...module, windows, WebContents };
+});
+
+vi.mock('electron', () => ({
+  app: standIn.app,
+  BrowserWindow: standIn.BrowserWindow,
+  ipcMain: standIn.ipcMain,
+  session: standIn.session,
+  protocol: standIn.protocol,
+  Menu: standIn.Menu,
+  dialog: standIn.dialog,
+  shell: standIn.shell,
+}));
+
+const { app, windows, ipcMain, session, ElectronEvent, protocol, Menu, dialog, shell } = standIn;
+const appUrl = 'app://playground/index.html';
+let appRoot: string;
+
+let warn: ReturnType<typeof vi.spyOn>;
+
+beforeAll(async () => {
+  warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  // A built renderer for the app:// handler to serve.
+  appRoot = mkdtempSync(join(tmpdir(), 'pp-electron-main-'));
+  mkdirSync(join(appRoot, 'dist', 'renderer', 'assets'), { recursive: true });
+  writeFileSync(join(appRoot, 'dist', 'renderer', 'index.html'), '<!doctype html><title>Protocol Playground</title>');
+  writeFileSync(join(appRoot, 'dist', 'renderer', 'assets', 'index.js'), 'export {}');
+  writeFileSync(join(appRoot, 'secret.txt'), 'outside the renderer');
+  app.appRoot = appRoot;
+  await import('../../../electron/main');
+  await vi.waitFor(() => expect(windows).toHaveLength(1));
+});
+
+afterAll(() => {
+  windows[0]?.webContents.destroy();
+  warn.mockRestore();
+  rmSync(appRoot, { recursive: true, force: true });
+});
+
+/** Lets the dialog's promise chain (ask, then maybe open) finish. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+function theWindow() {
+  const window = windows[0];
+  if (!window) throw new Error('main.ts created no window');
+  return window;
+}
+
+/** Sends an app.info request as the page would and returns the frames sent back for that id. */
+async function ask(id: number, senderFrame: { url: string } | null, sender: unknown = theWindow().webContents) {
+  ipcMain.emit(FRAME_CHANNEL, { sender, senderFrame }, { kind: 'request', id, method: 'app.info', payload: {} });
+  // serve() answers after a microtask or two; give it a few turns of the event loop.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return responsesTo(id);
+}
+
+function responsesTo(id: number) {
+  return theWindow()
+    .webContents.sent.filter(({ frame }) => (frame as { kind?: string; id?: number }).id === id)
+    .map(({ channel, frame }) => ({
+      channel,
+      frame: frame as { kind: string; ok: boolean; result: { transport: string } },
+    }));
+}
+
+describe('electron/main.ts', () => {
+  it('asks for the single-instance lock and sandboxes every renderer', () => {
+    expect(app.calls).toContain('requestSingleInstanceLock');
+    expect(app.calls).toContain('enableSandbox');
+    expect(app.calls).not.toContain('quit');
+  });
+
+  it('registers app:// as a privileged (standard, secure) scheme before the app is ready', () => {
+    expect(protocol.privileged).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, bypassCSP: false }) },
+    ]);
+    expect(app.calls.indexOf('registerSchemesAsPrivileged')).toBeLessThan(app.calls.indexOf('whenReady'));
+  });
+
+  it('serves the built renderer over app:// with the CSP header, and nothing outside it', async () => {
+    const handler = protocol.handlers.get('app');
+    if (!handler) throw new Error('main.ts handles no app:// requests');
+    const page = await handler({ url: appUrl, method: 'GET' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('content-security-policy')).not.toContain('unsafe-eval');
+    expect(await page.text()).toContain('<title>Protocol Playground</title>');
+    expect(
+      (await handler({ url: 'app://playground/assets/index.js', method: 'GET' })).headers.get('content-type'),
+    ).toBe('text/javascript; charset=utf-8');
+    for (const url of [
+      'app://playground/../secret.txt',
+      'app://playground/..%2fsecret.txt',
+      'app://playground/secret.txt',
+    ]) {
+      const refused = await handler({ url, method: 'GET' });
+      expect(refused.status, url).toBeGreaterThanOrEqual(400);
+      expect(await refused.text()).not.toContain('outside the renderer');
+    }
+  });
+
+  it('sets the small menu without Reload or DevTools when packaged (the development menu here)', () => {
+    expect(Menu.applicationMenu).toEqual({
+      template: appMenuTemplate({ platform: process.platform, packaged: false }),
+    });
+  });
+
+  it('a second instance brings the one window to the front instead of opening another', () => {
+    app.emit('second-instance', new ElectronEvent(), [], '/');
+    expect(windows).toHaveLength(1);
+    expect(theWindow().focused).toBe(1);
+  });
+
+  it('creates one window locked down like a web page', () => {
+    const prefs = theWindow().options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      webSecurity: true,
+      spellcheck: false,
+      preload: `${appRoot}/dist/electron/preload.cjs`,
+    });
+    expect(theWindow().loaded).toEqual([appUrl]);
+  });
+
+  it('denies every permission request and check', () => {
+    const { permissionRequestHandler, permissionCheckHandler, devicePermissionHandler } = session.defaultSession;
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+      const callback = vi.fn();
+      permissionRequestHandler?.(theWindow().webContents, permission, callback, {});
+      expect(callback).toHaveBeenCalledWith(false);
+      expect(permissionCheckHandler?.(theWindow().webContents, permission, appUrl, {})).toBe(false);
+    }
+    expect(devicePermissionHandler?.({ deviceType: 'usb', origin: 'app://playground' })).toBe(false);
+    expect(permissionRequestHandler).toBeTypeOf('function');
+    expect(permissionCheckHandler).toBeTypeOf('function');
+  });
+
+  it('prevents navigation and webview attachment, and denies new windows', async () => {
+    const contents = theWindow().webContents;
+    const navigate = new ElectronEvent('file:///etc/passwd');
+    contents.emit('will-navigate', navigate, navigate.url);
+    expect(navigate.defaultPrevented).toBe(true);
+    const attach = new ElectronEvent();
+    contents.emit('will-attach-webview', attach, {}, {});
+    expect(attach.defaultPrevented).toBe(true);
+    expect(contents.windowOpenHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler?.({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    await settle();
+    expect(dialog.asked).toEqual([]);
+    expect(shell.opened).toEqual([]);
+  });
+
+  it('offers an http(s) link to the system browser only after the user confirms', async () => {
+    const contents = theWindow().webContents;
+    dialog.answer = 1; // Cancel
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com/rfc' })).toEqual({ action: 'deny' });
+    await settle();
+    expect(dialog.asked).toHaveLength(1);
+    expect(dialog.asked[0]?.owner).toBe(theWindow());
+    expect(dialog.asked[0]?.options.detail).toBe('https://example.com/rfc');
+    expect(shell.opened).toEqual([]);
+
+    dialog.answer = 0; // Open in browser
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com/rfc' })).toEqual({ action: 'deny' });
+    await settle();
+    const navigate = new ElectronEvent('http://example.org/page');
+    contents.emit('will-navigate', navigate, navigate.url);
+    expect(navigate.defaultPrevented).toBe(true);
+    await settle();
+    expect(dialog.asked).toHaveLength(3);
+    expect(shell.opened).toEqual(['https://example.com/rfc', 'http://example.org/page']);
+    expect(windows).toHaveLength(1);
+  });
+
+  it('asks one question at a time, however many links the page opens at once', async () => {
+    const contents = theWindow().webContents;
+    dialog.asked.length = 0;
+    shell.opened.length = 0;
+    dialog.answer = 1;
+    for (let i = 0; i < 20; i++) contents.windowOpenHandler?.({ url: `https://example.com/${i}` });
+    await settle();
+    expect(dialog.asked).toHaveLength(1);
+    contents.windowOpenHandler?.({ url: 'https://example.com/later' });
+    await settle();
+    expect(dialog.asked).toHaveLength(2);
+    expect(shell.opened).toEqual([]);
+  });
+
+  it('puts a strict CSP header on every response, replacing any the response had', () => {
+    const listener = session.defaultSession.headersListener;
+    expect(listener).toBeTypeOf('function');
+    let headers: Record<string, string[]> | undefined;
+    listener?.(
+      { url: appUrl, responseHeaders: { 'content-security-policy': ["script-src 'unsafe-eval'"], 'X-Other': ['1'] } },
+      (response) => {
+        headers = response.responseHeaders;
+      },
+    );
+    expect(headers?.['X-Other']).toEqual(['1']);
+    expect(headers?.['content-security-policy']).toBeUndefined();
+    const csp = headers?.['Content-Security-Policy']?.join(';') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-eval|unsafe-inline|\bws:|\*/);
+  });
+
+  it('answers an IPC frame from the main frame of the app page through the real services', async () => {
+    const contents = theWindow().webContents;
+    const [response, ...more] = await ask(1, contents.mainFrame);
+    expect(more).toEqual([]);
+    expect(response?.channel).toBe(FRAME_CHANNEL);
+    expect(response?.frame).toMatchObject({ kind: 'response', id: 1, ok: true, result: { transport: 'electron' } });
+  });
+
+  it("answers app.chooseFolder through Electron's folder dialog on the app's window (cancel: null; a folder: its path)", async () => {
+    const contents = theWindow().webContents;
+    const choose = async (id: number, payload: Record<string, unknown>) => {
+      ipcMain.emit(
+        FRAME_CHANNEL,
+        { sender: contents, senderFrame: contents.mainFrame },
+        { kind: 'request', id, method: 'app.chooseFolder', payload },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return responsesTo(id).map(({ frame }) => frame as unknown);
+    };
+    dialog.folderAnswer = null;
+    expect(await choose(20, { title: 'Folder to serve', defaultPath: '/srv/www' })).toEqual([
+      { kind: 'response', id: 20, ok: true, result: { path: null } },
+    ]);
+    dialog.folderAnswer = '/home/me/site';
+    expect(await choose(21, { title: 'Folder for .eml files' })).toEqual([
+      { kind: 'response', id: 21, ok: true, result: { path: '/home/me/site' } },
+    ]);
+    expect(dialog.folderAsks).toEqual([
+      {
+        owner: theWindow(),
+        options: {
+          title: 'Folder to serve',
+          defaultPath: '/srv/www',
+          properties: ['openDirectory', 'createDirectory'],
+        },
+      },
+      {
+        owner: theWindow(),
+        options: { title: 'Folder for .eml files', properties: ['openDirectory', 'createDirectory'] },
+      },
+    ]);
+    // Checked before the dialog: a bad payload opens nothing.
+    expect(await choose(22, { title: 'x', properties: ['openFile'] })).toMatchObject([
+      { kind: 'response', id: 22, ok: false, error: { code: 'E_BAD_REQUEST' } },
+    ]);
+    expect(dialog.folderAsks).toHaveLength(2);
+  });
+
+  it('drops frames from a subframe, from a foreign page, and from a gone frame', async () => {
+    const contents = theWindow().webContents;
+    warn.mockClear();
+    expect(await ask(2, { url: appUrl })).toEqual([]);
+    const appFrame = contents.mainFrame;
+    contents.mainFrame = { url: 'https://attacker.example/index.html' };
+    expect(await ask(3, contents.mainFrame)).toEqual([]);
+    contents.mainFrame = appFrame;
+    expect(await ask(4, null)).toEqual([]);
+    expect(warn).toHaveBeenCalledTimes(3);
+    // The page itself is still answered.
+    expect(await ask(5, contents.mainFrame)).toHaveLength(1);
+  });
+
+  it('gives a reloaded page a fresh session', async () => {
+    const contents = theWindow().webContents;
+    contents.load(appUrl);
+    expect(ipcMain.listenerCount(FRAME_CHANNEL)).toBe(1);
+    expect(await ask(1, contents.mainFrame)).toHaveLength(2); // id 1 again: the old page's answer plus the new one
+  });
+
+  it('closes the port when the webContents is destroyed', async () => {
+    const contents = theWindow().webContents;
+    const before = contents.sent.length;
+    contents.destroy();
+    expect(ipcMain.listenerCount(FRAME_CHANNEL)).toBe(0);
+    expect(contents.listenerCount('destroyed')).toBe(0);
+    await ask(6, contents.mainFrame);
+    expect(contents.sent.length).toBe(before);
+  });
+});

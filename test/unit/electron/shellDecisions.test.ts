@@ -1,0 +1,110 @@
+/**
+ * The Electron shell's decisions from electron/window.ts and electron/desktop/menu.ts,
+ * as plain functions: which links may leave the app (and only after asking), the
+ * menu a release build shows, and the one window's locked-down options.
+ */
+import { describe, expect, it } from 'vitest';
+import { appMenuTemplate, developmentOnlyRoles, menuRoles } from '../../../electron/desktop/menu';
+import {
+  appPaths,
+  askToOpenLink,
+  linkDecision,
+  userChoseToOpen,
+  windowOpenDecision,
+  windowOptions,
+} from '../../../electron/window';
+
+describe('links the page tries to open', () => {
+  it('offers plain http(s) links to the system browser, normalised', () => {
+    expect(linkDecision('https://www.rfc-editor.org/rfc/rfc9110')).toEqual({
+      action: 'ask-to-open-externally',
+      url: 'https://www.rfc-editor.org/rfc/rfc9110',
+    });
+    expect(linkDecision('HTTP://Example.COM')).toEqual({
+      action: 'ask-to-open-externally',
+      url: 'http://example.com/',
+    });
+  });
+
+  it('refuses every other scheme, credentials in the URL, and garbage', () => {
+    for (const url of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'blob:app://playground/0b1c',
+      'app://playground/index.html',
+      'smb://server/share',
+      'ms-settings:',
+      'mailto:student@example.com',
+      'https://user:secret@example.com/',
+      'https://evil.example@good.example/',
+      'not a url',
+      '',
+    ]) {
+      expect(linkDecision(url), url).toEqual({ action: 'deny' });
+    }
+  });
+
+  it('never lets Electron open a window itself', () => {
+    expect(windowOpenDecision({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+  });
+
+  it('asks with the full URL, Cancel as the default and the Escape answer; only the first button opens', () => {
+    const question = askToOpenLink('https://example.com/a?b=c');
+    expect(question.detail).toBe('https://example.com/a?b=c');
+    expect(question.buttons[question.defaultId]).toBe('Cancel');
+    expect(question.cancelId).toBe(question.defaultId);
+    expect(userChoseToOpen({ response: 0 })).toBe(true);
+    expect(userChoseToOpen({ response: question.cancelId })).toBe(false);
+  });
+});
+
+describe('the application menu', () => {
+  for (const platform of ['darwin', 'win32', 'linux'] as const) {
+    it(`has no Reload or DevTools in a release build on ${platform}, but keeps editing and zoom`, () => {
+      const roles = menuRoles(appMenuTemplate({ platform, packaged: true }));
+      for (const role of developmentOnlyRoles) expect(roles).not.toContain(role);
+      expect(roles).toContain('editMenu');
+      expect(roles).toContain('zoomIn');
+      // viewMenu/default roles would bring Reload and DevTools back.
+      expect(roles as string[]).not.toContain('viewMenu');
+    });
+  }
+
+  it('keeps Reload and DevTools for development', () => {
+    const roles = menuRoles(appMenuTemplate({ platform: 'linux', packaged: false }));
+    expect(roles).toEqual(expect.arrayContaining([...developmentOnlyRoles]));
+  });
+
+  it('gives macOS its app and window menus', () => {
+    expect(menuRoles(appMenuTemplate({ platform: 'darwin', packaged: true }))).toEqual(
+      expect.arrayContaining(['appMenu', 'windowMenu']),
+    );
+  });
+});
+
+describe('the window', () => {
+  it('isolates, sandboxes and strips Node, webviews and insecure content from the page', () => {
+    const { webPreferences } = windowOptions(appPaths('/app'));
+    expect(webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      preload: '/app/dist/electron/preload.cjs',
+    });
+  });
+
+  it('loads the page from app://, never file://', () => {
+    expect(appPaths('/app')).toEqual({
+      preload: '/app/dist/electron/preload.cjs',
+      rendererDir: '/app/dist/renderer',
+      appUrl: 'app://playground/index.html',
+    });
+  });
+});
