@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { skipWithoutChromium } from './support/browser';
+import { findCutOffText, statusBarLines } from './support/cutOff';
 import { browserPages } from './support/pages';
 
 const tools = ['', 'udp', 'tcp', 'http', 'smtp'];
@@ -51,6 +52,8 @@ describe.skipIf(skipWithoutChromium('Layout end-to-end spec'))('the shell stays 
             viewport.height,
           );
           expect((await page.getByRole('banner').boundingBox())?.y).toBe(0);
+          expect(await findCutOffText(page), `#/${tool}: text cut off`).toEqual([]);
+          expect(await statusBarLines(page), `#/${tool}: the status bar wraps`).toBe(1);
         }
         expect(problems.all).toEqual([]);
       });
