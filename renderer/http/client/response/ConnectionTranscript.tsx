@@ -26,7 +26,7 @@ export function ConnectionTranscript({
   const seqOf = (exchangeId: string) => store.find(exchangeId)?.seq;
   return (
     <section className="connections" aria-labelledby={`${id}-title`}>
-      <h4 id={`${id}-title`}>Connections</h4>
+      <h3 id={`${id}-title`}>Connections</h3>
       <table className="connections-table">
         <thead>
           <tr>
