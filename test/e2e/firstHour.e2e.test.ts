@@ -56,4 +56,15 @@ describe.skipIf(skipWithoutChromium('First-hour end-to-end spec'))("a student's 
     expect(await path.textContent()).toMatch(/sampleSite$/);
     expect(problems.all).toEqual([]);
   });
+
+  it("says on the page, not in a tooltip, what UDP's Connect does: fixes the peer, no handshake", async () => {
+    const { app, page, problems } = await open();
+    await page.goto(`${app.origin}/#/udp`);
+    const connect = page.getByRole('button', { name: 'Connect', exact: true });
+    await connect.waitFor();
+    expect(await connect.getAttribute('title')).toBeNull();
+    const note = page.getByText(/on a UDP socket only fixes its peer: no handshake, nothing is sent/);
+    expect(await note.isVisible()).toBe(true);
+    expect(problems.all).toEqual([]);
+  });
 });
