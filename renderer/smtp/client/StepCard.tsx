@@ -95,7 +95,7 @@ export const StepCard = memo(function StepCard(props: StepCardProps) {
             type="button"
             onClick={() => void model.sendStep(step.id)}
             disabled={!props.canSend}
-            aria-label={`Send ${name} now`}
+            aria-label={`Send now: ${name}`}
             title="Send this step now, in order or not"
           >
             Send now
