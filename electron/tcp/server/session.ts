@@ -8,7 +8,7 @@ import {
   type TcpServerLogEntry,
   type TcpServerMode,
   textbookRecvBytes,
-} from '../../../shared/tcp/contract';
+} from '../../../shared/tcp/server/contract';
 import type { Session } from '../../service';
 import { allInterfacesWarning, localAddressOf, remoteAddressOf } from '../../net/address';
 import { BuiltInServer, closeListening, failedBy, tcpServerError } from '../../net/builtInServer';

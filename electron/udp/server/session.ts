@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import { upperBytesWithReport } from '../../../shared/bytes';
 import type { ParsedRequestOf, ResponseOf } from '../../../shared/contract/index';
 import type { SocketAddress } from '../../../shared/net/contract';
-import type { UdpServerCounters, UdpServerLogEntry } from '../../../shared/udp/contract';
+import type { UdpServerCounters, UdpServerLogEntry } from '../../../shared/udp/server/contract';
 import type { Session } from '../../service';
 import { allInterfacesWarning, toSocketAddress } from '../../net/address';
 import { BuiltInServer } from '../../net/builtInServer';
