@@ -20,13 +20,10 @@ import type {
   MailServerCounters,
   MailSummary,
 } from '../../../shared/smtp/server/contract';
-import type { Session } from '../../service';
 import { formatAddress, localAddressOf, remoteAddressOf } from '../../net/address';
-import { BuiltInServer, closeListening, failedBy, tcpServerError } from '../../net/builtInServer';
+import { BuiltInServer, closeListening, failedBy, tcpServerError, type StartContext } from '../../net/builtInServer';
 import { stamp } from '../../net/clock';
 import { Coalescer } from '../../net/coalescer';
-import { resolveBindAddress } from '../../net/listen';
-import type { ResolvedNetOptions } from '../../net/options';
 import type { Opened } from '../../net/registry';
 import { makeSelfSignedCertificate } from '../../net/selfSignedCertificate';
 import { checkFolderWritable, emlFileName, removeStalePartials, resolveFolder, saveEml } from './eml';
@@ -98,14 +95,13 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
   private readonly smtp: SMTPServer;
 
   private constructor(
-    id: string,
-    session: Session,
+    context: StartContext,
     private readonly request: StartRequest,
     private readonly saveFolder: string | undefined,
-    certificate: { key: string; cert: string } | undefined,
-    options: ResolvedNetOptions,
+    private readonly certificate: { key: string; cert: string } | undefined,
   ) {
-    super(id, session, { event: 'mailServer.log', options, keepLimit: options.keepBytes });
+    super(context, { event: 'mailServer.log' });
+    const { id, session, options } = context;
     this.rejected = new Set(request.rejectRecipients.map((address) => address.toLowerCase()));
     this.inbox = new MailInbox(request.inboxLimit);
     this.inboxEvents = new Coalescer<true>({
@@ -129,38 +125,38 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
   }
 
   static async start(
-    id: string,
     request: StartRequest,
-    session: Session,
-    options: ResolvedNetOptions,
-    signal: AbortSignal,
+    context: StartContext,
   ): Promise<Opened<MailServer, ResponseOf<'mailServer.start'>>> {
-    const target = await resolveBindAddress('TCP', request, signal);
-    const saveFolder = request.saveFolder === undefined ? undefined : resolveFolder(request.saveFolder);
-    if (saveFolder !== undefined) {
-      await checkFolderWritable(saveFolder);
-      await removeStalePartials(saveFolder);
-    }
-    const made = request.startTls ? await makeSelfSignedCertificate(request.hostname) : undefined;
-    const server = new MailServer(id, session, request, saveFolder, made, options);
-    const local = await server.listen(server.smtp.server, 'TCP', request, target);
-    const result: ResponseOf<'mailServer.start'> = server.listening(local, {
-      warning: (at) => allInterfacesWarning(at, request),
-      logged: {
-        hostname: request.hostname,
-        startTls: request.startTls,
-        authRequired: request.requireAuth !== undefined,
-        maxMessageBytes: request.maxMessageBytes,
+    return BuiltInServer.startListening(request, context, {
+      protocol: 'TCP',
+      create: async () => {
+        const saveFolder = request.saveFolder === undefined ? undefined : resolveFolder(request.saveFolder);
+        if (saveFolder !== undefined) {
+          await checkFolderWritable(saveFolder);
+          await removeStalePartials(saveFolder);
+        }
+        const made = request.startTls ? await makeSelfSignedCertificate(request.hostname) : undefined;
+        const server = new MailServer(context, request, saveFolder, made);
+        return { server, socket: server.smtp.server };
       },
-      answered: {
-        hostname: request.hostname,
-        maxMessageBytes: request.maxMessageBytes,
-        inboxLimit: request.inboxLimit,
-        ...(made ? { certificate: describeCertificate(made.cert) } : {}),
-        ...(saveFolder !== undefined ? { saveFolder } : {}),
-      },
+      listening: ({ saveFolder, certificate }) => ({
+        warning: (at) => allInterfacesWarning(at, request),
+        logged: {
+          hostname: request.hostname,
+          startTls: request.startTls,
+          authRequired: request.requireAuth !== undefined,
+          maxMessageBytes: request.maxMessageBytes,
+        },
+        answered: {
+          hostname: request.hostname,
+          maxMessageBytes: request.maxMessageBytes,
+          inboxLimit: request.inboxLimit,
+          ...(certificate ? { certificate: describeCertificate(certificate.cert) } : {}),
+          ...(saveFolder !== undefined ? { saveFolder } : {}),
+        },
+      }),
     });
-    return { opened: server, result };
   }
 
   get running(): boolean {
