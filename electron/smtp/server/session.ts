@@ -7,7 +7,6 @@ import {
   type SMTPServerAuthentication,
   type SMTPServerAuthenticationResponse,
   type SMTPServerDataStream,
-  type SMTPServerOptions,
   type SMTPServerSession,
 } from 'smtp-server';
 import { type ErrorInfo, isPlaygroundError } from '../../../shared/contract/errors';
@@ -29,6 +28,7 @@ import { makeSelfSignedCertificate } from '../../net/selfSignedCertificate';
 import { checkFolderWritable, emlFileName, removeStalePartials, resolveFolder, saveEml } from './eml';
 import { MailInbox } from './inbox';
 import { parseMail } from './parse';
+import { replies, replyError, smtpServerOptions } from './smtpServerOptions';
 import { ConnectionTranscript } from './transcript';
 
 type StartRequest = ParsedRequestOf<'mailServer.start'>;
@@ -47,23 +47,6 @@ interface Connection {
   closed: boolean;
   closedBy: ClosedBy | undefined;
   error: ErrorInfo | undefined;
-}
-
-/** The textbook's replies where smtp-server lets us choose the words. */
-const replies = {
-  helo: '%s Hello %s, pleased to meet you',
-  accepted: 'Message accepted for delivery',
-  authRequired: 'Authentication required: send AUTH PLAIN or AUTH LOGIN first',
-  authFailed: 'Authentication credentials invalid',
-};
-
-/** Commands an unauthenticated client may send while AUTH is required (smtp-server's 10 is tight for typing). */
-const maxUnauthenticatedCommands = 50;
-const maxClients = 100;
-const maxRecipients = 100;
-
-function replyError(code: number, message: string): Error {
-  return Object.assign(new Error(message), { responseCode: code });
 }
 
 /**
@@ -118,7 +101,24 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
         });
       },
     });
-    this.smtp = new SMTPServer(this.smtpOptions(certificate));
+    this.smtp = new SMTPServer({
+      ...smtpServerOptions(request, certificate),
+      onConnect: (session, callback) => {
+        this.connected(session);
+        callback();
+      },
+      onSecure: (socket, session, callback) => {
+        this.secured(socket, session);
+        callback();
+      },
+      onAuth: (auth, session, callback) => this.authenticate(auth, session, callback),
+      onRcptTo: (address, session, callback) => this.recipient(address, session, callback),
+      onData: (stream, session, callback) => this.data(stream, session, callback),
+      onClose: (session) => {
+        const connection = this.bySession.get(session.id);
+        if (connection) this.closed(connection);
+      },
+    });
     this.smtp.on('error', (error: Error) => this.serverError(error));
     // Ahead of smtp-server's own listener, so the transcript sees the greeting too.
     this.smtp.server.prependListener('connection', (socket: net.Socket) => this.accept(socket));
@@ -194,48 +194,6 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     this.inboxEvents.touch();
     this.log.countersChanged();
     return { ...stamp(), serverId: this.id, removed };
-  }
-
-  private smtpOptions(certificate: { key: string; cert: string } | undefined): SMTPServerOptions {
-    const { request } = this;
-    return {
-      name: request.hostname,
-      heloResponse: replies.helo,
-      size: request.maxMessageBytes,
-      rejectOversized: true,
-      authMethods: ['PLAIN', 'LOGIN'],
-      authOptional: request.requireAuth === undefined,
-      // Students see AUTH on loopback without TLS; the panel says the password crosses in clear.
-      allowInsecureAuth: true,
-      authRequiredMessage: replies.authRequired,
-      disabledCommands: [...(request.startTls ? [] : ['STARTTLS']), ...(request.requireAuth ? [] : ['AUTH'])],
-      hideSTARTTLS: !request.startTls,
-      ...(certificate ? { key: certificate.key, cert: certificate.cert } : {}),
-      // The log is our own transcript of the socket; smtp-server's would go to the console.
-      logger: false,
-      // A reverse lookup of 127.0.0.1 is useless here and would delay every greeting.
-      disableReverseLookup: true,
-      maxClients,
-      maxRecipients,
-      maxAllowedUnauthenticatedCommands: maxUnauthenticatedCommands,
-      socketTimeout: request.idleTimeoutMs,
-      closeTimeout: 1000,
-      onConnect: (session, callback) => {
-        this.connected(session);
-        callback();
-      },
-      onSecure: (socket, session, callback) => {
-        this.secured(socket, session);
-        callback();
-      },
-      onAuth: (auth, session, callback) => this.authenticate(auth, session, callback),
-      onRcptTo: (address, session, callback) => this.recipient(address, session, callback),
-      onData: (stream, session, callback) => this.data(stream, session, callback),
-      onClose: (session) => {
-        const connection = this.bySession.get(session.id);
-        if (connection) this.closed(connection);
-      },
-    };
   }
 
   protected snapshot(): MailServerCounters {
