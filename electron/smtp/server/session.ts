@@ -9,10 +9,9 @@ import {
   type SMTPServerDataStream,
   type SMTPServerSession,
 } from 'smtp-server';
-import { type ErrorInfo, isPlaygroundError } from '../../../shared/contract/errors';
+import { isPlaygroundError } from '../../../shared/contract/errors';
 import type { ParsedRequestOf, ResponseOf } from '../../../shared/contract/index';
 import type { SocketAddress } from '../../../shared/net/contract';
-import type { connectionCloseReasons } from '../../../shared/net/serverContract';
 import type {
   MailMessage,
   MailServerCertificate,
@@ -25,29 +24,13 @@ import { stamp } from '../../net/clock';
 import { Coalescer } from '../../net/coalescer';
 import type { Opened } from '../../net/registry';
 import { makeSelfSignedCertificate } from '../../net/selfSignedCertificate';
+import { MailConnection } from './connection';
 import { checkFolderWritable, emlFileName, removeStalePartials, resolveFolder, saveEml } from './eml';
 import { MailInbox } from './inbox';
 import { parseMail } from './parse';
 import { replies, replyError, smtpServerOptions } from './smtpServerOptions';
-import { ConnectionTranscript } from './transcript';
 
 type StartRequest = ParsedRequestOf<'mailServer.start'>;
-type ClosedBy = (typeof connectionCloseReasons)[number];
-
-interface Connection {
-  readonly id: string;
-  readonly client: SocketAddress;
-  readonly transcript: ConnectionTranscript;
-  sessionId: string | undefined;
-  tls: boolean;
-  /** Replies sent so far (the first 220 is the greeting, a later one answers STARTTLS). */
-  replies: number;
-  /** STARTTLS was answered with 220 and the handshake has not completed yet. */
-  upgrading: boolean;
-  closed: boolean;
-  closedBy: ClosedBy | undefined;
-  error: ErrorInfo | undefined;
-}
 
 /**
  * The built-in mail server: a sink. smtp-server (nodemailer's SMTP server library) speaks
@@ -58,8 +41,8 @@ interface Connection {
 export class MailServer extends BuiltInServer<'mailServer.log'> {
   private nextConnection = 1;
   private nextMessage = 1;
-  private readonly connections = new Set<Connection>();
-  private readonly bySession = new Map<string, Connection>();
+  private readonly connections = new Set<MailConnection>();
+  private readonly bySession = new Map<string, MailConnection>();
   private readonly sockets = new Set<net.Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly rejected: Set<string>;
@@ -212,35 +195,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     }
     const client = remoteAddressOf(socket);
     const local = localAddressOf(socket);
-    const connection: Connection = {
-      id: `c${this.nextConnection++}`,
-      client,
-      transcript: new ConnectionTranscript({
-        received: (data, message) => {
-          this.counters.bytesReceived += data.byteLength;
-          this.log.add(
-            {
-              ...stamp(),
-              kind: 'received',
-              connectionId: connection.id,
-              data: this.log.keep(data),
-              bytes: data.byteLength,
-              tls: connection.tls,
-              message,
-            },
-            data.byteLength,
-          );
-        },
-        replied: (data) => this.replied(connection, data),
-      }),
-      sessionId: undefined,
-      tls: false,
-      replies: 0,
-      upgrading: false,
-      closed: false,
-      closedBy: undefined,
-      error: undefined,
-    };
+    const connection = new MailConnection(`c${this.nextConnection++}`, client, this.log, this.counters);
     this.connections.add(connection);
     this.counters.connectionsAccepted++;
     this.counters.connectionsOpen++;
@@ -250,7 +205,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
   }
 
   /** Follows one socket of a connection (the plain one, then the TLS one after STARTTLS). */
-  private watch(connection: Connection, socket: net.Socket): void {
+  private watch(connection: MailConnection, socket: net.Socket): void {
     this.sockets.add(socket);
     socket.on('error', (error) => {
       connection.error ??= tcpServerError(error, connection.client);
@@ -262,27 +217,6 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
       if (connection.tls && !('encrypted' in socket)) return;
       this.closed(connection);
     });
-  }
-
-  private replied(connection: Connection, data: Uint8Array): void {
-    this.counters.bytesReplied += data.byteLength;
-    const code = Number.parseInt(Buffer.from(data.subarray(0, 3)).toString('latin1'), 10);
-    connection.replies++;
-    if (code === 220 && connection.replies > 1 && !connection.tls) connection.upgrading = true;
-    if (code === 221) connection.closedBy ??= 'server';
-    if (code === 421) connection.closedBy ??= /timeout/i.test(Buffer.from(data).toString('latin1')) ? 'idle' : 'server';
-    this.log.add(
-      {
-        ...stamp(),
-        kind: 'replied',
-        connectionId: connection.id,
-        data: this.log.keep(data),
-        bytes: data.byteLength,
-        tls: connection.tls,
-        ...(Number.isInteger(code) ? { code } : {}),
-      },
-      data.byteLength,
-    );
   }
 
   private connected(session: SMTPServerSession): void {
@@ -298,18 +232,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
   private secured(socket: net.Socket | tls.TLSSocket, session: SMTPServerSession): void {
     const connection = this.bySession.get(session.id);
     if (!connection || connection.tls) return;
-    connection.tls = true;
-    connection.upgrading = false;
-    const secure = socket as tls.TLSSocket;
-    const protocol = secure.getProtocol?.() ?? undefined;
-    const cipher = secure.getCipher?.()?.name;
-    this.log.add({
-      ...stamp(),
-      kind: 'tls',
-      connectionId: connection.id,
-      ...(protocol ? { protocol } : {}),
-      ...(cipher ? { cipher } : {}),
-    });
+    connection.secured(socket as tls.TLSSocket);
     this.watch(connection, socket);
     connection.transcript.attach(socket);
   }
@@ -412,7 +335,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     });
   }
 
-  private abandoned(connection: Connection | undefined, bytes: number): void {
+  private abandoned(connection: MailConnection | undefined, bytes: number): void {
     this.counters.messagesAbandoned++;
     if (connection) this.log.add({ ...stamp(), kind: 'abandoned', connectionId: connection.id, bytes });
     else this.log.countersChanged();
@@ -422,7 +345,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     raw: Buffer,
     received: ReturnType<typeof stamp>,
     session: SMTPServerSession,
-    connection: Connection | undefined,
+    connection: MailConnection | undefined,
   ): Promise<void> {
     const messageId = `m${this.nextMessage++}`;
     // Read before anything waits: smtp-server starts a new envelope once the reply is sent.
@@ -494,7 +417,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     this.timers.add(timer);
   }
 
-  private closed(connection: Connection): void {
+  private closed(connection: MailConnection): void {
     if (connection.closed) return;
     connection.closed = true;
     connection.transcript.flush();
@@ -502,25 +425,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     if (connection.sessionId !== undefined) this.bySession.delete(connection.sessionId);
     this.counters.connectionsOpen--;
     if (this.stopped) return;
-    if (connection.upgrading) {
-      this.log.add({
-        ...stamp(),
-        kind: 'error',
-        connectionId: connection.id,
-        error: {
-          code: 'E_TLS',
-          message:
-            'the TLS handshake after STARTTLS did not complete: the client gave up. A client that does not trust this self-signed certificate stops here; give it the certificate (or check its SHA-256 fingerprint) or let it accept self-signed certificates for this lab.',
-        },
-      });
-    }
-    this.log.add({
-      ...stamp(),
-      kind: 'closed',
-      connectionId: connection.id,
-      by: connection.closedBy ?? 'client',
-      ...(connection.error ? { error: connection.error } : {}),
-    });
+    connection.logClosed();
   }
 
   private serverError(error: Error): void {
