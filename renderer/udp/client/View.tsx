@@ -1,4 +1,4 @@
-import { textbookRecvBufferBytes } from '../../../shared/udp/contract';
+import { textbookRecvBufferBytes } from '../../../shared/udp/server/contract';
 import { ClientMessage, ClientPanel, usePanelFocus } from '../../net/ClientPanel';
 import { CheckboxField, ErrorText } from '../../net/fields';
 import { formatSocketAddress } from '../../net/format';
