@@ -1,23 +1,9 @@
-import { decodeValidUtf8, formatDuration } from '../../../shared/bytes';
+import { formatDuration } from '../../../shared/bytes';
 import type { Client } from '../../../shared/contract/client';
 import { isPlaygroundError } from '../../../shared/contract/errors';
 import type { EventPayloadOf, ResponseOf } from '../../../shared/contract/index';
-import type { TlsCertificate } from '../../../shared/net/contract';
-import {
-  buildStep,
-  createStep,
-  lintMessageStep,
-  moveStep,
-  removeStep,
-  type SmtpSessionSnapshot,
-  SmtpSessionTracker,
-  type SmtpStep,
-  type SmtpStepKind,
-  stepTitles,
-  textbookSteps,
-  updateStep,
-} from '../../../shared/smtp';
-import type { SmtpReplyInfo, SmtpSecurity } from '../../../shared/smtp/client/contract';
+import { buildStep, type SmtpStep, type SmtpStepKind, SmtpSessionTracker, stepTitles } from '../../../shared/smtp';
+import type { SmtpReplyInfo } from '../../../shared/smtp/client/contract';
 import { CancellableCall, checkConnectFields, connectFailure } from '../../net/connect';
 import {
   type ControlError,
@@ -28,121 +14,28 @@ import {
   placeError,
 } from '../../net/errors';
 import { formatAddress } from '../../net/format';
-import { type Wait, without } from '../../net/session';
+import { without } from '../../net/session';
 import { Store } from '../../net/store';
 import { type TranscriptInput, TranscriptModel, type TranscriptOptions } from '../../transcript/model';
-import {
-  addressList,
-  attachmentProblem,
-  type DraftAttachment,
-  type DraftField,
-  defaultDraft,
-  isDraftStale,
-  isTypedInRaw,
-  type MessageDraft,
-  type MessageEditMode,
-  patchDraft,
-} from './messageDraft';
+import { type DraftField, isDraftStale, type MessageEditMode, MessageDrafts } from './messageDraft';
 import { type ReplyView, replyGoesOn, replyView } from './replyView';
-
-export type ConversationControl =
-  'host' | 'port' | 'connectDeadline' | 'replyDeadline' | 'connect' | 'send' | 'disconnect';
-
-export type Security = SmtpSecurity;
-
-export const securityLabels: Record<Security, string> = {
-  plain: 'Plain (STARTTLS later)',
-  'implicit-tls': 'TLS from the start (465)',
-};
-
-/** One line a step sent: exactly the bytes, and for AUTH what the base64 stands for. */
-export interface SentLine {
-  readonly bytes: Uint8Array;
-  readonly decoded: string | undefined;
-  readonly secret: boolean;
-}
-
-export type StepStatus = 'sending' | 'ok' | 'negative' | 'failed' | 'cancelled' | 'sent';
-
-/** What happened when a step was sent (the last time). */
-export interface StepRun {
-  readonly status: StepStatus;
-  readonly lines: readonly SentLine[];
-  readonly replies: readonly ReplyView[];
-  /** Oddities of the bytes (from building the step and the message linter), sent anyway. */
-  readonly warnings: readonly string[];
-  /** The step did not fit where the session stood when it left (the server's answer explains the rest). */
-  readonly outOfOrder: string | undefined;
-  /** Why the step did not complete: silence, a closed connection, a refused send. */
-  readonly error: ControlError | undefined;
-  /** The bytes went over TLS. */
-  readonly insideTls: boolean;
-  /** STARTTLS: the server's certificate once the handshake finished. */
-  readonly certificate: TlsCertificate | undefined;
-}
-
-export interface SmtpConnection {
-  readonly sessionId: string;
-  readonly host: string;
-  readonly port: number;
-  readonly open: boolean;
-  readonly tls: boolean;
-  readonly implicitTls: boolean;
-  readonly greeting: ReplyView;
-  readonly certificate: TlsCertificate | undefined;
-  readonly closeReason: string | undefined;
-  /** Replies no step waited for: a 421 while idle, or one that came after its step's deadline. */
-  readonly unasked: readonly ReplyView[];
-}
-
-/** The step waiting for its reply, with the deadline the user sees counting down. */
-export interface StepWait extends Wait {
-  readonly stepId: string;
-  readonly what: string;
-}
-
-export interface ConversationState {
-  readonly host: string;
-  readonly port: string;
-  readonly security: Security;
-  /** Accept a certificate no authority vouches for, like the built-in server's (made on the spot). */
-  readonly acceptSelfSigned: boolean;
-  readonly connectDeadline: string;
-  readonly replyDeadline: string;
-  /** A step's own reply deadline in seconds as typed, by step id; empty or missing: the common one. */
-  readonly stepDeadlines: Readonly<Record<string, string>>;
-  readonly steps: readonly SmtpStep[];
-  /** Message editor fields, by message step id. */
-  readonly drafts: Readonly<Record<string, MessageDraft>>;
-  /** The last result of each step sent on this connection, by step id. */
-  readonly runs: Readonly<Record<string, StepRun>>;
-  /** The step "Send step" sends next. */
-  readonly nextStepId: string | undefined;
-  readonly phase: 'idle' | 'connecting' | 'connected';
-  readonly connection: SmtpConnection | undefined;
-  readonly connectWait: Wait | undefined;
-  readonly stepWait: StepWait | undefined;
-  readonly sendingAll: boolean;
-  readonly session: SmtpSessionSnapshot;
-  readonly errors: ControlErrors<ConversationControl>;
-  /** A problem with a step's own input (a free line's escapes, a message that cannot be built), by step id. */
-  readonly stepErrors: ControlErrors<string>;
-}
-
-export type StepOutcome = 'ok' | 'negative' | 'failed' | 'invalid';
+import {
+  type ConversationCell,
+  type ConversationControl,
+  type ConversationState,
+  callGraceMs,
+  placement,
+  type Security,
+  type StepOutcome,
+  type StepRun,
+  type StepStatus,
+} from './state';
+import { StepList, textbookStart } from './steps';
 
 export interface ConversationOptions {
   transcript?: TranscriptOptions;
   now?: () => number;
 }
-
-/** The call gets this beyond the deadline the Node side keeps, so the Node side's message wins. */
-const callGraceMs = 5000;
-
-const placement = {
-  fields: { host: 'host', port: 'port', timeoutMs: 'connectDeadline', replyTimeoutMs: 'replyDeadline' },
-  codes: { E_DNS: 'host' },
-} as const;
 
 /**
  * The SMTP conversation builder: a list of steps (the textbook's to start with)
@@ -154,6 +47,8 @@ const placement = {
  */
 export class ConversationModel extends Store<ConversationState> {
   readonly transcript: TranscriptModel;
+  private readonly steps: StepList;
+  private readonly drafts: MessageDrafts;
   private tracker = new SmtpSessionTracker();
   private readonly connecting = new CancellableCall();
   private stopAll = false;
@@ -164,8 +59,6 @@ export class ConversationModel extends Store<ConversationState> {
     private readonly client: Client,
     options: ConversationOptions = {},
   ) {
-    const steps = textbookSteps();
-    const message = steps.find((step) => step.kind === 'message');
     super({
       host: '127.0.0.1',
       port: '2525',
@@ -174,10 +67,8 @@ export class ConversationModel extends Store<ConversationState> {
       connectDeadline: '10',
       replyDeadline: '10',
       stepDeadlines: {},
-      steps,
-      drafts: message ? { [message.id]: defaultDraft({ body: message.text }) } : {},
+      ...textbookStart(),
       runs: {},
-      nextStepId: steps[0]?.id,
       phase: 'idle',
       connection: undefined,
       connectWait: undefined,
@@ -189,6 +80,15 @@ export class ConversationModel extends Store<ConversationState> {
     });
     this.now = options.now ?? Date.now;
     this.transcript = new TranscriptModel(options.transcript);
+    const read = () => this.state;
+    const cell: ConversationCell = {
+      get state() {
+        return read();
+      },
+      update: (change) => this.set({ ...this.state, ...change }),
+    };
+    this.steps = new StepList(cell);
+    this.drafts = new MessageDrafts(cell, client);
     this.unsubscribes = [
       client.on('smtp.reply', (payload) => this.unsolicited(payload)),
       client.on('smtp.closed', (payload) => this.closedEvent(payload)),
@@ -246,193 +146,62 @@ export class ConversationModel extends Store<ConversationState> {
 
   /* ---- steps ---- */
 
-  /** Adds a step of this kind after `afterId` (default: the end); returns its id. */
   addStep(kind: SmtpStepKind, afterId?: string): string {
-    const steps = this.state.steps;
-    const step = createStep(kind, steps);
-    const after = afterId === undefined ? -1 : steps.findIndex((candidate) => candidate.id === afterId);
-    const index = after < 0 ? steps.length : after + 1;
-    const next = [...steps.slice(0, index), step, ...steps.slice(index)];
-    const drafts = kind === 'message' ? { ...this.state.drafts, [step.id]: defaultDraft({ body: step.text }) } : null;
-    this.set({
-      ...this.state,
-      steps: next,
-      drafts: drafts ?? this.state.drafts,
-      nextStepId: this.state.nextStepId ?? step.id,
-    });
-    return step.id;
+    return this.steps.add(kind, afterId);
   }
 
-  /**
-   * "Add step": while connected, the new step goes just before the next one and is sent
-   * next (connect, add EHLO, Send step); otherwise it goes at the end of the list.
-   */
   addStepHere(kind: SmtpStepKind): string {
-    const steps = this.state.steps;
-    const nextIndex = steps.findIndex((step) => step.id === this.state.nextStepId);
-    if (!this.sessionId) return this.addStep(kind);
-    const before = nextIndex < 0 ? steps.at(-1)?.id : steps[nextIndex - 1]?.id;
-    const id = nextIndex === 0 ? this.addFirst(kind) : this.addStep(kind, before);
-    this.setNextStep(id);
-    return id;
-  }
-
-  private addFirst(kind: SmtpStepKind): string {
-    const id = this.addStep(kind);
-    this.moveStep(id, -this.state.steps.length);
-    return id;
+    return this.steps.addHere(kind);
   }
 
   editStep(id: string, patch: Partial<Omit<SmtpStep, 'id' | 'kind'>>): void {
-    const stepErrors = without(this.state.stepErrors, id);
-    this.set({ ...this.state, steps: updateStep(this.state.steps, id, patch), stepErrors });
+    this.steps.edit(id, patch);
   }
 
   removeStep(id: string): void {
-    const steps = this.state.steps;
-    const index = steps.findIndex((step) => step.id === id);
-    if (index < 0 || this.state.stepWait?.stepId === id) return;
-    const rest = removeStep(steps, id);
-    const { [id]: _draft, ...drafts } = this.state.drafts;
-    const { [id]: _run, ...runs } = this.state.runs;
-    const nextStepId =
-      this.state.nextStepId === id ? (rest[Math.min(index, rest.length - 1)]?.id ?? undefined) : this.state.nextStepId;
-    this.set({ ...this.state, steps: rest, drafts, runs, nextStepId, stepErrors: without(this.state.stepErrors, id) });
+    this.steps.remove(id);
   }
 
-  /** Moves a step by `delta` places (−1 up, +1 down), clamped to the list. */
   moveStep(id: string, delta: number): void {
-    const index = this.state.steps.findIndex((step) => step.id === id);
-    if (index < 0) return;
-    const target = Math.max(0, Math.min(this.state.steps.length - 1, index + delta));
-    if (target === index) return;
-    this.set({ ...this.state, steps: moveStep(this.state.steps, id, target) });
+    this.steps.move(id, delta);
   }
 
-  /** The step "Send step" sends next (the user may pick any, in order or not). */
   setNextStep(id: string): void {
-    if (this.state.steps.some((step) => step.id === id)) this.set({ ...this.state, nextStepId: id });
+    this.steps.setNext(id);
   }
 
-  /** Starts over from the textbook's steps (the connection, if any, stays). */
   resetSteps(): void {
-    const steps = textbookSteps();
-    const message = steps.find((step) => step.kind === 'message');
-    this.set({
-      ...this.state,
-      steps,
-      drafts: message ? { [message.id]: defaultDraft({ body: message.text }) } : {},
-      runs: {},
-      nextStepId: steps[0]?.id,
-      stepErrors: {},
-    });
+    this.steps.reset();
   }
 
   /* ---- the message editor ---- */
 
   setMessageMode(id: string, mode: MessageEditMode): void {
-    const draft = this.state.drafts[id] ?? defaultDraft({ body: this.stepById(id)?.text ?? '' });
-    this.setDraft(id, { ...draft, mode });
+    this.drafts.setMode(id, mode);
   }
 
   editDraft(id: string, field: DraftField, value: string): void {
-    const draft = this.state.drafts[id];
-    if (draft) this.setDraft(id, patchDraft(draft, { [field]: value }));
+    this.drafts.edit(id, field, value);
   }
 
-  /** Adds a file's bytes as an attachment; returns why not, when it cannot. */
   attach(id: string, file: { name: string; type: string; content: Uint8Array }): string | undefined {
-    const draft = this.state.drafts[id];
-    if (!draft) return 'This step is not a message.';
-    const problem = attachmentProblem(draft, file.content.length);
-    if (problem) {
-      this.set({ ...this.state, stepErrors: { ...this.state.stepErrors, [id]: controlError(problem) } });
-      return problem;
-    }
-    const attachment: DraftAttachment = {
-      id: `a${draft.version + 1}-${draft.attachments.length + 1}`,
-      filename: file.name || 'attachment.bin',
-      contentType: file.type || 'application/octet-stream',
-      content: file.content,
-    };
-    this.setDraft(id, patchDraft(draft, { attachments: [...draft.attachments, attachment] }));
-    return undefined;
+    return this.drafts.attach(id, file);
   }
 
   detach(id: string, attachmentId: string): void {
-    const draft = this.state.drafts[id];
-    if (!draft) return;
-    this.setDraft(id, patchDraft(draft, { attachments: draft.attachments.filter((a) => a.id !== attachmentId) }));
+    this.drafts.detach(id, attachmentId);
   }
 
-  /**
-   * Builds the MIME source from the editor's fields on the Node side (nodemailer's
-   * MailComposer) and puts it in the step: what is sent, shown raw, editable.
-   */
-  async buildMessage(id: string): Promise<boolean> {
-    const draft = this.state.drafts[id];
-    if (!draft) return false;
-    try {
-      const result = await this.client.call(
-        'smtp.composeMessage',
-        {
-          from: draft.from,
-          to: addressList(draft.to),
-          cc: addressList(draft.cc),
-          subject: draft.subject,
-          ...(draft.date.trim() === '' ? {} : { date: draft.date.trim() }),
-          ...(draft.messageId.trim() === '' ? {} : { messageId: draft.messageId.trim() }),
-          text: draft.body,
-          ...(draft.html.trim() === '' ? {} : { html: draft.html }),
-          attachments: draft.attachments.map((attachment) => ({
-            filename: attachment.filename,
-            contentType: attachment.contentType,
-            data: attachment.content,
-          })),
-        },
-        { timeoutMs: 30_000 },
-      );
-      const text = decodeValidUtf8(result.raw);
-      const current = this.state.drafts[id] ?? draft;
-      const typed = this.stepById(id)?.text ?? '';
-      const replacedText = isTypedInRaw(current, typed) ? typed : current.replacedText;
-      this.set({
-        ...this.state,
-        steps: updateStep(this.state.steps, id, { text }),
-        drafts: {
-          ...this.state.drafts,
-          [id]: { ...current, builtVersion: draft.version, builtText: text, replacedText },
-        },
-        stepErrors: without(this.state.stepErrors, id),
-      });
-      return true;
-    } catch (error) {
-      const shown = placeError(error, 'send').error;
-      this.set({
-        ...this.state,
-        stepErrors: {
-          ...this.state.stepErrors,
-          [id]: controlError(`Could not build the message: ${shown.message}`, shown.code),
-        },
-      });
-      return false;
-    }
+  buildMessage(id: string): Promise<boolean> {
+    return this.drafts.build(id);
   }
 
-  /** Puts back in Raw the text a build replaced (the built source is one Build away). */
   restoreTypedText(id: string): void {
-    const draft = this.state.drafts[id];
-    if (draft?.replacedText === undefined) return;
-    this.set({
-      ...this.state,
-      steps: updateStep(this.state.steps, id, { text: draft.replacedText }),
-      drafts: { ...this.state.drafts, [id]: { ...draft, mode: 'raw', replacedText: undefined } },
-    });
+    this.drafts.restoreTypedText(id);
   }
 
-  /** The message linter's findings for a message step, knowing what the server offered. */
   lint(step: SmtpStep) {
-    return lintMessageStep(step, { eightBitMime: this.state.session.ehlo?.eightBitMime ?? false });
+    return this.drafts.lint(step);
   }
 
   /* ---- the connection ---- */
@@ -496,7 +265,7 @@ export class ConversationModel extends Store<ConversationState> {
 
   /** Sends one step (default: the next one) and waits for its reply within the reply deadline. */
   async sendStep(id = this.state.nextStepId): Promise<StepOutcome> {
-    const step = id === undefined ? undefined : this.stepById(id);
+    const step = id === undefined ? undefined : this.steps.byId(id);
     if (!step) {
       this.setError('send', controlError('There is no step to send: add one with “Add step”.'));
       return 'invalid';
@@ -523,8 +292,8 @@ export class ConversationModel extends Store<ConversationState> {
     let sending = step;
     const draft = this.state.drafts[step.id];
     if (step.kind === 'message' && draft && isDraftStale(draft)) {
-      if (!(await this.buildMessage(step.id))) return 'invalid';
-      sending = this.stepById(step.id) ?? step;
+      if (!(await this.drafts.build(step.id))) return 'invalid';
+      sending = this.steps.byId(step.id) ?? step;
     }
     const built = buildStep(sending);
     if (!built.ok) {
@@ -537,7 +306,7 @@ export class ConversationModel extends Store<ConversationState> {
 
     const warnings = [...built.warnings];
     if (sending.kind === 'message') {
-      const issues = this.lint(sending).issues.filter((issue) => issue.severity !== 'info');
+      const issues = this.drafts.lint(sending).issues.filter((issue) => issue.severity !== 'info');
       for (const issue of issues) warnings.push(`Sent anyway: ${issue.message}.`);
     }
     const insideTls = this.state.connection?.tls ?? false;
@@ -552,7 +321,7 @@ export class ConversationModel extends Store<ConversationState> {
       insideTls,
       certificate: undefined,
     };
-    this.setRun(step.id, run, { errors: without(this.state.errors, 'send'), nextStepId: this.after(step.id) });
+    this.setRun(step.id, run, { errors: without(this.state.errors, 'send'), nextStepId: this.steps.after(step.id) });
 
     const finish = (status: StepStatus, change: Partial<StepRun> = {}): StepOutcome => {
       run = { ...run, ...change, status };
@@ -842,22 +611,8 @@ export class ConversationModel extends Store<ConversationState> {
     return placeError(error, 'send', { ...placement, typed: { replyDeadline: this.state.replyDeadline } }).error;
   }
 
-  private stepById(id: string): SmtpStep | undefined {
-    return this.state.steps.find((step) => step.id === id);
-  }
-
-  private after(id: string): string | undefined {
-    const steps = this.state.steps;
-    const index = steps.findIndex((step) => step.id === id);
-    return steps[index + 1]?.id;
-  }
-
   private setRun(id: string, run: StepRun, change: Partial<ConversationState> = {}): void {
     this.set({ ...this.state, ...change, runs: { ...this.state.runs, [id]: run } });
-  }
-
-  private setDraft(id: string, draft: MessageDraft): void {
-    this.set({ ...this.state, drafts: { ...this.state.drafts, [id]: draft } });
   }
 
   private append(input: TranscriptInput): void {
