@@ -1,7 +1,6 @@
 import { formatByteCount } from '../../../shared/bytes';
 import type { Client } from '../../../shared/contract/client';
 import type { EventPayloadOf } from '../../../shared/contract/index';
-import { replyCodeInfo } from '../../../shared/smtp/reply/replyCodes';
 import {
   defaultMailServerHostname,
   defaultMailServerPort,
@@ -15,11 +14,11 @@ import {
 } from '../../../shared/smtp/server/contract';
 import { type ControlError, type ControlErrors, controlError, parseSecondsField, placeError } from '../../net/errors';
 import type { FolderChooser } from '../../net/folderChooser';
-import { formatSocketAddress, plural } from '../../net/format';
-import { listeningLines, stoppedLine } from '../../net/serverLog';
+import { plural } from '../../net/format';
 import { ServerModel, type StartedServer } from '../../net/serverModel';
 import { Store } from '../../net/store';
 import type { TranscriptInput, TranscriptOptions } from '../../transcript/model';
+import { type MailLogHelpers, mailLogLines } from './serverLogLines';
 
 /** The mail server has one way of working; ServerModel's mode slot holds this. */
 type MailMode = 'sink';
@@ -81,14 +80,6 @@ export interface InboxState {
   readonly saved: { readonly messageId: string; readonly path: string } | undefined;
   readonly errors: ControlErrors<'save' | 'clear'>;
 }
-
-const closedBy: Record<Extract<MailServerLogEntry, { kind: 'closed' }>['by'], string> = {
-  server: 'the server closed the connection',
-  client: 'the client closed the connection',
-  reset: 'the client reset the connection (RST)',
-  error: 'the connection failed',
-  idle: 'closed after no traffic for the idle time (421)',
-};
 
 const idleRun: MailRunState = {
   certificate: undefined,
@@ -407,130 +398,17 @@ export class MailServerModel extends ServerModel<MailMode, MailServerCounters, M
   }
 
   protected logInputs(entry: MailServerLogEntry): TranscriptInput[] {
-    const base = { at: entry.at, mono: entry.mono };
-    switch (entry.kind) {
-      case 'listening': {
-        const features = [
-          `greets as ${entry.hostname}`,
-          entry.startTls ? 'offers STARTTLS (certificate made on the spot)' : undefined,
-          entry.authRequired ? 'requires AUTH' : undefined,
-          `SIZE ${formatByteCount(entry.maxMessageBytes)}`,
-        ].filter(Boolean);
-        return listeningLines(
-          base,
-          `mail server listening on ${formatSocketAddress(entry.local)}: ${features.join(', ')}; it keeps what it receives and never relays it`,
-          entry.warning,
-        );
-      }
-      case 'accepted':
-        return [this.acceptedLine(base, entry, `connection from ${formatSocketAddress(entry.client)}`)];
-      case 'received':
-        return [
-          {
-            ...base,
-            direction: 'client-to-server',
-            party: this.party(entry.connectionId, entry.tls),
-            data: entry.data,
-            size: entry.bytes,
-            stream: this.streamKey(entry.connectionId, 'in'),
-          },
-        ];
-      case 'replied': {
-        const info = entry.code === undefined ? undefined : replyCodeInfo(entry.code);
-        return [
-          {
-            ...base,
-            direction: 'server-to-client',
-            party: this.party(entry.connectionId, entry.tls),
-            data: entry.data,
-            size: entry.bytes,
-            stream: this.streamKey(entry.connectionId, 'out'),
-            note: info ? `${entry.code} ${info.title}` : undefined,
-            tone: entry.code !== undefined && entry.code >= 400 ? 'warn' : undefined,
-          },
-        ];
-      }
-      case 'tls':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'ok',
-            party: this.party(entry.connectionId, true),
-            note: `TLS handshake done${entry.protocol ? ` (${entry.protocol}${entry.cipher ? `, ${entry.cipher}` : ''})` : ''}: from here on the bytes are encrypted on the wire; the log shows them as the server decrypted them`,
-          },
-        ];
-      case 'auth':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: entry.ok ? 'ok' : 'warn',
-            party: this.party(entry.connectionId),
-            note: entry.ok
-              ? `AUTH ${entry.method} as “${entry.user}”: accepted (235)`
-              : `AUTH ${entry.method} as “${entry.user}”: wrong user name or password (535)`,
-          },
-        ];
-      case 'message':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'ok',
-            party: this.party(entry.connectionId),
-            size: entry.size,
-            note: `message ${entry.messageId} accepted from <${entry.mailFrom}> for ${entry.rcptTo.map((to) => `<${to}>`).join(', ')}: in the Inbox`,
-          },
-        ];
-      case 'rejected':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'warn',
-            party: this.party(entry.connectionId),
-            note: `refused with ${entry.code}: ${entry.reason}`,
-          },
-        ];
-      case 'abandoned':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'warn',
-            party: this.party(entry.connectionId),
-            note: `the client went away before the message was accepted (${formatByteCount(entry.bytes)} received): the partial message was discarded, not kept or saved`,
-          },
-        ];
-      case 'saved':
-        return [
-          { ...base, direction: 'system', tone: 'info', note: `message ${entry.messageId} saved as ${entry.path}` },
-        ];
-      case 'saveFailed':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'error',
-            note: `message ${entry.messageId} could not be saved (it stays in the Inbox): ${entry.error.message}`,
-          },
-        ];
-      case 'closed':
-        return [this.closedLine(base, entry, closedBy[entry.by])];
-      case 'error':
-        return [this.connectionErrorLine(base, entry)];
-      case 'stopped':
-        return [
-          stoppedLine(
-            base,
-            entry.reason,
-            'stopped: the port is closed and every connection with it (the Inbox stays until the next start)',
-            'the mail server stopped after an error',
-          ),
-        ];
-    }
+    return mailLogLines(entry, this.logHelpers);
   }
+
+  /** ServerModel's helpers keep the log's books (clients, streams), so the lines are worded through them. */
+  private readonly logHelpers: MailLogHelpers = {
+    party: (connectionId, tls) => this.party(connectionId, tls),
+    streamKey: (connectionId, way) => this.streamKey(connectionId, way),
+    acceptedLine: (base, entry, note) => this.acceptedLine(base, entry, note),
+    closedLine: (base, entry, how) => this.closedLine(base, entry, how),
+    connectionErrorLine: (base, entry) => this.connectionErrorLine(base, entry),
+  };
 
   /** A connection after STARTTLS is marked TLS. */
   protected override party(connectionId: string, tls = false): string {
