@@ -8,10 +8,12 @@ import type { ControlError } from '../../net/errors';
 import { ErrorText, SelectField, TextField } from '../../net/fields';
 import { SecondsField } from '../../net/TargetFields';
 import { Segments } from '../../transcript/ByteView';
-import { type ConversationModel, hideSecret, type StepRun, type StepWait } from './model';
+import type { ConversationModel } from './model';
 import { MessageEditor } from './MessageEditor';
 import type { MessageDraft } from './messageDraft';
 import { ReplyBlock } from './ReplyBlock';
+import { hideSecret } from './sending';
+import type { StepRun, StepWait } from './state';
 
 /** Bytes of a step shown before "show all": a message with a big attachment must not freeze the page. */
 const previewBytes = 3000;

@@ -6,7 +6,7 @@ import { ErrorText } from '../../net/fields';
 import { plural } from '../../net/format';
 import { useStore } from '../../net/useStore';
 import { InboxMessage } from './InboxMessage';
-import { type InboxModel, inboxLimitNote } from './model';
+import { type InboxModel, inboxLimitNote } from './inbox';
 
 /** The messages the server accepted, newest first; choosing one opens it below the list. */
 export function InboxView(props: {
