@@ -6,7 +6,10 @@ import { createHttpClientService } from '../../../electron/http/client/service';
 import { createClient } from '../../../shared/contract/client';
 import { createMemoryPortPair } from '../../../shared/transport/memoryPort';
 import { crlf, ended, nodeServer, progressOf, rawServer, readBody, type Running, target } from './clientHarness';
-import { type App, encode, freeTcpPort, startApp, until } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { encode } from '../../support/bytes';
+import { freeTcpPort } from '../../support/ports';
+import { until } from '../../support/waits';
 
 let app: App;
 const servers: Running[] = [];

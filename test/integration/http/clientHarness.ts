@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { EventPayloadOf, RequestOf } from '../../../shared/contract/index';
-import type { App } from '../../support/net';
+import type { App } from '../../support/appClient';
 
 type Progress = EventPayloadOf<'http.progress'>;
 

@@ -3,7 +3,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { type App, freeTcpPort, sleep, startApp, until } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { freeTcpPort } from '../../support/ports';
+import { sleep, until } from '../../support/waits';
 import { entriesOf, exchange, startWebServer } from './serverHarness';
 
 const secret = 'TOP SECRET: outside the served folder';

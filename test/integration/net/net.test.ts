@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeFrame, encodeFrame } from '../../../shared/contract/codec';
 import { commands, events } from '../../../shared/contract/index';
 import { TranscriptBuilder, transcriptFile } from '../../../shared/net/transcript';
-import { decode, encode, startApp, until } from '../../support/net';
+import { startApp } from '../../support/appClient';
+import { decode, encode } from '../../support/bytes';
+import { until } from '../../support/waits';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { stuffMessage } from '../../../shared/smtp/message/dotStuffing';
-import { type App, decode, encode, freeTcpPort, startApp } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { decode, encode } from '../../support/bytes';
+import { freeTcpPort } from '../../support/ports';
 import { closeScriptedServers, scriptedServer, textbookScript } from './clientHarness';
 
 let apps: App[] = [];

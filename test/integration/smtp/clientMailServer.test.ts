@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestOf } from '../../../shared/contract/index';
 import { buildStep } from '../../../shared/smtp/buildStep';
 import { createStep, type SmtpStep, type SmtpStepKind, textbookSteps } from '../../../shared/smtp/steps';
-import { type App, decode, startApp } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { decode } from '../../support/bytes';
 
 /**
  * The conversation builder's Node side against the built-in mail server: the steps are

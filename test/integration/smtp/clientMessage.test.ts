@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stuffMessage } from '../../../shared/smtp/message/dotStuffing';
-import { type App, decode, encode, startApp } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { decode, encode } from '../../support/bytes';
 import { closeScriptedServers, scriptedServer, textbookScript } from './clientHarness';
 
 let apps: App[] = [];

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type App, decode, encode, startApp } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { decode, encode } from '../../support/bytes';
 import {
   closeScriptedServers,
   type ScriptedConnection,

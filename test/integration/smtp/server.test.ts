@@ -4,7 +4,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { makeSelfSignedCertificate } from '../../../electron/net/selfSignedCertificate';
 import { stuffMessage } from '../../../shared/smtp/message/dotStuffing';
 import { conversation, inbox, logEntries, RawSmtp, startMailServer, transport } from './serverHarness';
-import { type App, startApp, until } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { until } from '../../support/waits';
 
 let app: App;
 afterEach(() => app?.close());

@@ -21,7 +21,8 @@ import { FolderChooser, folderChooserFor } from '../../../../renderer/net/folder
 import { MailServerPanel } from '../../../../renderer/smtp/server/View';
 import { MailServerModel } from '../../../../renderer/smtp/server/model';
 import { transport } from '../../../integration/smtp/serverHarness';
-import { freeTcpPort, until } from '../../../support/net';
+import { freeTcpPort } from '../../../support/ports';
+import { until } from '../../../support/waits';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

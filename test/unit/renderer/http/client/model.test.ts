@@ -10,7 +10,7 @@ import { type HttpExchanges } from '../../../../../renderer/http/client/exchange
 import { HttpLab } from '../../../../../renderer/http/httpLab';
 import { type Client, createClient } from '../../../../../shared/contract/client';
 import { createMemoryPortPair } from '../../../../../shared/transport/memoryPort';
-import { until } from '../../../../support/net';
+import { until } from '../../../../support/waits';
 
 /**
  * The HTTP composer's model: templates and helpers write into the raw text where the
