@@ -38,6 +38,18 @@ export function connectApp(options: { services?: readonly Service[]; transport?:
   return { client, port: rendererEnd, close: () => rendererEnd.close() };
 }
 
+/** Where a test file collects what to close after each test. */
+export interface Closers {
+  push(close: () => void): unknown;
+}
+
+/** A connected client for a renderer model; `closers` gets what closes the link. */
+export function connectedClient(closers: Closers, options?: Parameters<typeof connectApp>[0]): Client {
+  const link = connectApp(options);
+  closers.push(link.close);
+  return link.client;
+}
+
 type Recorded = { [E in EventName]: EventPayloadOf<E>[] };
 
 export interface App {

@@ -2,7 +2,10 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 
-/** A port on 127.0.0.1 that nothing listens on (bound for a moment, then released). */
+/**
+ * A TCP port on `host` that nothing listens on (bound for a moment, then released). On
+ * loopback nothing listens on the same UDP port either, in practice.
+ */
 export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, host, resolve));

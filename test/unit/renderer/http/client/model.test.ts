@@ -3,13 +3,10 @@ import { type AddressInfo, createServer as createNetServer, type Socket } from '
 import { createServer as createHttpsServer } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeSelfSignedCertificate } from '../../../../../electron/net/selfSignedCertificate';
-import { serve } from '../../../../../electron/serve';
-import { services } from '../../../../../electron/services';
 import { type ComposerModel } from '../../../../../renderer/http/client/model';
 import { type HttpExchanges } from '../../../../../renderer/http/client/exchanges';
 import { HttpLab } from '../../../../../renderer/http/httpLab';
-import { type Client, createClient } from '../../../../../shared/contract/client';
-import { createMemoryPortPair } from '../../../../../shared/transport/memoryPort';
+import { connectedClient } from '../../../../support/appClient';
 import { until } from '../../../../support/waits';
 
 /**
@@ -25,17 +22,8 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-function connectedClient(): Client {
-  const [rendererEnd, nodeEnd] = createMemoryPortPair();
-  serve(nodeEnd, { transport: 'memory', services, log: () => {} });
-  const client = createClient();
-  client.connect(rendererEnd);
-  closers.push(() => rendererEnd.close());
-  return client;
-}
-
 function composer(): ComposerModel {
-  const lab = new HttpLab(connectedClient(), { lintDelayMs: 0 });
+  const lab = new HttpLab(connectedClient(closers), { lintDelayMs: 0 });
   closers.push(() => lab.dispose());
   return lab.composer;
 }
@@ -182,7 +170,7 @@ describe('the linter', () => {
   });
 
   it('waits for a pause in typing, and lints at once before sending', async () => {
-    const lab = new HttpLab(connectedClient(), { lintDelayMs: 50 });
+    const lab = new HttpLab(connectedClient(closers), { lintDelayMs: 50 });
     closers.push(() => lab.dispose());
     const model = lab.composer;
     model.setText('GET / HTTP/1.1\r\n\r\n');
@@ -322,7 +310,7 @@ async function nodeServer(handler: (req: IncomingMessage, res: ServerResponse) =
 }
 
 function sendingLab(): { lab: HttpLab; model: ComposerModel; exchanges: HttpExchanges } {
-  const lab = new HttpLab(connectedClient(), { lintDelayMs: 0 });
+  const lab = new HttpLab(connectedClient(closers), { lintDelayMs: 0 });
   closers.push(() => lab.dispose());
   return { lab, model: lab.composer, exchanges: lab.exchanges };
 }
