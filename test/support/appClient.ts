@@ -1,6 +1,7 @@
 // The app's Node side (the real services, `serve`) behind an in-memory port, driven
 // through the renderer's typed client: every request and event crosses the contract
 // exactly as from the renderer.
+import { afterEach } from 'vitest';
 import type { Service } from '../../electron/service';
 import { serve } from '../../electron/serve';
 import { createWebServerService } from '../../electron/http/server/service';
@@ -119,6 +120,23 @@ export function startApp(options?: NetServiceOptions): App {
       throw new Error('expected the call to fail, but it succeeded');
     },
     close,
+  };
+}
+
+/**
+ * For the top of a test file: the returned `app()` starts an app that is closed after
+ * the test that started it; `thenAfterEach` (stopping the file's own servers) runs after that.
+ */
+export function appPerTest(thenAfterEach?: () => unknown): () => App {
+  const apps: App[] = [];
+  afterEach(async () => {
+    for (const app of apps.splice(0)) app.close();
+    await thenAfterEach?.();
+  });
+  return () => {
+    const started = startApp();
+    apps.push(started);
+    return started;
   };
 }
 

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type App, startApp } from '../../support/appClient';
+import { describe, expect, it } from 'vitest';
+import { appPerTest } from '../../support/appClient';
 import { decode, encode } from '../../support/bytes';
 import {
   closeScriptedServers,
@@ -9,18 +9,7 @@ import {
   textbookScript,
 } from './clientHarness';
 
-let apps: App[] = [];
-afterEach(async () => {
-  for (const app of apps) app.close();
-  apps = [];
-  await closeScriptedServers();
-});
-
-function app(): App {
-  const started = startApp();
-  apps.push(started);
-  return started;
-}
+const app = appPerTest(closeScriptedServers);
 
 const line = (text: string) => encode(`${text}\r\n`);
 
