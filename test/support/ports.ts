@@ -1,6 +1,7 @@
-// Ports on this machine's loopback that nothing listens on, and whether IPv6 loopback works.
+// Ports on this machine's loopback: free ones to use, and whether one is taken.
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { until } from './waits';
 
 /**
  * A TCP port on `host` that nothing listens on (bound for a moment, then released). On
@@ -20,6 +21,47 @@ export async function freeUdpPort(type: 'udp4' | 'udp6' = 'udp4'): Promise<numbe
   const { port } = socket.address();
   await new Promise<void>((resolve) => socket.close(resolve));
   return port;
+}
+
+/** Whether a TCP server could listen on `port` of 127.0.0.1 right now (it closes again at once). */
+export async function canListen(port: number): Promise<boolean> {
+  const server = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host: '127.0.0.1', exclusive: true }, resolve);
+    });
+    await new Promise((resolve) => server.close(resolve));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a UDP socket could bind `port` of 127.0.0.1 right now (it closes again at once). */
+export async function canBindUdp(port: number): Promise<boolean> {
+  const socket = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind({ port, address: '127.0.0.1', exclusive: true }, resolve);
+    });
+    await new Promise<void>((resolve) => socket.close(resolve));
+    return true;
+  } catch {
+    socket.close();
+    return false;
+  }
+}
+
+/** Whether a TCP port of 127.0.0.1 is free again within `timeoutMs` (a closed server releases it a moment later). */
+export async function tcpPortFreed(port: number, timeoutMs = 5000): Promise<boolean> {
+  try {
+    await until(() => canListen(port), `port ${port} to be free`, timeoutMs);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether this machine has a usable IPv6 loopback. */
