@@ -3,14 +3,22 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { until } from './waits';
 
+/** Listens on a port the system picks (on `host`) and resolves with that port. */
+export async function listenOnFreePort(server: net.Server, host = '127.0.0.1'): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  return (server.address() as net.AddressInfo).port;
+}
+
 /**
  * A TCP port on `host` that nothing listens on (bound for a moment, then released). On
  * loopback nothing listens on the same UDP port either, in practice.
  */
 export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
   const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as net.AddressInfo;
+  const port = await listenOnFreePort(server, host);
   await new Promise((resolve) => server.close(resolve));
   return port;
 }

@@ -7,6 +7,7 @@ import { type ComposerModel } from '../../../../../renderer/http/client/model';
 import { type HttpExchanges } from '../../../../../renderer/http/client/exchanges';
 import { HttpLab } from '../../../../../renderer/http/httpLab';
 import { connectedClient } from '../../../../support/appClient';
+import { freeTcpPort } from '../../../../support/ports';
 import { until } from '../../../../support/waits';
 
 /**
@@ -315,18 +316,6 @@ function sendingLab(): { lab: HttpLab; model: ComposerModel; exchanges: HttpExch
   return { lab, model: lab.composer, exchanges: lab.exchanges };
 }
 
-/** A loopback port that nothing listens on (it was free a moment ago). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function responded(exchanges: HttpExchanges, count: number): Promise<void> {
   await until(
     () => exchanges.state.exchanges.filter((e) => e.phase === 'done' || e.phase === 'failed').length >= count,
@@ -387,7 +376,7 @@ describe('sending', () => {
 
   it('one click aims the composer at the built-in web server; GET then conditional GET → 200 then 304', async () => {
     const { lab, model, exchanges } = sendingLab();
-    lab.webServer.setPort(String(await closedPort()));
+    lab.webServer.setPort(String(await freeTcpPort()));
     expect(await lab.webServer.start()).toBe(true);
     closers.push(() => lab.webServer.stop());
     const local = lab.webServer.state.local;
@@ -441,7 +430,7 @@ describe('sending', () => {
   });
 
   it('a refused connection is said beside Send and shown as a failed exchange; the text stays', async () => {
-    const port = await closedPort();
+    const port = await freeTcpPort();
     const { model, exchanges } = sendingLab();
     model.setUrl(`http://127.0.0.1:${port}/`);
     const text = model.state.text;
@@ -479,7 +468,7 @@ describe('sending', () => {
     expect(exchanges.state.exchanges.at(-1)?.response?.status).toBe(200);
 
     // A later send that fails leaves no "Sent … from local port" of the earlier one beside its error.
-    model.setUrl(`http://127.0.0.1:${await closedPort()}/`);
+    model.setUrl(`http://127.0.0.1:${await freeTcpPort()}/`);
     expect(await model.send()).toBe('failed');
     expect(model.state.errors.send?.code).toBe('E_REFUSED');
     expect(model.state.lastSend).toBeUndefined();
