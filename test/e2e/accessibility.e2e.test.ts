@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { skipWithoutChromium } from './support/browser';
 import { browserPages } from './support/pages';
-import { freePort } from './support/webApp';
+import { freeTcpPort } from '../support/ports';
 
 async function violations(page: Page): Promise<string[]> {
   // Frames are the received HTML's sandboxed preview (a server's page, not the app's UI,
@@ -20,7 +20,7 @@ async function violations(page: Page): Promise<string[]> {
 
 async function startServer(page: Page, region: RegExp | string): Promise<number> {
   const server = page.getByRole('region', { name: region });
-  const port = await freePort();
+  const port = await freeTcpPort();
   await server.getByRole('textbox', { name: 'Port' }).fill(String(port));
   await server.getByRole('button', { name: 'Start' }).click();
   await server.getByRole('button', { name: 'Stop' }).waitFor();

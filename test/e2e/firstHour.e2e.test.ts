@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { skipWithoutChromium } from './support/browser';
 import { browserPages } from './support/pages';
-import { freePort } from './support/webApp';
+import { freeTcpPort } from '../support/ports';
 
 describe.skipIf(skipWithoutChromium('First-hour end-to-end spec'))("a student's first hour", () => {
   const { open } = browserPages();
@@ -29,7 +29,7 @@ describe.skipIf(skipWithoutChromium('First-hour end-to-end spec'))("a student's 
       if (tool === 'udp') await hint.first().waitFor();
       else {
         const server = page.getByRole('region', { name: /TCP server/ });
-        const port = await freePort();
+        const port = await freeTcpPort();
         await server.getByRole('textbox', { name: 'Port' }).fill(String(port));
         await server.getByRole('button', { name: 'Start' }).click();
         await server.getByRole('button', { name: 'Stop' }).waitFor();
@@ -45,7 +45,7 @@ describe.skipIf(skipWithoutChromium('First-hour end-to-end spec'))("a student's 
     const { app, page, problems } = await open();
     await page.goto(`${app.origin}/#/http`);
     const server = page.getByRole('region', { name: 'Web server' });
-    await server.getByRole('textbox', { name: 'Port' }).fill(String(await freePort()));
+    await server.getByRole('textbox', { name: 'Port' }).fill(String(await freeTcpPort()));
     await server.getByRole('button', { name: 'Start' }).click();
     await server.getByRole('button', { name: 'Stop' }).waitFor();
     const served = server.getByText('Serving the sample site', { exact: true });
