@@ -94,8 +94,15 @@ export class TranscriptModel extends Store<TranscriptSnapshot> {
   private nextId = 1;
   private startAt: number | undefined;
   private startMono: number | undefined;
-  /** Node's monotonic clock minus the wall clock, learnt from stamped lines. */
+  /**
+   * Node's monotonic clock minus the wall clock, learnt from stamped lines: the smallest
+   * seen, since a whole-millisecond wall clock makes each sample up to 1 ms too large.
+   */
   private monoMinusAt: number | undefined;
+  /** The newest row's place on Node's monotonic clock. */
+  private lastMono: number | undefined;
+  /** How many of the newest rows were placed by the page's own wall clock (lines about to be sent). */
+  private placedByWallClock = 0;
   private readonly decoders = new Map<string, { decoder: StreamDecoder; held: Uint8Array; lastRow: number }>();
 
   constructor(options: TranscriptOptions = {}) {
@@ -144,6 +151,8 @@ export class TranscriptModel extends Store<TranscriptSnapshot> {
     this.decoders.clear();
     this.startAt = undefined;
     this.startMono = undefined;
+    this.lastMono = undefined;
+    this.placedByWallClock = 0;
     this.publish(0);
   }
 
@@ -161,11 +170,40 @@ export class TranscriptModel extends Store<TranscriptSnapshot> {
     this.set({ ...this.state, rows: this.rows.slice(), droppedRows, version: this.state.version + 1 });
   }
 
+  /**
+   * Where a line the page stamped itself (a line about to be sent) sits on Node's clock:
+   * by the wall clock, but never before the row above it.
+   */
+  private placeUnstamped(at: number): number | undefined {
+    if (this.monoMinusAt === undefined) return undefined;
+    return Math.max(at + this.monoMinusAt, this.lastMono ?? Number.NEGATIVE_INFINITY);
+  }
+
+  /**
+   * The wall clock is good to a millisecond, and a loopback reply can come back sooner:
+   * when a stamped line arrives earlier than the lines the page placed just before it, they
+   * were placed too late, and move to its time (they left before it came back).
+   */
+  private pullBackPlaced(mono: number): void {
+    if (this.startMono === undefined) return;
+    const latest = Math.max(0, mono - this.startMono);
+    for (let i = this.rows.length - this.placedByWallClock; i < this.rows.length; i++) {
+      const row = this.rows[i];
+      if (row && row.elapsedMs > latest) this.rows[i] = { ...row, elapsedMs: latest };
+    }
+  }
+
   private toRow(input: TranscriptInput): TranscriptRow {
     const id = this.nextId++;
     const at = input.at ?? this.now();
-    if (input.mono !== undefined && input.at !== undefined) this.monoMinusAt = input.mono - input.at;
-    const mono = input.mono ?? (this.monoMinusAt === undefined ? undefined : at + this.monoMinusAt);
+    if (input.mono !== undefined && input.at !== undefined)
+      this.monoMinusAt = Math.min(this.monoMinusAt ?? Number.POSITIVE_INFINITY, input.mono - input.at);
+    const mono = input.mono ?? this.placeUnstamped(at);
+    if (input.mono !== undefined) {
+      this.pullBackPlaced(input.mono);
+      this.placedByWallClock = 0;
+    } else if (mono !== undefined) this.placedByWallClock++;
+    if (mono !== undefined) this.lastMono = mono;
     if (this.startAt === undefined) {
       this.startAt = at;
       this.startMono = mono;

@@ -120,6 +120,26 @@ describe('time since start', () => {
   });
 });
 
+describe('a line the page stamps itself, and a fast reply', () => {
+  it('never shows a sent line after the reply the Node side stamped, nor before the line above it', () => {
+    let now = 0;
+    const model = new TranscriptModel({ now: () => now });
+    // Node's wall clock is whole milliseconds: at 1_000_000.9 it says 1_000_000.
+    model.append({ direction: 'system', at: 1_000_000, mono: 500.9, note: 'connected' });
+    // The page sends at 1_000_001.2 (its clock says 1_000_001); the reply is stamped 0.3 ms later.
+    now = 1_000_001;
+    model.append({ direction: 'client-to-server', data: utf8('HELO x\r\n') });
+    model.append({ direction: 'server-to-client', at: 1_000_001, mono: 501.5, data: utf8('250 ok\r\n') });
+    // The next line goes out at once, in the same millisecond: not before the reply above it.
+    model.append({ direction: 'client-to-server', data: utf8('MAIL FROM:<a@b>\r\n') });
+    const elapsed = rows(model).map((row) => row.elapsedMs);
+    expect(elapsed).toEqual([...elapsed].sort((a, b) => a - b));
+    expect(elapsed[1]).toBeCloseTo(0.6, 6);
+    expect(elapsed[2]).toBeCloseTo(0.6, 6);
+    expect(elapsed[3]).toBeGreaterThanOrEqual(elapsed[2] as number);
+  });
+});
+
 describe('bounds and copying', () => {
   it('says how many bytes of a row were counted but not kept', () => {
     const model = new TranscriptModel({ now: () => 0 });
