@@ -9,7 +9,7 @@ import { useStore } from '../../net/useStore';
 import { TranscriptView } from '../../transcript/TranscriptView';
 import type { ConversationModel } from './model';
 import { ReplyBlock } from './ReplyBlock';
-import { type SmtpConnection, securityLabels, type Security } from './state';
+import { type ConversationState, type SmtpConnection, securityLabels, type Security } from './state';
 import { CertificateFacts, StepCard } from './StepCard';
 
 const securities: readonly Security[] = ['plain', 'implicit-tls'];
@@ -160,6 +160,7 @@ export function ConversationView({
         </p>
       )}
       <ErrorText error={errors.send} />
+      {state.confirmMessage && <MessageConfirm model={model} state={state} stepId={state.confirmMessage} />}
       <p className="smtp-keys">Tip: on a step, Alt+↑ and Alt+↓ move it.</p>
       <ol className="smtp-steps" aria-label="Steps">
         {steps.map((step, index) => (
@@ -218,6 +219,35 @@ function ConnectionFacts({ connection }: { connection: SmtpConnection }) {
         <ReplyBlock key={index} reply={reply} label="sent by the server without a step waiting for it" />
       ))}
       {connection.implicitTls && connection.certificate && <CertificateFacts certificate={connection.certificate} />}
+    </div>
+  );
+}
+
+/**
+ * Asked before a message step goes out while the server has not said 354: without DATA's
+ * go-ahead, the server reads each line of the message as a command.
+ */
+function MessageConfirm(props: { model: ConversationModel; state: ConversationState; stepId: string }) {
+  const { model, state, stepId } = props;
+  const index = state.steps.findIndex((step) => step.id === stepId);
+  const data = state.steps.findIndex((step) => step.kind === 'data');
+  return (
+    <div className="smtp-confirm" role="alertdialog" aria-labelledby={`confirm-${stepId}`}>
+      <p id={`confirm-${stepId}`}>
+        The server has not said 354 (&ldquo;start mail input&rdquo;), so it would read each line of {index + 1}. The
+        message as a command.{' '}
+        {data >= 0
+          ? `Send ${data + 1}. DATA first and wait for its 354.`
+          : 'Add a DATA step before it and send that first.'}
+      </p>
+      <div className="actions">
+        <button type="button" onClick={() => model.dismissMessageConfirm()}>
+          Keep it unsent
+        </button>
+        <button type="button" onClick={() => void model.sendStep(stepId, { anyway: true })}>
+          Send the message lines anyway
+        </button>
+      </div>
     </div>
   );
 }

@@ -42,6 +42,7 @@ export class ConversationModel extends Store<ConversationState> {
       stepDeadlines: {},
       ...textbookStart(),
       runs: {},
+      confirmMessage: undefined,
       phase: 'idle',
       connection: undefined,
       connectWait: undefined,
@@ -189,8 +190,12 @@ export class ConversationModel extends Store<ConversationState> {
 
   /* ---- sending ---- */
 
-  sendStep(id?: string): Promise<StepOutcome> {
-    return this.sender.sendStep(id);
+  sendStep(id?: string, options?: { anyway?: boolean }): Promise<StepOutcome> {
+    return this.sender.sendStep(id, options);
+  }
+
+  dismissMessageConfirm(): void {
+    this.sender.dismissMessageConfirm();
   }
 
   sendAll(): Promise<StepOutcome> {

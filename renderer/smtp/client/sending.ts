@@ -62,10 +62,31 @@ export class StepSender {
     return this.cell.state;
   }
 
-  /** Sends one step (default: the next one) and waits for its reply within the reply deadline. */
-  async sendStep(id = this.state.nextStepId): Promise<StepOutcome> {
+  /**
+   * Sends one step (default: the next one) and waits for its reply within the reply deadline.
+   * Afterwards the next step is the first not yet sent successfully, so a step sent out of
+   * order (DATA first, refused) leaves the pointer where the conversation really stands.
+   * A message step goes only after the server's 354, unless `anyway` (the user was asked).
+   */
+  async sendStep(id = this.state.nextStepId, options: { anyway?: boolean } = {}): Promise<StepOutcome> {
     const ready = this.ready(id);
     if (typeof ready === 'string') return ready;
+    if (ready.step.kind === 'message' && !options.anyway && this.state.session.phase !== 'in-data') {
+      this.cell.update({ confirmMessage: ready.step.id });
+      return 'invalid';
+    }
+    if (this.state.confirmMessage) this.cell.update({ confirmMessage: undefined });
+    const outcome = await this.sendReady(ready);
+    if (outcome !== 'invalid') this.cell.update({ nextStepId: this.steps.firstNotDone() });
+    return outcome;
+  }
+
+  /** Keeps the message step unsent after the question "the server has not said 354". */
+  dismissMessageConfirm(): void {
+    this.cell.update({ confirmMessage: undefined });
+  }
+
+  private async sendReady(ready: { step: SmtpStep; sessionId: string; replyTimeoutMs: number }): Promise<StepOutcome> {
     const outgoing = await this.prepare(ready.step, ready.sessionId, ready.replyTimeoutMs);
     if (!outgoing) return 'invalid';
     const run = this.start(outgoing);

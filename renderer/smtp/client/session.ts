@@ -234,6 +234,7 @@ export class LiveSession {
       phase: 'connected',
       connectWait: undefined,
       runs: {},
+      confirmMessage: undefined,
       stepErrors: {},
       nextStepId: this.state.steps[0]?.id,
       session: this.tracker.snapshot(),

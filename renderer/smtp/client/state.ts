@@ -83,8 +83,10 @@ export interface ConversationState {
   readonly drafts: Readonly<Record<string, MessageDraft>>;
   /** The last result of each step sent on this connection, by step id. */
   readonly runs: Readonly<Record<string, StepRun>>;
-  /** The step "Send step" sends next. */
+  /** The step "Send step" sends next: the first one not yet sent successfully on this connection. */
   readonly nextStepId: string | undefined;
+  /** A message step held back because the server has not said 354: its lines would be read as commands. */
+  readonly confirmMessage: string | undefined;
   readonly phase: 'idle' | 'connecting' | 'connected';
   readonly connection: SmtpConnection | undefined;
   readonly connectWait: Wait | undefined;

@@ -45,6 +45,15 @@ export class StepList {
     return steps[index + 1]?.id;
   }
 
+  /** The first step not yet sent successfully on this connection: what "Send step" sends next. */
+  firstNotDone(): string | undefined {
+    const done = (id: string) => {
+      const status = this.state.runs[id]?.status;
+      return status === 'ok' || status === 'sent';
+    };
+    return this.state.steps.find((step) => !done(step.id))?.id;
+  }
+
   /** Adds a step of this kind after `afterId` (default: the end); returns its id. */
   add(kind: SmtpStepKind, afterId?: string): string {
     const steps = this.state.steps;

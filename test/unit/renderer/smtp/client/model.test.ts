@@ -317,8 +317,9 @@ describe('the conversation builder against a mail server', () => {
     expect(run?.status).toBe('negative');
     expect(run?.replies[0]?.code).toBe(550);
     expect(run?.replies[0]?.enhanced).toMatch(/^5\.1\.1/);
-    // DATA was never sent: it is next, and the server saw nothing after RCPT TO.
-    expect(model.state.nextStepId).toBe(stepOf(model, 'data')?.id);
+    // DATA was never sent, and the server saw nothing after RCPT TO. Next is the first step
+    // not yet sent successfully: the refused RCPT TO, to edit and send again.
+    expect(model.state.nextStepId).toBe(rcpt.id);
     expect(model.state.runs[stepOf(model, 'data')?.id as string]).toBeUndefined();
     expect(server.lines.at(-1)).toBe('RCPT TO:<bob@hamburger.edu>');
   });

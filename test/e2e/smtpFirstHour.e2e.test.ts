@@ -1,0 +1,57 @@
+/**
+ * SMTP in a student's first hour (issue 12): sending out of order, and what the next
+ * step then is; message lines before the server's 354.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { freeTcpPort } from '../support/ports';
+import { skipWithoutChromium } from './support/browser';
+import { browserPages } from './support/pages';
+
+async function connectToMailServer(page: Page) {
+  await page
+    .getByRole('navigation', { name: 'Tools' })
+    .getByRole('link', { name: /^SMTP\b/ })
+    .click();
+  const server = page.getByRole('region', { name: 'Mail server' });
+  const port = await freeTcpPort();
+  await server.getByRole('textbox', { name: 'Port' }).fill(String(port));
+  await server.getByRole('button', { name: 'Start', exact: true }).click();
+  await server.getByRole('button', { name: 'Stop', exact: true }).waitFor();
+  const builder = page.getByRole('region', { name: /SMTP conversation/ });
+  await builder.getByLabel('Port', { exact: true }).fill(String(port));
+  await builder.getByRole('button', { name: 'Connect', exact: true }).click();
+  await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
+  return { builder, server };
+}
+
+describe.skipIf(skipWithoutChromium('SMTP first-hour end-to-end spec'))('SMTP, first hour', () => {
+  const { open } = browserPages();
+
+  it('after DATA first (503) the next step is still 1. HELO, and message lines before 354 are asked about', async () => {
+    const { page, problems } = await open();
+    const { builder } = await connectToMailServer(page);
+    const steps = builder.getByRole('list', { name: 'Steps' });
+    const data = steps.getByRole('listitem', { name: /^4\. DATA/ });
+    await data.getByRole('button', { name: /^Send now: 4\. DATA/ }).click();
+    await expect.poll(() => data.textContent(), { timeout: 10_000 }).toMatch(/503/);
+    const toolbar = builder.getByRole('toolbar', { name: 'Conversation' });
+    await expect.poll(() => toolbar.textContent()).toContain('Next: 1. HELO');
+
+    const transcript = builder.getByRole('log', { name: 'Transcript' });
+    const before = (await transcript.textContent()) ?? '';
+    const message = steps.getByRole('listitem', { name: /^5\. The message/ });
+    await message.getByRole('button', { name: /^Send now: 5\. The message/ }).click();
+    const question = builder.getByRole('alertdialog');
+    await question.getByText(/has not said 354/).waitFor();
+    // Nothing went out: the transcript is as it was.
+    expect(await transcript.textContent()).toBe(before);
+    await question.getByRole('button', { name: 'Keep it unsent' }).click();
+    expect(await question.count()).toBe(0);
+
+    // Send step now sends HELO, and the pointer moves to the first step not yet sent: 2. MAIL FROM.
+    await toolbar.getByRole('button', { name: 'Send step' }).click();
+    await expect.poll(() => toolbar.textContent(), { timeout: 10_000 }).toContain('Next: 2. MAIL FROM');
+    expect(problems.all).toEqual([]);
+  });
+});
