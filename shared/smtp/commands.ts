@@ -71,3 +71,38 @@ export function pathAddress(argument: string): string | null {
   const match = /^(?:FROM|TO)\s*:\s*<([^>]*)>/i.exec(argument.trim());
   return match ? (match[1] as string) : null;
 }
+
+/**
+ * Whether a command line is well formed as RFC 5321 writes it: a known command word with
+ * the argument it needs (a domain after HELO/EHLO, `FROM:<…>`/`TO:<…>` with an address
+ * that has an @ or is the null sender, a mechanism after AUTH, nothing after DATA). A
+ * syntax reply to a well-formed line is the server refusing it, not the student's typo.
+ */
+export function isWellFormedCommand(line: string): boolean {
+  const { verb, argument } = parseCommandLine(line);
+  const arg = argument.trim();
+  switch (verb) {
+    case null:
+      return false;
+    case 'HELO':
+    case 'EHLO':
+      return /^\S+$/.test(arg);
+    case 'MAIL': {
+      const address = /^FROM:/i.test(arg) ? pathAddress(arg) : null;
+      return address === '' || (address !== null && /^[^@\s]+@[^@\s]+$/.test(address));
+    }
+    case 'RCPT': {
+      const address = /^TO:/i.test(arg) ? pathAddress(arg) : null;
+      return address !== null && /^[^@\s]+@[^@\s]+$/.test(address);
+    }
+    case 'AUTH':
+      return /^[A-Z0-9_-]+(\s+\S+)?$/i.test(arg);
+    case 'DATA':
+    case 'RSET':
+    case 'QUIT':
+    case 'STARTTLS':
+      return arg === '';
+    default:
+      return true;
+  }
+}

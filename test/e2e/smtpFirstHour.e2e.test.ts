@@ -2,9 +2,10 @@
  * SMTP in a student's first hour (issue 12): sending out of order, and what the next
  * step then is; message lines before the server's 354.
  */
+import net from 'node:net';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { freeTcpPort } from '../support/ports';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freeTcpPort, listenOnFreePort } from '../support/ports';
 import { skipWithoutChromium } from './support/browser';
 import { browserPages } from './support/pages';
 
@@ -27,6 +28,13 @@ async function connectToMailServer(page: Page) {
 
 describe.skipIf(skipWithoutChromium('SMTP first-hour end-to-end spec'))('SMTP, first hour', () => {
   const { open } = browserPages();
+  const servers: net.Server[] = [];
+  const sockets = new Set<net.Socket>();
+  afterEach(async () => {
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
+  });
 
   it('after DATA first (503) the next step is still 1. HELO, and message lines before 354 are asked about', async () => {
     const { page, problems } = await open();
@@ -52,6 +60,43 @@ describe.skipIf(skipWithoutChromium('SMTP first-hour end-to-end spec'))('SMTP, f
     // Send step now sends HELO, and the pointer moves to the first step not yet sent: 2. MAIL FROM.
     await toolbar.getByRole('button', { name: 'Send step' }).click();
     await expect.poll(() => toolbar.textContent(), { timeout: 10_000 }).toContain('Next: 2. MAIL FROM');
+    expect(problems.all).toEqual([]);
+  });
+
+  it('a 500 to a well-formed RCPT TO is the server refusing it: its words first, no talk of a typo', async () => {
+    // A server that refuses every recipient with a syntax code, as the walkthrough met.
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.write('220 refuser.test\r\n');
+      let buffer = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('latin1');
+        for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
+          const verb = buffer.slice(0, 4).toUpperCase();
+          buffer = buffer.slice(end + 2);
+          socket.write(verb === 'RCPT' ? '500 5.3.0 Error: command failed\r\n' : '250 ok\r\n');
+        }
+      });
+    });
+    servers.push(server);
+    const port = await listenOnFreePort(server);
+    const { page, problems } = await open();
+    await page
+      .getByRole('navigation', { name: 'Tools' })
+      .getByRole('link', { name: /^SMTP\b/ })
+      .click();
+    const builder = page.getByRole('region', { name: /SMTP conversation/ });
+    await builder.getByLabel('Port', { exact: true }).fill(String(port));
+    await builder.getByRole('button', { name: 'Connect', exact: true }).click();
+    await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
+    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    const rcpt = builder.getByRole('list', { name: 'Steps' }).getByRole('listitem', { name: /^3\. RCPT TO/ });
+    await expect.poll(() => rcpt.textContent(), { timeout: 10_000 }).toContain('The server refused RCPT TO');
+    const text = (await rcpt.textContent()) ?? '';
+    expect(text).toContain('“Error: command failed”');
+    expect(text).toMatch(/5\.3\.0: permanent failure/);
+    expect(text).not.toMatch(/typo/);
     expect(problems.all).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { toVisibleString } from '../../bytes/visibleSegments';
 import { decodeBase64 } from '../base64';
-import { parseCommandLine, verbNames } from '../commands';
+import { isWellFormedCommand, parseCommandLine, verbNames } from '../commands';
 import { type EnhancedStatusExplanation, explainEnhancedStatus, parseEnhancedStatus } from './enhancedStatus';
 import { phaseInfo, type SmtpPhase } from '../phases';
 import { describeReplyClass, type ReplyClass, type ReplySubject, replyClass, replyCodeInfo } from './replyCodes';
@@ -102,6 +102,8 @@ export function explainReply(reply: ReplyLike, options: ExplainReplyOptions = {}
   }
 
   let summary = forCommand ?? meaning;
+  const refused = refusedWellFormed(code, options.lastCommand, firstText, enhanced);
+  if (refused) summary = refused;
   if (challenge?.decoded) summary += ` Here the question is “${challenge.decoded}”.`;
   if (context) summary += ` ${context}`;
   return {
@@ -119,4 +121,28 @@ export function explainReply(reply: ReplyLike, options: ExplainReplyOptions = {}
     challenge,
     closes: info?.closes ?? false,
   };
+}
+
+/**
+ * A syntax reply (500, 501) to a line that is well formed says the server refused it for
+ * its own reasons: the server's words and the enhanced code come first, not a typo story.
+ */
+function refusedWellFormed(
+  code: number | null,
+  lastCommand: ExplainReplyOptions['lastCommand'],
+  text: string,
+  enhanced: EnhancedStatusExplanation | null,
+): string | null {
+  if ((code !== 500 && code !== 501) || typeof lastCommand !== 'string' || !isWellFormedCommand(lastCommand)) {
+    return null;
+  }
+  const verb = parseCommandLine(lastCommand).verb;
+  const said = text.replace(/^\d\.\d{1,3}\.\d{1,3}\s*/, '').trim();
+  return [
+    `The server refused ${verb ? verbNames[verb] : 'the command'}, although the line is well formed${said ? `; in its own words: “${said}”` : ''}.`,
+    enhanced?.meaning,
+    `Code ${code} usually means a syntax error, but nothing in the line is wrong: the reason is on the server's side (its log says more).`,
+  ]
+    .filter(Boolean)
+    .join(' ');
 }

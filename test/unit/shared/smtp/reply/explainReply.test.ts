@@ -55,6 +55,26 @@ describe('reply code table', () => {
 });
 
 describe('explainReply', () => {
+  it('says a well-formed command was refused, server text and enhanced code first, not a typo', () => {
+    const refused = explainReply(
+      { code: 500, text: '5.3.0 Error: command failed' },
+      { lastCommand: 'RCPT TO:<bob@hamburger.edu>', phase: 'mail-started' },
+    );
+    expect(refused.summary).toMatch(
+      /^The server refused RCPT TO, although the line is well formed; in its own words: “Error: command failed”\. 5\.3\.0: permanent failure/,
+    );
+    expect(refused.summary).not.toMatch(/typo/);
+    // A real typo keeps the syntax explanation.
+    const typo = explainReply(
+      { code: 500, text: 'Unrecognized command' },
+      { lastCommand: 'RCTP TO:<bob@hamburger.edu>' },
+    );
+    expect(typo.summary).toMatch(/typo/);
+    // A 501 to a malformed address keeps its advice.
+    const malformed = explainReply({ code: 501, text: 'Bad address' }, { lastCommand: 'RCPT TO:bob' });
+    expect(malformed.summary).toMatch(/angle brackets/);
+  });
+
   it('tailors a 503 to the command it answers, and says where the session stood', () => {
     const explained = explainReply(reply('503 5.5.1 Error: need MAIL command\r\n'), {
       lastCommand: 'RCPT TO:<bob@hamburger.edu>',
