@@ -17,6 +17,13 @@ import { closeCodes, DEFAULT_HEARTBEAT_MS, WebSocketPort } from './websocketPort
 /** Largest WebSocket message the host accepts (see maxFrameBytes); a bigger one closes with 1009. */
 export const MAX_FRAME_BYTES = maxFrameBytes;
 
+/**
+ * How long a connection may stay silent before it has become a WebSocket: one that
+ * sends nothing, or never finishes its request's headers, is closed after this long.
+ * A page's own requests take milliseconds; a WebSocket, once open, has heartbeats instead.
+ */
+export const IDLE_TIMEOUT_MS = 10_000;
+
 /** The WebSocket endpoint, on the same origin as the page. */
 export const WEBSOCKET_PATH = '/ws';
 
@@ -30,6 +37,8 @@ export interface WebHostOptions {
   /** Defaults to 256 random bits; tests pass their own. */
   token?: string;
   heartbeatMs?: number;
+  /** See IDLE_TIMEOUT_MS; tests pass a short one. */
+  idleTimeoutMs?: number;
   maxFrameBytes?: number;
   /** See websocketPort.ts DEFAULT_MAX_BUFFERED_BYTES. */
   maxBufferedBytes?: number;
@@ -70,6 +79,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     rendererDir,
     token = randomBytes(32).toString('base64url'),
     heartbeatMs = DEFAULT_HEARTBEAT_MS,
+    idleTimeoutMs = IDLE_TIMEOUT_MS,
     maxFrameBytes = MAX_FRAME_BYTES,
     maxBufferedBytes,
     services = defaultServices,
@@ -84,6 +94,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       `host must be an IP address or localhost, not ${JSON.stringify(host)}: ` +
         'the page only trusts names DNS cannot point elsewhere',
     );
+  }
+  if (!Number.isInteger(idleTimeoutMs) || idleTimeoutMs < 1) {
+    throw new Error(`idleTimeoutMs must be a whole number of milliseconds from 1, not ${idleTimeoutMs}`);
   }
   if (!TOKEN_PATTERN.test(token)) {
     throw new Error('token must be at least 22 characters (128 bits) of base64url');
@@ -104,13 +117,27 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   // Host is checked below, with an answer that says what is wrong, instead of Node's bare 400.
-  const server = createServer({ requireHostHeader: false }, (req, res) => {
-    handleRequest(req, res).catch((error: unknown) => {
-      log(`browser host: answering ${req.method} ${req.url} failed: ${errorText(error)}`);
-      if (!res.headersSent) send(res, 500, securityHeaders(canonicalHost()), 'Internal error; see the terminal.');
-      else res.destroy();
-    });
-  });
+  // Nothing but the WebSocket needs the token, so any process on the machine can open
+  // connections here: each one that stays silent, or trickles its headers, goes after
+  // idleTimeoutMs (Node's defaults would keep it 60 s to 5 min).
+  const server = createServer(
+    {
+      requireHostHeader: false,
+      headersTimeout: idleTimeoutMs,
+      requestTimeout: idleTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, idleTimeoutMs),
+    },
+    (req, res) => {
+      handleRequest(req, res).catch((error: unknown) => {
+        log(`browser host: answering ${req.method} ${req.url} failed: ${errorText(error)}`);
+        if (!res.headersSent) send(res, 500, securityHeaders(canonicalHost()), 'Internal error; see the terminal.');
+        else res.destroy();
+      });
+    },
+  );
+  // No bytes at all for this long: the socket is destroyed (there is no 'timeout' listener).
+  // An upgraded socket is the WebSocket's, which turns this timer off and uses heartbeats.
+  server.setTimeout(idleTimeoutMs);
 
   const canonicalHost = () => `${urlHost(host)}:${listeningPort}`;
 

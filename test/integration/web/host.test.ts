@@ -6,7 +6,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { MAX_FRAME_BYTES, startWebHost, type WebHost } from '../../../electron/web/host';
+import { IDLE_TIMEOUT_MS, MAX_FRAME_BYTES, startWebHost, type WebHost } from '../../../electron/web/host';
 import { WebSocketPort } from '../../../electron/web/websocketPort';
 import { handshakeProtocols } from '../../../shared/app/browserAccess';
 import { createClient } from '../../../shared/contract/client';
@@ -481,6 +481,86 @@ describe('WebSocket', () => {
     expect((await closed).code).toBe(1001);
     // Nothing listens any more.
     await expect(get('/', {}, { port: other.port })).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('connections that never become a WebSocket', () => {
+  /** A raw TCP connection that writes `chunks` (one every `everyMs`); resolves with how long until the host closed it. */
+  function holdOpen(port: number, chunks: string[] = [], everyMs = 100, giveUpMs = 5000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const socket = netConnect({ host: '127.0.0.1', port });
+      cleanups.push(() => socket.destroy());
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`the host kept a silent connection open for ${giveUpMs} ms`));
+      }, giveUpMs);
+      socket.on('connect', () => {
+        const next = () => {
+          const chunk = chunks.shift();
+          if (chunk === undefined || socket.destroyed) return;
+          socket.write(chunk);
+          timer = setTimeout(next, everyMs);
+        };
+        next();
+      });
+      socket.on('data', () => {});
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        clearTimeout(giveUp);
+        clearTimeout(timer);
+        resolve(Date.now() - started);
+      });
+    });
+  }
+
+  it(`closes them after ${IDLE_TIMEOUT_MS / 1000} s of silence by default`, () => {
+    expect(IDLE_TIMEOUT_MS).toBe(10_000);
+  });
+
+  it('closes a connection that sends nothing, one that stops mid-request, and one that trickles its headers', async () => {
+    const strict = await startWebHost({ rendererDir, token: TOKEN, idleTimeoutMs: 300, log: quiet });
+    cleanups.push(() => strict.close());
+    const trickle = ['GET / HTTP/1.1\r\n', ...Array.from({ length: 40 }, (_, i) => `X-Slow-${i}: a\r\n`)];
+    const [silent, stopped, slow] = await Promise.all([
+      holdOpen(strict.port),
+      holdOpen(strict.port, [`GET / HTTP/1.1\r\nHost: 127.0.0.1:${strict.port}\r\n`]),
+      holdOpen(strict.port, trickle, 100),
+    ]);
+    for (const ms of [silent, stopped]) {
+      expect(ms).toBeGreaterThanOrEqual(250);
+      expect(ms).toBeLessThan(2000);
+    }
+    // Bytes keep coming, but the headers never end: closed by the headers deadline.
+    expect(slow).toBeLessThan(2500);
+  });
+
+  it('leaves an open WebSocket alone however quiet it is (heartbeats are its deadline)', async () => {
+    const strict = await startWebHost({ rendererDir, token: TOKEN, idleTimeoutMs: 200, heartbeatMs: 0, log: quiet });
+    cleanups.push(() => strict.close());
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${strict.port}/ws`, handshakeProtocols(TOKEN), {
+        origin: strict.origin,
+      });
+      cleanups.push(() => socket.terminate());
+      socket.once('open', () => resolve(socket));
+      socket.once('error', reject);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    const port = new WebSocketPort(ws, { heartbeatMs: 0, log: quiet });
+    const client = createClient();
+    client.connect(port);
+    expect((await client.call('app.info', {}, { timeoutMs: 5000 })).transport).toBe('browser');
+    port.close();
+  });
+
+  it('still serves the page and its files under a short deadline', async () => {
+    const strict = await startWebHost({ rendererDir, token: TOKEN, idleTimeoutMs: 300, log: quiet });
+    cleanups.push(() => strict.close());
+    expect((await get('/', {}, { port: strict.port })).status).toBe(200);
+    expect((await get('/assets/app-1234.js', {}, { port: strict.port })).status).toBe(200);
   });
 });
 
