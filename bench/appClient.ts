@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import type { Service } from '../electron/service';
 import { serve } from '../electron/serve';
 import { WebSocketPort } from '../electron/web/websocketPort';
+import { handshakeProtocols } from '../shared/app/browserAccess';
 import { type Client, createClient } from '../shared/contract/client';
 import { createMemoryPortPair } from '../shared/transport/memoryPort';
 import type { Port } from '../shared/transport/port';
@@ -21,9 +22,8 @@ export async function connectOverWebSocket(
   host: { port: number; origin: string; token: string },
   timeoutMs: number,
 ): Promise<AppClient> {
-  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, {
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws`, handshakeProtocols(host.token), {
     origin: host.origin,
-    headers: { Cookie: `pp_${host.port}=${host.token}` },
   });
   try {
     await withTimeout(

@@ -11,11 +11,20 @@ import {
 import type { Port } from '../shared/transport/port';
 import type { Closable, Handler, Service, Session } from './service';
 
+/**
+ * Sockets and servers one window (one page in browser mode) may hold open at once. A
+ * lesson needs a handful; a page looping over udp.open would otherwise take every file
+ * descriptor the process has.
+ */
+export const MAX_OPEN_SOCKETS = 256;
+
 export interface ServeOptions {
   transport: TransportKind;
   services: readonly Service[];
   /** Bounds memory a misbehaving renderer can pin with calls that never finish. */
   maxOpenCalls?: number;
+  /** Open sockets and servers at once (MAX_OPEN_SOCKETS); tests pass a small one. */
+  maxOpenSockets?: number;
   log?: (message: string) => void;
 }
 
@@ -24,9 +33,16 @@ export interface ServeOptions {
  * before any service sees it; payloads from the renderer are untrusted input.
  */
 export function serve(port: Port, options: ServeOptions): Session {
-  const { transport, maxOpenCalls = 1024, log = (message) => console.error(message) } = options;
+  const {
+    transport,
+    maxOpenCalls = 1024,
+    maxOpenSockets = MAX_OPEN_SOCKETS,
+    log = (message) => console.error(message),
+  } = options;
   const lifetime = new AbortController();
   const owned = new Set<Closable>();
+  /** The owned resources that are sockets or servers: the ones the cap counts. */
+  const sockets = new Set<Closable>();
   const open = new Map<number, AbortController>();
 
   const session: Session = {
@@ -35,16 +51,26 @@ export function serve(port: Port, options: ServeOptions): Session {
     emit(name, payload) {
       if (!port.closed) port.send({ kind: 'event', name, payload });
     },
-    own(resource) {
+    own(resource, { socket = true } = {}) {
       if (lifetime.signal.aborted) {
         closeQuietly(resource, log);
         throw new PlaygroundError({ code: 'E_DISCONNECTED', message: 'the renderer has gone away' });
       }
+      if (socket && !sockets.has(resource) && sockets.size >= maxOpenSockets) {
+        closeQuietly(resource, log);
+        throw new PlaygroundError({
+          code: 'E_TOO_MANY',
+          message: `at most ${maxOpenSockets} open sockets and servers per window: close some first`,
+          details: { maxOpenSockets },
+        });
+      }
       owned.add(resource);
+      if (socket) sockets.add(resource);
       return resource;
     },
     release(resource) {
       owned.delete(resource);
+      sockets.delete(resource);
     },
   };
 
@@ -136,6 +162,7 @@ export function serve(port: Port, options: ServeOptions): Session {
     lifetime.abort(reason);
     for (const resource of owned) closeQuietly(resource, log);
     owned.clear();
+    sockets.clear();
   });
 
   return session;

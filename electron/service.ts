@@ -25,7 +25,13 @@ export interface Session {
   /** Aborted when the port closes. */
   readonly signal: AbortSignal;
   emit<E extends EventName>(name: E, payload: EventPayloadOf<E>): void;
-  own<T extends Closable>(resource: T): T;
+  /**
+   * Closes `resource` when the port closes. Sockets and servers count toward the
+   * per-window cap (MAX_OPEN_SOCKETS in serve.ts): past it, `resource` is closed and
+   * E_TOO_MANY thrown. Housekeeping that holds no socket (a timer, a service's own
+   * cleanup) passes `{ socket: false }` and is never refused.
+   */
+  own<T extends Closable>(resource: T, options?: { socket?: boolean }): T;
   /** Stops owning a resource that was closed by other means. */
   release(resource: Closable): void;
 }

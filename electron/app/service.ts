@@ -17,7 +17,7 @@ export function appServiceWith(desktop: DesktopAbilities = {}): Service {
     let seq = 0;
     const timer = setInterval(() => session.emit('clock.tick', { now: Date.now(), seq: seq++ }), 1000);
     timer.unref();
-    session.own({ close: () => clearInterval(timer) });
+    session.own({ close: () => clearInterval(timer) }, { socket: false });
 
     return {
       'app.info': () => ({

@@ -3,7 +3,7 @@
  *
  *   npm run web [-- --port N] [--host H] [--no-open]
  *
- * Prints one line, `Protocol Playground: http://127.0.0.1:PORT/?token=…`, on stdout
+ * Prints one line, `Protocol Playground: http://127.0.0.1:PORT/#token=…`, on stdout
  * (scripts and tests read it); everything else goes to stderr.
  */
 import { spawn } from 'node:child_process';

@@ -4,17 +4,25 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import { type AddressInfo, isIPv4, isIPv6, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { APP_SUBPROTOCOL, signInUrl } from '../../shared/app/browserAccess';
 import { contentSecurityPolicy } from '../../shared/app/contentSecurityPolicy';
 import { maxFrameBytes } from '../../shared/contract/codec';
 import type { Service } from '../service';
 import { serve } from '../serve';
 import { services as defaultServices } from '../services';
-import { type Check, checkHostHeader, checkOrigin, cookieHasToken, cookieName, tokenMatches } from './requestChecks';
+import { type Check, checkHostHeader, checkOrigin, protocolsHaveToken } from './requestChecks';
 import { contentTypeOf, listStaticFiles, type StaticFiles } from './staticFiles';
 import { closeCodes, DEFAULT_HEARTBEAT_MS, WebSocketPort } from './websocketPort';
 
 /** Largest WebSocket message the host accepts (see maxFrameBytes); a bigger one closes with 1009. */
 export const MAX_FRAME_BYTES = maxFrameBytes;
+
+/**
+ * How long a connection may stay silent before it has become a WebSocket: one that
+ * sends nothing, or never finishes its request's headers, is closed after this long.
+ * A page's own requests take milliseconds; a WebSocket, once open, has heartbeats instead.
+ */
+export const IDLE_TIMEOUT_MS = 10_000;
 
 /** The WebSocket endpoint, on the same origin as the page. */
 export const WEBSOCKET_PATH = '/ws';
@@ -29,6 +37,8 @@ export interface WebHostOptions {
   /** Defaults to 256 random bits; tests pass their own. */
   token?: string;
   heartbeatMs?: number;
+  /** See IDLE_TIMEOUT_MS; tests pass a short one. */
+  idleTimeoutMs?: number;
   maxFrameBytes?: number;
   /** See websocketPort.ts DEFAULT_MAX_BUFFERED_BYTES. */
   maxBufferedBytes?: number;
@@ -37,7 +47,7 @@ export interface WebHostOptions {
 }
 
 export interface WebHost {
-  /** What to open in a browser: the origin plus `/?token=…`. */
+  /** What to open in a browser: the origin plus `/#token=…` (the fragment never leaves the browser). */
   readonly url: string;
   /** e.g. `http://127.0.0.1:43123` */
   readonly origin: string;
@@ -55,9 +65,12 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,256}$/;
  * Browser mode's Node host: one HTTP server on loopback that serves the built
  * renderer and, at /ws, the WebSocket that carries frames to the same services the
  * Electron shell uses. Any page on the machine can send requests to 127.0.0.1, so
- * every request must show the per-launch token, the Host header must be one DNS
- * cannot rebind, and the WebSocket's Origin must be this page — all checked before
- * the upgrade, so a refused client never holds a WebSocket.
+ * every request's Host header must be one DNS cannot rebind. The static files are
+ * the public app build and need no secret; the WebSocket, which is what can open
+ * sockets and servers, needs this page's Origin and the per-launch token, offered as a
+ * subprotocol (shared/app/browserAccess.ts) — all checked before the upgrade, so a
+ * refused client never holds a WebSocket. There is no cookie: cookies ignore ports,
+ * so one would be sent to every other server on 127.0.0.1 too.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const {
@@ -66,6 +79,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     rendererDir,
     token = randomBytes(32).toString('base64url'),
     heartbeatMs = DEFAULT_HEARTBEAT_MS,
+    idleTimeoutMs = IDLE_TIMEOUT_MS,
     maxFrameBytes = MAX_FRAME_BYTES,
     maxBufferedBytes,
     services = defaultServices,
@@ -81,6 +95,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         'the page only trusts names DNS cannot point elsewhere',
     );
   }
+  if (!Number.isInteger(idleTimeoutMs) || idleTimeoutMs < 1) {
+    throw new Error(`idleTimeoutMs must be a whole number of milliseconds from 1, not ${idleTimeoutMs}`);
+  }
   if (!TOKEN_PATTERN.test(token)) {
     throw new Error('token must be at least 22 characters (128 bits) of base64url');
   }
@@ -91,16 +108,36 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let listeningPort = requestedPort;
   let closing: Promise<void> | undefined;
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxFrameBytes,
+    perMessageDeflate: false,
+    // The token's subprotocol is never echoed back: the answer names only the app's own.
+    handleProtocols: (offered) => (offered.has(APP_SUBPROTOCOL) ? APP_SUBPROTOCOL : false),
+  });
 
   // Host is checked below, with an answer that says what is wrong, instead of Node's bare 400.
-  const server = createServer({ requireHostHeader: false }, (req, res) => {
-    handleRequest(req, res).catch((error: unknown) => {
-      log(`browser host: answering ${req.method} ${req.url} failed: ${errorText(error)}`);
-      if (!res.headersSent) send(res, 500, securityHeaders(canonicalHost()), 'Internal error; see the terminal.');
-      else res.destroy();
-    });
-  });
+  // Nothing but the WebSocket needs the token, so any process on the machine can open
+  // connections here: each one that stays silent, or trickles its headers, goes after
+  // idleTimeoutMs (Node's defaults would keep it 60 s to 5 min).
+  const server = createServer(
+    {
+      requireHostHeader: false,
+      headersTimeout: idleTimeoutMs,
+      requestTimeout: idleTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, idleTimeoutMs),
+    },
+    (req, res) => {
+      handleRequest(req, res).catch((error: unknown) => {
+        log(`browser host: answering ${req.method} ${req.url} failed: ${errorText(error)}`);
+        if (!res.headersSent) send(res, 500, securityHeaders(canonicalHost()), 'Internal error; see the terminal.');
+        else res.destroy();
+      });
+    },
+  );
+  // No bytes at all for this long: the socket is destroyed (there is no 'timeout' listener).
+  // An upgraded socket is the WebSocket's, which turns this timer off and uses heartbeats.
+  server.setTimeout(idleTimeoutMs);
 
   const canonicalHost = () => `${urlHost(host)}:${listeningPort}`;
 
@@ -120,32 +157,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       send(res, target.status, headers, target.message);
       return;
     }
-    const { rawPath, path, search } = target.value;
+    const path = target.value;
 
-    const offered = search.get('token');
-    if (offered !== null) {
-      if (!tokenMatches(offered, token)) {
-        sendPage(res, 401, headers, 'Wrong token', tokenHelp);
-        return;
-      }
-      // Swap the token for a cookie and take it out of the address bar, history and Referer.
-      search.delete('token');
-      const rest = search.toString();
-      // "//name/" would send the browser to another host; only same-origin paths go back out.
-      const back = /^\/(?![/\\])/.test(rawPath) ? rawPath : '/';
-      res.writeHead(303, {
-        ...headers,
-        Location: rest ? `${back}?${rest}` : back,
-        'Set-Cookie': `${cookieName(listeningPort)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        'Content-Length': 0,
-      });
-      res.end();
-      return;
-    }
-    if (!cookieHasToken(req.headers.cookie, listeningPort, token)) {
-      sendPage(res, 401, headers, 'Not signed in', tokenHelp);
-      return;
-    }
     if (path === WEBSOCKET_PATH) {
       send(res, 426, { ...headers, Upgrade: 'websocket' }, 'This address takes WebSocket connections only.');
       return;
@@ -203,12 +216,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!hostCheck.ok) return hostCheck;
     const target = parseTarget(req.url);
     if (!target.ok) return target;
-    if (target.value.path !== WEBSOCKET_PATH) {
-      return { ok: false, status: 404, message: `No WebSocket endpoint at ${target.value.path}.` };
+    if (target.value !== WEBSOCKET_PATH) {
+      return { ok: false, status: 404, message: `No WebSocket endpoint at ${target.value}.` };
     }
     const originCheck = checkOrigin(req.headers.origin, hostCheck.value);
     if (!originCheck.ok) return originCheck;
-    if (!cookieHasToken(req.headers.cookie, listeningPort, token)) {
+    if (!protocolsHaveToken(req.headers['sec-websocket-protocol'], token)) {
       return { ok: false, status: 401, message: `Not signed in. ${tokenHelp}` };
     }
     return { ok: true, value: null };
@@ -239,7 +252,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const origin = `http://${canonicalHost()}`;
   return {
-    url: `${origin}/?token=${token}`,
+    url: signInUrl(origin, token),
     origin,
     port: listeningPort,
     token,
@@ -262,23 +275,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 }
 
 const tokenHelp =
-  'Open the full URL printed in the terminal where you ran "npm run web" (it ends in ?token=…). ' +
-  'If you followed a link to it, paste it into the address bar instead.';
+  'Open the full URL printed in the terminal where you ran "npm run web" (it ends in #token=…); ' +
+  'the page keeps the token for its own tab and shows it only to this host.';
 
-type Target = { rawPath: string; path: string; search: URLSearchParams };
-
-function parseTarget(url: string | undefined): Check<Target> {
-  // Only origin-form targets ("/path?query"); "http://other/..." is proxy talk.
+/** The decoded path of an origin-form target ("/path?query"); "http://other/..." is proxy talk. */
+function parseTarget(url: string | undefined): Check<string> {
   if (!url?.startsWith('/')) return { ok: false, status: 400, message: 'The request target must start with "/".' };
   const q = url.indexOf('?');
-  const rawPath = q < 0 ? url : url.slice(0, q);
-  let path: string;
   try {
-    path = decodeURIComponent(rawPath);
+    return { ok: true, value: decodeURIComponent(q < 0 ? url : url.slice(0, q)) };
   } catch {
     return { ok: false, status: 400, message: 'The request path is not valid percent-encoding.' };
   }
-  return { ok: true, value: { rawPath, path, search: new URLSearchParams(q < 0 ? '' : url.slice(q + 1)) } };
 }
 
 /**

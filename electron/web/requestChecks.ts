@@ -1,10 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import { TOKEN_SUBPROTOCOL_PREFIX } from '../../shared/app/browserAccess';
 
 /**
  * The checks every browser-mode request passes before it gets anything: the Host
- * header (DNS-rebinding defence), the Origin (for the WebSocket) and the per-launch
- * token (as a query parameter once, then as a cookie).
+ * header (DNS-rebinding defence), and for the WebSocket the Origin and the per-launch
+ * token (offered as a subprotocol in the handshake).
  */
 
 export type Check<T> = { ok: true; value: T } | { ok: false; status: number; message: string };
@@ -82,20 +83,19 @@ export function tokenMatches(candidate: string, token: string): boolean {
   return timingSafeEqual(given, expected);
 }
 
-/** The cookie is named after the port: cookies ignore ports, and two launches on one machine must not clash. */
-export function cookieName(port: number): string {
-  return `pp_${port}`;
-}
-
-export function cookieHasToken(header: string | undefined, port: number, token: string): boolean {
+/**
+ * The page presents the token as one of the subprotocols it offers on /ws
+ * (`Sec-WebSocket-Protocol: protocol-playground, pp-token.<token>`); see
+ * shared/app/browserAccess.ts for why not a cookie.
+ */
+export function protocolsHaveToken(header: string | undefined, token: string): boolean {
   if (!header) return false;
-  const name = cookieName(port);
   let found = false;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+  for (const offered of header.split(',')) {
+    const value = offered.trim();
+    if (!value.startsWith(TOKEN_SUBPROTOCOL_PREFIX)) continue;
     // Every candidate is compared, so the time taken does not depend on which one matched.
-    if (tokenMatches(part.slice(eq + 1).trim(), token)) found = true;
+    if (tokenMatches(value.slice(TOKEN_SUBPROTOCOL_PREFIX.length), token)) found = true;
   }
   return found;
 }

@@ -1,7 +1,9 @@
+import { handshakeProtocols } from '../../shared/app/browserAccess';
 import { type Client, createClient } from '../../shared/contract/client';
 import type { Port } from '../../shared/transport/port';
+import { takeAccessToken } from './accessToken';
 import { createElectronPort, findElectronBridge } from './electronPort';
-import { openWebSocketPort } from './websocketPort';
+import { type OpenWebSocketOptions, openWebSocketPort } from './websocketPort';
 
 export type TransportLabel = 'electron' | 'browser';
 
@@ -233,17 +235,33 @@ function aborted(signal: AbortSignal): Promise<never> {
   });
 }
 
+/** Why browser mode cannot connect when the page was opened without its token. */
+export const noTokenMessage =
+  'this page was opened without its access token: open the full URL printed in the terminal (it ends in #token=…)';
+
 /**
  * The connection this page uses: the preload's bridge inside Electron, otherwise a
- * WebSocket to the browser-mode host that served the page (same origin, path /ws; the
- * access cookie travels with it). Not started yet: call `start()`.
+ * WebSocket to the browser-mode host that served the page (same origin, path /ws),
+ * presenting the page's access token in the handshake (accessToken.ts). Not started
+ * yet: call `start()`. `createSocket` is for tests (Node's `ws` in place of the browser's).
  */
-export function connectFromPage(page: Window = window): ConnectionManager {
+export function connectFromPage(
+  page: Window = window,
+  options: { createSocket?: OpenWebSocketOptions['createSocket'] } = {},
+): ConnectionManager {
   const bridge = findElectronBridge(page as { playground?: unknown });
   if (bridge) {
     return createConnectionManager({ transport: 'electron', openPort: async () => createElectronPort(bridge) });
   }
   const scheme = page.location.protocol === 'https:' ? 'wss' : 'ws';
   const url = `${scheme}://${page.location.host}/ws`;
-  return createConnectionManager({ transport: 'browser', openPort: (signal) => openWebSocketPort(url, { signal }) });
+  // Read once: every later (re)connection of this page presents the same token.
+  const token = takeAccessToken(page);
+  return createConnectionManager({
+    transport: 'browser',
+    openPort: (signal) =>
+      token === undefined
+        ? Promise.reject(new Error(noTokenMessage))
+        : openWebSocketPort(url, { signal, protocols: handshakeProtocols(token), createSocket: options.createSocket }),
+  });
 }

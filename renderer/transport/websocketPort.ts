@@ -11,8 +11,10 @@ export interface WebSocketPort extends Port {
 export interface OpenWebSocketOptions {
   /** Aborting before the socket opens closes it and rejects. */
   signal?: AbortSignal | undefined;
+  /** Offered in `Sec-WebSocket-Protocol`; the browser-mode host reads its access token here. */
+  protocols?: readonly string[] | undefined;
   /** Node tests pass the `ws` client here; the page uses the browser's WebSocket. */
-  createSocket?: ((url: string) => WebSocket) | undefined;
+  createSocket?: ((url: string, protocols: string[]) => WebSocket) | undefined;
 }
 
 // readyState values, spelled out because Node's `ws` has no global WebSocket to read them from.
@@ -25,7 +27,11 @@ const OPEN = 1;
  * only carries the close code.
  */
 export function openWebSocketPort(url: string, options: OpenWebSocketOptions = {}): Promise<WebSocketPort> {
-  const { signal, createSocket = (target: string) => new WebSocket(target) } = options;
+  const {
+    signal,
+    protocols = [],
+    createSocket = (target: string, offered: string[]) => new WebSocket(target, offered),
+  } = options;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortError(signal));
@@ -33,7 +39,7 @@ export function openWebSocketPort(url: string, options: OpenWebSocketOptions = {
     }
     let socket: WebSocket;
     try {
-      socket = createSocket(url);
+      socket = createSocket(url, [...protocols]);
     } catch (error) {
       reject(new Error(`cannot open ${url}: ${error instanceof Error ? error.message : String(error)}`));
       return;

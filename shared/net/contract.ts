@@ -32,12 +32,44 @@ export const stamp = z.object({ at: z.number(), mono: z.number() });
 export type Stamp = z.infer<typeof stamp>;
 
 /**
+ * The first control character (U+0000–U+001F or U+007F) in `text`, spelled so a person
+ * can see it (`\x00`), with its position counted from 1; undefined when there is none.
+ */
+export function findControlCharacter(text: string): { shown: string; position: number } | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x1f || code === 0x7f) {
+      return { shown: `\\x${code.toString(16).padStart(2, '0')}`, position: i + 1 };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A name that is looked up or sent (a host, a bind address, an SNI name) must be the
+ * name the user sees: the resolver stops at a NUL, so `127.0.0.1\0.evil.example` would
+ * show one host and connect to another. Any control character is refused.
+ */
+export function refuseControlCharacters(text: string, context: z.core.$RefinementCtx<string>): void {
+  const found = findControlCharacter(text);
+  if (!found) return;
+  context.addIssue({
+    code: 'custom',
+    input: text,
+    message:
+      `control characters are not allowed in a name, and this one has ${found.shown} at character ${found.position} ` +
+      '(a lookup stops at a NUL, so what is connected to would differ from what you see): retype it',
+  });
+}
+
+/**
  * A host name or IP address as a person types it. `[::1]` (URL style) is accepted and
  * the brackets dropped, so what the Node side sees is `::1`.
  */
 export const hostName = z
   .string({ message: 'host must be text, e.g. localhost or 127.0.0.1' })
   .trim()
+  .superRefine(refuseControlCharacters)
   .transform((host) => (host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host))
   .pipe(
     z

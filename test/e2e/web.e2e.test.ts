@@ -6,6 +6,8 @@
  * SCREENSHOT_DIR=/some/dir also saves the connected shell as shell.png there.
  */
 import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -19,7 +21,7 @@ describe.skipIf(skipWithoutChromium('Browser-mode end-to-end spec'))('browser mo
 
   it('opens the printed URL, drops the token from the address, and shows the connected shell', async () => {
     const { app, page, problems } = await open();
-    expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{22,}$/);
     expect(page.url()).toBe(`${app.origin}/`);
 
     const statusBar = page.getByRole('contentinfo', { name: 'Status bar' });
@@ -50,6 +52,48 @@ describe.skipIf(skipWithoutChromium('Browser-mode end-to-end spec'))('browser mo
       mkdirSync(process.env.SCREENSHOT_DIR, { recursive: true });
       await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'shell.png') });
     }
+    expect(problems.all).toEqual([]);
+  });
+
+  it('keeps the token to the app: another server on 127.0.0.1 sees none of it; Back and reload reconnect', async () => {
+    const { app, page, problems } = await open();
+    const statusBar = page.getByRole('contentinfo', { name: 'Status bar' });
+    await statusBar.getByText('Connected', { exact: true }).waitFor({ timeout: 15_000 });
+    expect(app.token).toMatch(/^[\w-]{22,}$/);
+
+    // A plain web server on another loopback port, as any other user's process could run.
+    const seen: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+    const other = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', headers: req.headers });
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(req.url === '/' ? '<!doctype html><title>other</title><img src="/pixel.png">' : '');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+      // The same tab goes there, and a second tab of the same browser session opens it too.
+      await page.goto(`${otherOrigin}/`);
+      const second = await page.context().newPage();
+      await second.goto(`${otherOrigin}/second`);
+      await second.close();
+      await expect
+        .poll(() => seen.map((request) => request.url))
+        .toEqual(expect.arrayContaining(['/', '/pixel.png', '/second']));
+      for (const request of seen) {
+        expect(JSON.stringify(request), request.url).not.toContain(app.token);
+        expect(request.headers.cookie, request.url).toBeUndefined();
+      }
+      expect(await page.context().cookies()).toEqual([]);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+
+    // Back in the app's tab, the page still has its token (kept per tab and origin) and connects again.
+    await page.goBack();
+    await statusBar.getByText('Connected', { exact: true }).waitFor({ timeout: 15_000 });
+    expect(page.url()).toBe(`${app.origin}/`);
+    await page.reload();
+    await statusBar.getByText('Connected', { exact: true }).waitFor({ timeout: 15_000 });
     expect(problems.all).toEqual([]);
   });
 

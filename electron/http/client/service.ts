@@ -59,7 +59,7 @@ class HttpClient {
     this.intervalMs = options.intervalMs ?? defaultCoalescing.intervalMs;
     this.maxExchanges = options.maxExchanges ?? maxKeptHttpExchanges;
     this.maxBodyBytes = options.maxBodyBytes ?? maxKeptHttpBodyBytes;
-    session.own({ close: () => this.dispose() });
+    session.own({ close: () => this.dispose() }, { socket: false });
   }
 
   private readonly emit = <E extends EventName>(name: E, payload: EventPayloadOf<E>): void => {

@@ -6,6 +6,7 @@ import {
   deadlineMs,
   errorInfo,
   hostName,
+  refuseControlCharacters,
   resolvedAddress,
   socketAddress,
   stamp,
@@ -60,7 +61,7 @@ export const httpTarget = z
     /** https: TLS right after the TCP handshake. */
     tls: z.boolean().default(false),
     /** The SNI name; defaults to `host` when it is a name. Never sent for an IP address. */
-    servername: z.string().trim().min(1).max(253).optional(),
+    servername: z.string().trim().min(1).max(253).superRefine(refuseControlCharacters).optional(),
     /** Accept a certificate the system does not trust (self-signed); the certificate is shown either way. */
     acceptSelfSigned: z.boolean().default(false),
   })

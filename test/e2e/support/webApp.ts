@@ -13,6 +13,8 @@ export interface WebApp {
   readonly url: string;
   /** `http://127.0.0.1:PORT`, without the token. */
   readonly origin: string;
+  /** The access token, from the printed URL's fragment (`#token=…`). */
+  readonly token: string;
   readonly port: number;
   /** What the host wrote to stderr so far (for failure messages). */
   readonly log: () => string;
@@ -86,6 +88,7 @@ export async function startWebApp(options: StartWebAppOptions = {}): Promise<Web
   return {
     url,
     origin: parsed.origin,
+    token: /^#token=(.+)$/.exec(parsed.hash)?.[1] ?? '',
     port: Number(parsed.port),
     log: () => stderr,
     stop(graceMs = 5000) {

@@ -90,7 +90,7 @@ async function expectBrowserModeAfter(stdout: string, fallback: string): Promise
   expect(lines.filter((line) => line.startsWith('Electron '))).toHaveLength(1);
   expect(urlAt).toBeGreaterThan(fallbackAt);
   const url = lines[urlAt]?.slice('Protocol Playground: '.length) ?? '';
-  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{22,}$/);
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{22,}$/);
   const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
   expect(response.status).toBeLessThan(400);
 }

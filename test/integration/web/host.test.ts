@@ -6,8 +6,9 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { MAX_FRAME_BYTES, startWebHost, type WebHost } from '../../../electron/web/host';
+import { IDLE_TIMEOUT_MS, MAX_FRAME_BYTES, startWebHost, type WebHost } from '../../../electron/web/host';
 import { WebSocketPort } from '../../../electron/web/websocketPort';
+import { handshakeProtocols } from '../../../shared/app/browserAccess';
 import { createClient } from '../../../shared/contract/client';
 
 const quiet = () => {};
@@ -16,7 +17,8 @@ const TOKEN = randomBytes(32).toString('base64url');
 let rendererDir: string;
 let host: WebHost;
 let hostHeader: string;
-let cookie: string;
+/** What the page offers in Sec-WebSocket-Protocol: the app's subprotocol and the token's. */
+const protocols = handshakeProtocols(TOKEN).join(', ');
 
 beforeAll(async () => {
   rendererDir = mkdtempSync(join(tmpdir(), 'pp-renderer-'));
@@ -26,7 +28,6 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'assets', 'app-1234.css'), 'body{}');
   host = await startWebHost({ rendererDir, token: TOKEN, log: quiet });
   hostHeader = `127.0.0.1:${host.port}`;
-  cookie = `pp_${host.port}=${TOKEN}`;
 });
 
 afterAll(async () => {
@@ -78,7 +79,7 @@ function get(
 }
 
 /** A WebSocket handshake by hand: the answer's status is 101 when the host accepted it. */
-function upgrade(headers: Record<string, string | undefined>, path = '/ws'): Promise<Answer> {
+function upgrade(headers: Record<string, string | undefined>, path = '/ws', port = host.port): Promise<Answer> {
   const base = {
     Connection: 'Upgrade',
     Upgrade: 'websocket',
@@ -88,7 +89,7 @@ function upgrade(headers: Record<string, string | undefined>, path = '/ws'): Pro
   return new Promise((resolve, reject) => {
     const all: Record<string, string> = { ...base };
     for (const [name, value] of Object.entries(headers)) if (value !== undefined) all[name] = value;
-    const req = httpRequest({ host: '127.0.0.1', port: host.port, path, headers: all, setHost: false, agent: false });
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: all, setHost: false, agent: false });
     req.on('upgrade', (res, socket) => {
       socket.destroy();
       resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
@@ -109,14 +110,13 @@ function upgrade(headers: Record<string, string | undefined>, path = '/ws'): Pro
 }
 
 function goodUpgradeHeaders(): Record<string, string> {
-  return { Host: hostHeader, Origin: `http://${hostHeader}`, Cookie: cookie };
+  return { Host: hostHeader, Origin: `http://${hostHeader}`, 'Sec-WebSocket-Protocol': protocols };
 }
 
 function openWebSocket(options: ConstructorParameters<typeof WebSocket>[2] = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${hostHeader}/ws`, {
+    const ws = new WebSocket(`ws://${hostHeader}/ws`, handshakeProtocols(TOKEN), {
       origin: `http://${hostHeader}`,
-      headers: { Cookie: cookie },
       ...options,
     });
     cleanups.push(() => ws.terminate());
@@ -143,7 +143,7 @@ describe('Host header (DNS-rebinding defence)', () => {
     ['the right IP with no port', () => '127.0.0.1'],
     ['localhost with the wrong port', () => `localhost:${host.port + 1}`],
   ])('refuses %s with 421 on the page and on /ws', async (_, makeHost) => {
-    const page = await get('/', { Host: makeHost(), Cookie: cookie });
+    const page = await get('/', { Host: makeHost() });
     expect(page.status).toBe(421);
     expect(page.body).toMatch(/DNS rebinding/);
     const ws = await upgrade({ ...goodUpgradeHeaders(), Host: makeHost(), Origin: `http://${makeHost()}` });
@@ -152,21 +152,21 @@ describe('Host header (DNS-rebinding defence)', () => {
   });
 
   it('refuses a request without a Host header with 400', async () => {
-    const page = await get('/', { Cookie: cookie }, { setHost: false });
+    const page = await get('/', {}, { setHost: false });
     expect(page.status).toBe(400);
     expect(page.body).toMatch(/no Host header/);
-    const ws = await upgrade({ Origin: `http://${hostHeader}`, Cookie: cookie });
+    const ws = await upgrade({ Origin: `http://${hostHeader}`, 'Sec-WebSocket-Protocol': protocols });
     expect(ws.status).toBe(400);
   });
 
   it('accepts localhost and IP literals with the right port', async () => {
-    expect((await get('/', { Host: `localhost:${host.port}`, Cookie: cookie })).status).toBe(200);
-    expect((await get('/', { Host: `LOCALHOST:${host.port}`, Cookie: cookie })).status).toBe(200);
-    expect((await get('/', { Host: `[::1]:${host.port}`, Cookie: cookie })).status).toBe(200);
+    expect((await get('/', { Host: `localhost:${host.port}` })).status).toBe(200);
+    expect((await get('/', { Host: `LOCALHOST:${host.port}` })).status).toBe(200);
+    expect((await get('/', { Host: `[::1]:${host.port}` })).status).toBe(200);
     const ws = await upgrade({
       Host: `localhost:${host.port}`,
       Origin: `http://localhost:${host.port}`,
-      Cookie: cookie,
+      'Sec-WebSocket-Protocol': protocols,
     });
     expect(ws.status).toBe(101);
   });
@@ -199,74 +199,69 @@ describe('Origin on /ws', () => {
 });
 
 describe('token', () => {
-  it('swaps the right token for an HttpOnly SameSite=Strict cookie and strips it with a 303', async () => {
-    const answer = await get(`/?token=${TOKEN}`);
-    expect(answer.status).toBe(303);
-    expect(answer.headers.location).toBe('/');
-    const setCookie = answer.headers['set-cookie'] ?? [];
-    expect(setCookie).toHaveLength(1);
-    const parts = (setCookie[0] ?? '').split(';').map((part) => part.trim());
-    expect(parts[0]).toBe(`pp_${host.port}=${TOKEN}`);
-    expect(parts).toContain('HttpOnly');
-    expect(parts).toContain('SameSite=Strict');
-    expect(parts).toContain('Path=/');
-  });
-
-  it('keeps the rest of the address when it strips the token, but never leaves the origin', async () => {
-    expect((await get(`/index.html?token=${TOKEN}&tool=udp`)).headers.location).toBe('/index.html?tool=udp');
-    expect((await get(`//evil.example/?token=${TOKEN}`)).headers.location).toBe('/');
-    expect((await get(`/\\evil.example/?token=${TOKEN}`)).headers.location).toBe('/');
-  });
-
-  it('generates a fresh token of at least 128 bits when none is given', async () => {
+  it('prints the token in the URL fragment, which a browser never sends to any server', async () => {
     const other = await startWebHost({ rendererDir, log: quiet });
     try {
-      const token = new URL(other.url).searchParams.get('token') ?? '';
+      const url = new URL(other.url);
+      expect(url.search).toBe('');
+      const token = /^#token=([\w-]+)$/.exec(url.hash)?.[1] ?? '';
       expect(token).toBe(other.token);
       expect(Buffer.from(token, 'base64url').byteLength).toBeGreaterThanOrEqual(16);
       expect(token).not.toBe(TOKEN);
-      expect(other.url).toBe(`http://127.0.0.1:${other.port}/?token=${token}`);
+      expect(other.url).toBe(`http://127.0.0.1:${other.port}/#token=${token}`);
     } finally {
       await other.close();
     }
   });
 
-  it('refuses a wrong token with 401 and says to open the printed URL', async () => {
+  it('serves the page and its assets without any secret, and never sets a cookie', async () => {
+    for (const path of ['/', '/index.html', '/assets/app-1234.js', `/?token=${TOKEN}`]) {
+      const answer = await get(path);
+      expect(answer.status, path).toBe(200);
+      expect(answer.headers['set-cookie'], path).toBeUndefined();
+    }
+    expect((await get('/missing')).headers['set-cookie']).toBeUndefined();
+  });
+
+  it("lets /ws in with the token offered as a subprotocol, and answers with the app's own, never the token", async () => {
+    const answer = await upgrade(goodUpgradeHeaders());
+    expect(answer.status).toBe(101);
+    expect(answer.headers['sec-websocket-protocol']).toBe('protocol-playground');
+    expect(JSON.stringify(answer.headers)).not.toContain(TOKEN);
+  });
+
+  it('finds the token among other subprotocols', async () => {
+    const offered = `chat, pp-token.wrong, pp-token.${TOKEN}, protocol-playground`;
+    expect((await upgrade({ ...goodUpgradeHeaders(), 'Sec-WebSocket-Protocol': offered })).status).toBe(101);
+  });
+
+  it('refuses /ws with 401 without the token subprotocol, with a wrong one, or with the token anywhere else', async () => {
     const sameLength = `${TOKEN.slice(0, -1)}${TOKEN.endsWith('A') ? 'B' : 'A'}`;
-    for (const wrong of ['nope', `${TOKEN}x`, TOKEN.slice(0, -1), sameLength, '']) {
-      const answer = await get(`/?token=${encodeURIComponent(wrong)}`);
-      expect(answer.status).toBe(401);
-      expect(answer.headers['set-cookie']).toBeUndefined();
+    const refused = [
+      { 'Sec-WebSocket-Protocol': undefined },
+      { 'Sec-WebSocket-Protocol': 'protocol-playground' },
+      ...['nope', `${TOKEN}x`, TOKEN.slice(0, -1), sameLength, ''].map((wrong) => ({
+        'Sec-WebSocket-Protocol': `protocol-playground, pp-token.${wrong}`,
+      })),
+      // The bare token, without the prefix that says what it is.
+      { 'Sec-WebSocket-Protocol': `protocol-playground, ${TOKEN}` },
+      // The old cookie is no longer a way in.
+      { 'Sec-WebSocket-Protocol': undefined, Cookie: `pp_${host.port}=${TOKEN}` },
+    ];
+    for (const headers of refused) {
+      const answer = await upgrade({ ...goodUpgradeHeaders(), ...headers });
+      expect(answer.status, JSON.stringify(headers)).toBe(401);
       expect(answer.body).toMatch(/URL printed in the terminal/);
     }
-  });
-
-  it('refuses pages and assets without the cookie, or with a wrong one, with 401', async () => {
-    for (const path of ['/', '/index.html', '/assets/app-1234.js', '/missing']) {
-      const none = await get(path);
-      expect(none.status).toBe(401);
-      expect(none.headers['content-type']).toMatch(/text\/html/);
-      expect(none.body).toMatch(/URL printed in the terminal/);
-      expect((await get(path, { Cookie: `pp_${host.port}=wrong` })).status).toBe(401);
-      expect((await get(path, { Cookie: `pp_${host.port + 1}=${TOKEN}` })).status).toBe(401);
-    }
-  });
-
-  it('finds the cookie among others', async () => {
-    expect((await get('/', { Cookie: `a=1; pp_${host.port}=wrong; ${cookie}; b=2` })).status).toBe(200);
-  });
-
-  it('refuses /ws without the cookie, or with a wrong one, with 401', async () => {
-    expect((await upgrade({ ...goodUpgradeHeaders(), Cookie: undefined })).status).toBe(401);
-    expect((await upgrade({ ...goodUpgradeHeaders(), Cookie: `pp_${host.port}=${TOKEN.slice(1)}` })).status).toBe(401);
-    // The token in the query string is for the page, once; the WebSocket needs the cookie.
-    expect((await upgrade({ ...goodUpgradeHeaders(), Cookie: undefined }, `/ws?token=${TOKEN}`)).status).toBe(401);
+    // Nor in the query string.
+    const query = await upgrade({ ...goodUpgradeHeaders(), 'Sec-WebSocket-Protocol': undefined }, `/ws?token=${TOKEN}`);
+    expect(query.status).toBe(401);
   });
 });
 
 describe('static files', () => {
   it('serves index.html at / with no-store and the right type', async () => {
-    const answer = await get('/', { Cookie: cookie });
+    const answer = await get('/');
     expect(answer.status).toBe(200);
     expect(answer.body).toContain('<title>Protocol Playground</title>');
     expect(answer.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -274,20 +269,20 @@ describe('static files', () => {
   });
 
   it('serves assets with their content types', async () => {
-    const js = await get('/assets/app-1234.js', { Cookie: cookie });
+    const js = await get('/assets/app-1234.js');
     expect(js.status).toBe(200);
     expect(js.body).toBe('console.log("app");');
     expect(js.headers['content-type']).toMatch(/^text\/javascript/);
-    expect((await get('/assets/app-1234.css', { Cookie: cookie })).headers['content-type']).toMatch(/^text\/css/);
+    expect((await get('/assets/app-1234.css')).headers['content-type']).toMatch(/^text\/css/);
   });
 
   it('answers HEAD without a body and other methods with 405', async () => {
-    const head = await get('/', { Cookie: cookie }, { method: 'HEAD' });
+    const head = await get('/', {}, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
     expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
     for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS']) {
-      const answer = await get('/', { Cookie: cookie, Origin: 'http://evil.example' }, { method });
+      const answer = await get('/', { Origin: 'http://evil.example' }, { method });
       expect(answer.status).toBe(405);
       expect(answer.headers.allow).toBe('GET, HEAD');
     }
@@ -303,25 +298,25 @@ describe('static files', () => {
     '//etc/passwd',
     '/assets/',
   ])('answers %s with 404', async (path) => {
-    const answer = await get(path, { Cookie: cookie });
+    const answer = await get(path);
     expect(answer.status).toBe(404);
     expect(answer.body).not.toContain('"name"');
   });
 
   it('answers a path that is not valid percent-encoding with 400', async () => {
-    expect((await get('/%E0%A4%A', { Cookie: cookie })).status).toBe(400);
+    expect((await get('/%E0%A4%A')).status).toBe(400);
   });
 
   it('answers 503 with a hint to build when the renderer has no index.html', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'pp-empty-'));
     const bare = await startWebHost({ rendererDir: empty, token: TOKEN, log: quiet });
     try {
-      const answer = await get('/', { Cookie: `pp_${bare.port}=${TOKEN}` }, { port: bare.port });
+      const answer = await get('/', {}, { port: bare.port });
       expect(answer.status).toBe(503);
       expect(answer.body).toContain('npm run build');
       // Built while the host runs: served without a restart.
       writeFileSync(join(empty, 'index.html'), '<!doctype html><title>late</title>');
-      const later = await get('/', { Cookie: `pp_${bare.port}=${TOKEN}` }, { port: bare.port });
+      const later = await get('/', {}, { port: bare.port });
       expect(later.status).toBe(200);
       expect(later.body).toContain('late');
     } finally {
@@ -333,7 +328,7 @@ describe('static files', () => {
 
 describe('response headers', () => {
   it('puts a strict CSP and the hardening headers on the page', async () => {
-    const answer = await get('/', { Cookie: cookie });
+    const answer = await get('/');
     const csp = String(answer.headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
@@ -351,7 +346,7 @@ describe('response headers', () => {
 
   it('never sends Access-Control-* headers, on any answer', async () => {
     // A CORS preflight and a cross-origin GET, on top of everything the other tests saw.
-    await get('/', { Cookie: cookie, Origin: 'http://evil.example', 'Access-Control-Request-Method': 'GET' });
+    await get('/', { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'GET' });
     await get(
       '/',
       {
@@ -368,7 +363,7 @@ describe('response headers', () => {
   });
 
   it('puts the security headers on refusals too', async () => {
-    for (const answer of [await get('/'), await get('/', { Host: 'evil.example' })]) {
+    for (const answer of [await get('/missing'), await get('/', { Host: 'evil.example' })]) {
       expect(answer.headers['content-security-policy']).toBeDefined();
       expect(answer.headers['x-content-type-options']).toBe('nosniff');
     }
@@ -376,7 +371,7 @@ describe('response headers', () => {
 });
 
 describe('WebSocket', () => {
-  it('accepts the page (cookie and its own Origin), and app.info answers over it with transport browser', async () => {
+  it('accepts the page (its token and its own Origin), and app.info answers over it with transport browser', async () => {
     const ws = await openWebSocket();
     const port = new WebSocketPort(ws, { heartbeatMs: 0, log: quiet });
     const client = createClient();
@@ -450,13 +445,9 @@ describe('WebSocket', () => {
     const heartbeatHost = await startWebHost({ rendererDir, token: TOKEN, heartbeatMs: 100, log: quiet });
     cleanups.push(() => heartbeatHost.close());
     const url = `ws://127.0.0.1:${heartbeatHost.port}/ws`;
-    const options = {
-      origin: heartbeatHost.origin,
-      headers: { Cookie: `pp_${heartbeatHost.port}=${TOKEN}` },
-    };
     const open = (autoPong: boolean) =>
       new Promise<WebSocket>((resolve, reject) => {
-        const ws = new WebSocket(url, { ...options, autoPong });
+        const ws = new WebSocket(url, handshakeProtocols(TOKEN), { origin: heartbeatHost.origin, autoPong });
         cleanups.push(() => ws.terminate());
         ws.once('open', () => resolve(ws));
         ws.once('error', reject);
@@ -476,9 +467,8 @@ describe('WebSocket', () => {
   it('closing the host closes every WebSocket with 1001, within a bounded time', async () => {
     const other = await startWebHost({ rendererDir, token: TOKEN, log: quiet });
     const ws = await new Promise<WebSocket>((resolve, reject) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${other.port}/ws`, {
+      const socket = new WebSocket(`ws://127.0.0.1:${other.port}/ws`, handshakeProtocols(TOKEN), {
         origin: other.origin,
-        headers: { Cookie: `pp_${other.port}=${TOKEN}` },
       });
       cleanups.push(() => socket.terminate());
       socket.once('open', () => resolve(socket));
@@ -491,6 +481,86 @@ describe('WebSocket', () => {
     expect((await closed).code).toBe(1001);
     // Nothing listens any more.
     await expect(get('/', {}, { port: other.port })).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('connections that never become a WebSocket', () => {
+  /** A raw TCP connection that writes `chunks` (one every `everyMs`); resolves with how long until the host closed it. */
+  function holdOpen(port: number, chunks: string[] = [], everyMs = 100, giveUpMs = 5000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const socket = netConnect({ host: '127.0.0.1', port });
+      cleanups.push(() => socket.destroy());
+      let timer: NodeJS.Timeout | undefined;
+      const giveUp = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`the host kept a silent connection open for ${giveUpMs} ms`));
+      }, giveUpMs);
+      socket.on('connect', () => {
+        const next = () => {
+          const chunk = chunks.shift();
+          if (chunk === undefined || socket.destroyed) return;
+          socket.write(chunk);
+          timer = setTimeout(next, everyMs);
+        };
+        next();
+      });
+      socket.on('data', () => {});
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        clearTimeout(giveUp);
+        clearTimeout(timer);
+        resolve(Date.now() - started);
+      });
+    });
+  }
+
+  it(`closes them after ${IDLE_TIMEOUT_MS / 1000} s of silence by default`, () => {
+    expect(IDLE_TIMEOUT_MS).toBe(10_000);
+  });
+
+  it('closes a connection that sends nothing, one that stops mid-request, and one that trickles its headers', async () => {
+    const strict = await startWebHost({ rendererDir, token: TOKEN, idleTimeoutMs: 300, log: quiet });
+    cleanups.push(() => strict.close());
+    const trickle = ['GET / HTTP/1.1\r\n', ...Array.from({ length: 40 }, (_, i) => `X-Slow-${i}: a\r\n`)];
+    const [silent, stopped, slow] = await Promise.all([
+      holdOpen(strict.port),
+      holdOpen(strict.port, [`GET / HTTP/1.1\r\nHost: 127.0.0.1:${strict.port}\r\n`]),
+      holdOpen(strict.port, trickle, 100),
+    ]);
+    for (const ms of [silent, stopped]) {
+      expect(ms).toBeGreaterThanOrEqual(250);
+      expect(ms).toBeLessThan(2000);
+    }
+    // Bytes keep coming, but the headers never end: closed by the headers deadline.
+    expect(slow).toBeLessThan(2500);
+  });
+
+  it('leaves an open WebSocket alone however quiet it is (heartbeats are its deadline)', async () => {
+    const strict = await startWebHost({ rendererDir, token: TOKEN, idleTimeoutMs: 200, heartbeatMs: 0, log: quiet });
+    cleanups.push(() => strict.close());
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${strict.port}/ws`, handshakeProtocols(TOKEN), {
+        origin: strict.origin,
+      });
+      cleanups.push(() => socket.terminate());
+      socket.once('open', () => resolve(socket));
+      socket.once('error', reject);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    const port = new WebSocketPort(ws, { heartbeatMs: 0, log: quiet });
+    const client = createClient();
+    client.connect(port);
+    expect((await client.call('app.info', {}, { timeoutMs: 5000 })).transport).toBe('browser');
+    port.close();
+  });
+
+  it('still serves the page and its files under a short deadline', async () => {
+    const strict = await startWebHost({ rendererDir, token: TOKEN, idleTimeoutMs: 300, log: quiet });
+    cleanups.push(() => strict.close());
+    expect((await get('/', {}, { port: strict.port })).status).toBe(200);
+    expect((await get('/assets/app-1234.js', {}, { port: strict.port })).status).toBe(200);
   });
 });
 

@@ -7,6 +7,7 @@ import type { Service } from '../../../electron/service';
 import { services } from '../../../electron/services';
 import { startWebHost, type WebHost } from '../../../electron/web/host';
 import { WebSocketPort } from '../../../electron/web/websocketPort';
+import { handshakeProtocols } from '../../../shared/app/browserAccess';
 import { createClient } from '../../../shared/contract/client';
 import { PlaygroundError } from '../../../shared/contract/errors';
 import type { Frame } from '../../../shared/contract/frames';
@@ -17,9 +18,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function open(url: string, options: ConstructorParameters<typeof WebSocket>[2] = {}): Promise<WebSocket> {
+function open(
+  url: string,
+  { protocols = [], ...options }: ConstructorParameters<typeof WebSocket>[2] & { protocols?: string[] } = {},
+): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, options);
+    const ws = new WebSocket(url, protocols, options);
     cleanups.push(() => ws.terminate());
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
@@ -190,7 +194,7 @@ describe('the shared client through startWebHost', () => {
   async function connect() {
     const ws = await open(`ws://127.0.0.1:${host.port}/ws`, {
       origin: host.origin,
-      headers: { Cookie: `pp_${host.port}=${host.token}` },
+      protocols: handshakeProtocols(host.token),
     });
     const port = new WebSocketPort(ws, { heartbeatMs: 0, log: quiet });
     const client = createClient();
