@@ -4,6 +4,7 @@
  * of Electron; the frames go through the real serve() and services.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -90,10 +91,32 @@ const standIn = vi.hoisted(() => {
     setWindowOpenHandler(handler: (details: { url: string }) => unknown) {
       this.windowOpenHandler = handler;
     }
-    /** What Electron does when a page starts to load: a main-frame navigation, then the frame shows the URL. */
+    /**
+     * A main-frame load as Electron reports it: the start (before anything can
+     * cancel it), then, once the new document commits, the frame shows the URL
+     * and did-navigate follows.
+     */
     load(url: string) {
       this.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url });
+      this.commit(url);
+    }
+    /** Reload: a new document from the same URL, committed like any load. */
+    reload() {
+      this.load(this.mainFrame.url);
+    }
+    /**
+     * The page itself navigating (a clicked link, location.href = ...): did-start-navigation
+     * first, then will-navigate, whose preventDefault() cancels it before anything commits.
+     */
+    navigateFromPage(url: string) {
+      this.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url });
+      const event = new ElectronEvent(url);
+      this.emit('will-navigate', event, url);
+      if (!event.defaultPrevented) this.commit(url);
+    }
+    private commit(url: string) {
       this.mainFrame = { url };
+      this.emit('did-navigate', new ElectronEvent(url), url, -1, '');
     }
     destroy() {
       this.destroyed = true;
@@ -257,6 +280,18 @@ afterAll(() => {
   warn.mockRestore();
   rmSync(appRoot, { recursive: true, force: true });
 });
+
+/** True when a TCP connection to 127.0.0.1:`port` is accepted. */
+function connects(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 /** Lets the dialog's promise chain (ask, then maybe open) finish. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
@@ -479,6 +514,39 @@ describe('electron/main.ts', () => {
       { kind: 'response', id: 22, ok: false, error: { code: 'E_BAD_REQUEST' } },
     ]);
     expect(dialog.folderAsks).toHaveLength(2);
+  });
+
+  it('keeps the page’s servers running through a link it offers outside, and stops them when the page reloads', async () => {
+    const contents = theWindow().webContents;
+    const call = async (id: number, method: string, payload: unknown) => {
+      ipcMain.emit(
+        FRAME_CHANNEL,
+        { sender: contents, senderFrame: contents.mainFrame },
+        {
+          kind: 'request',
+          id,
+          method,
+          payload,
+        },
+      );
+      await vi.waitFor(() => expect(responsesTo(id)).toHaveLength(1));
+      return responsesTo(id)[0]?.frame as unknown as { ok: boolean; result: { local: { port: number } } };
+    };
+    const started = await call(30, 'tcpServer.start', { port: 0 });
+    expect(started.ok).toBe(true);
+    const { port } = started.result.local;
+    expect(await connects(port)).toBe(true);
+
+    dialog.asked.length = 0;
+    dialog.answer = 1; // Cancel: the page stays where it is
+    contents.navigateFromPage('https://example.org/rfc');
+    await settle();
+    expect(dialog.asked.map(({ options }) => options.detail)).toEqual(['https://example.org/rfc']);
+    expect(contents.mainFrame.url).toBe(appUrl);
+    expect(await connects(port)).toBe(true);
+
+    contents.reload();
+    await vi.waitFor(async () => expect(await connects(port)).toBe(false));
   });
 
   it('drops frames from a subframe, from a foreign page, and from a gone frame', async () => {
