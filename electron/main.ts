@@ -26,9 +26,10 @@ import { listStaticFiles } from './web/staticFiles';
 import {
   type AppPaths,
   appPaths,
+  answerPermissionCheck,
+  answerPermissionRequest,
   askToOpenLink,
   denyPermissionCheck,
-  denyPermissionRequest,
   linkDecision,
   userChoseToOpen,
   windowOpenDecision,
@@ -77,8 +78,8 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function secure(ses: Session): void {
-  ses.setPermissionRequestHandler(denyPermissionRequest);
-  ses.setPermissionCheckHandler(denyPermissionCheck);
+  ses.setPermissionRequestHandler(answerPermissionRequest);
+  ses.setPermissionCheckHandler(answerPermissionCheck);
   ses.setDevicePermissionHandler(denyPermissionCheck);
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { contentSecurityPolicy as appContentSecurityPolicy } from '../shared/app/contentSecurityPolicy';
 import { productName } from './app/version';
 import { appUrl } from './desktop/appProtocol';
+import { isTrustedSenderUrl } from './electronPort';
 
 export interface AppPaths {
   /** The bundled preload script (a sandboxed preload cannot load modules). */
@@ -69,16 +70,57 @@ export function withContentSecurityPolicy(headers: ResponseHeaders | undefined):
   return result;
 }
 
-/** Permission requests (camera, notifications, geolocation, ...) are all refused: the app needs none. */
-export function denyPermissionRequest(
-  _contents: unknown,
-  _permission: string,
-  callback: (granted: boolean) => void,
-): void {
-  callback(false);
+/**
+ * The one permission the app uses: `navigator.clipboard.writeText` ("Copy as text")
+ * needs it, and Chromium checks it before every write.
+ */
+export const clipboardWritePermission = 'clipboard-sanitized-write';
+
+/** What Electron says about the frame behind a permission request or check. */
+export interface PermissionDetails {
+  readonly isMainFrame: boolean;
+  /** The last URL the requesting frame loaded (absent when not asked for a document). */
+  readonly requestingUrl?: string;
+  /** Set only when a cross-origin subframe asks. */
+  readonly embeddingOrigin?: string;
 }
 
-/** Permission checks are all answered "no". */
+/**
+ * Only the app's own page, in the main frame, may write to the clipboard; every
+ * other permission, page and frame (HTML previews will run in subframes) is refused.
+ */
+function allowed(permission: string, origin: string | undefined, details: PermissionDetails): boolean {
+  return (
+    permission === clipboardWritePermission &&
+    details.isMainFrame &&
+    details.embeddingOrigin === undefined &&
+    origin !== undefined &&
+    isTrustedSenderUrl(origin, appUrl) &&
+    (details.requestingUrl === undefined || isTrustedSenderUrl(details.requestingUrl, appUrl))
+  );
+}
+
+/** `setPermissionRequestHandler`: camera, notifications, geolocation, ... are all refused. */
+export function answerPermissionRequest(
+  _contents: unknown,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: PermissionDetails,
+): void {
+  callback(allowed(permission, details.requestingUrl, details));
+}
+
+/** `setPermissionCheckHandler`: the same answer as a request would get. */
+export function answerPermissionCheck(
+  _contents: unknown,
+  permission: string,
+  requestingOrigin: string,
+  details: PermissionDetails,
+): boolean {
+  return allowed(permission, requestingOrigin, details);
+}
+
+/** Device permission checks (USB, HID, serial) are all answered "no". */
 export function denyPermissionCheck(): boolean {
   return false;
 }

@@ -384,17 +384,47 @@ describe('electron/main.ts', () => {
     expect(theWindow().loaded).toEqual([appUrl]);
   });
 
-  it('denies every permission request and check', () => {
+  it('denies every permission request and check but the clipboard write, even to the app’s own page', () => {
     const { permissionRequestHandler, permissionCheckHandler, devicePermissionHandler } = session.defaultSession;
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+    const fromApp = { isMainFrame: true, requestingUrl: appUrl };
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'unknown']) {
       const callback = vi.fn();
-      permissionRequestHandler?.(theWindow().webContents, permission, callback, {});
+      permissionRequestHandler?.(theWindow().webContents, permission, callback, fromApp);
       expect(callback).toHaveBeenCalledWith(false);
-      expect(permissionCheckHandler?.(theWindow().webContents, permission, appUrl, {})).toBe(false);
+      expect(permissionCheckHandler?.(theWindow().webContents, permission, 'app://playground', fromApp)).toBe(false);
     }
     expect(devicePermissionHandler?.({ deviceType: 'usb', origin: 'app://playground' })).toBe(false);
     expect(permissionRequestHandler).toBeTypeOf('function');
     expect(permissionCheckHandler).toBeTypeOf('function');
+  });
+
+  it('lets only the app’s own page, in its main frame, write to the clipboard (Copy as text)', () => {
+    const { permissionRequestHandler, permissionCheckHandler } = session.defaultSession;
+    const contents = theWindow().webContents;
+    const request = (details: Record<string, unknown>) => {
+      let granted: boolean | undefined;
+      permissionRequestHandler?.(contents, 'clipboard-sanitized-write', (answer) => (granted = answer), details);
+      return granted;
+    };
+    const check = (origin: string, details: Record<string, unknown>) =>
+      permissionCheckHandler?.(contents, 'clipboard-sanitized-write', origin, details);
+
+    // Allowed: what Chromium asks before navigator.clipboard.writeText on the app page.
+    expect(check('app://playground', { isMainFrame: true, requestingUrl: appUrl })).toBe(true);
+    expect(check('app://playground', { isMainFrame: true, requestingUrl: `${appUrl}#/tcp` })).toBe(true);
+    expect(request({ isMainFrame: true, requestingUrl: appUrl })).toBe(true);
+
+    // Refused: any other origin, a subframe (HTML previews), a page that merely embeds the app.
+    for (const origin of ['https://example.com', 'app://elsewhere', 'file://', 'null', 'http://127.0.0.1:5173']) {
+      expect(check(origin, { isMainFrame: true, requestingUrl: `${origin}/index.html` }), origin).toBe(false);
+      expect(request({ isMainFrame: true, requestingUrl: `${origin}/index.html` }), origin).toBe(false);
+    }
+    expect(check('app://playground', { isMainFrame: false, requestingUrl: appUrl })).toBe(false);
+    expect(request({ isMainFrame: false, requestingUrl: appUrl })).toBe(false);
+    expect(
+      check('app://playground', { isMainFrame: false, requestingUrl: appUrl, embeddingOrigin: 'https://example.com' }),
+    ).toBe(false);
+    expect(check('app://playground', { isMainFrame: true, requestingUrl: 'https://example.com/' })).toBe(false);
   });
 
   it('prevents navigation and webview attachment, and denies new windows', async () => {
