@@ -48,17 +48,19 @@ if (!app.requestSingleInstanceLock()) {
   // Another copy is running; it comes to the front (see 'second-instance').
   app.quit();
 } else {
+  // Emitted only once the app is ready. On macOS the app outlives its window, so
+  // a second launch with no window open gets a new one.
   app.on('second-instance', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (!mainWindow || mainWindow.isDestroyed()) {
+      mainWindow = createWindow(appPaths(app.getAppPath()));
+      return;
+    }
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
   app.on('web-contents-created', (_event, contents) => harden(contents));
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
-  });
-  app.on('activate', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createWindow(appPaths(app.getAppPath()));
   });
   app
     .whenReady()
@@ -70,6 +72,10 @@ if (!app.requestSingleInstanceLock()) {
         Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, packaged: app.isPackaged })),
       );
       mainWindow = createWindow(paths);
+      // Only now: macOS can send 'activate' before 'ready', when no window may be created yet.
+      app.on('activate', () => {
+        if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createWindow(paths);
+      });
     })
     .catch((error: unknown) => {
       console.error(`Protocol Playground could not start: ${error instanceof Error ? error.message : String(error)}`);

@@ -68,9 +68,17 @@ const standIn = vi.hoisted(() => {
     exit(code: number) {
       app.calls.push(`exit ${code}`);
     },
+    /** Set by becomeReady(): until then Electron refuses to create windows. */
+    ready: false,
+    readyWaiters: [] as Array<() => void>,
     whenReady() {
       app.calls.push('whenReady');
-      return Promise.resolve();
+      return new Promise<void>((resolve) => (app.ready ? resolve() : app.readyWaiters.push(resolve)));
+    },
+    becomeReady() {
+      app.ready = true;
+      app.emit('ready');
+      for (const resolve of app.readyWaiters.splice(0)) resolve();
     },
     appRoot: '',
     getAppPath: () => app.appRoot,
@@ -131,6 +139,8 @@ const standIn = vi.hoisted(() => {
     focused = 0;
     constructor(readonly options: Record<string, unknown>) {
       super();
+      // What Electron itself throws.
+      if (!app.ready) throw new Error('Cannot create BrowserWindow before app is ready');
       windows.push(this);
       app.emit('web-contents-created', new ElectronEvent(), this.webContents);
     }
@@ -142,7 +152,17 @@ const standIn = vi.hoisted(() => {
     static fromWebContents(contents: unknown) {
       return windows.find((window) => window.webContents === contents) ?? null;
     }
-    isDestroyed = () => false;
+    destroyed = false;
+    isDestroyed() {
+      return this.destroyed;
+    }
+    /** The user closes the window: it and its page are gone, and the app hears when none is left. */
+    close() {
+      this.destroyed = true;
+      this.webContents.destroy();
+      this.emit('closed');
+      if (windows.every((window) => window.destroyed)) app.emit('window-all-closed');
+    }
     isMinimized = () => false;
     restore() {}
     focus() {
@@ -261,6 +281,7 @@ const appUrl = 'app://playground/index.html';
 let appRoot: string;
 
 let warn: ReturnType<typeof vi.spyOn>;
+let activateBeforeReady: unknown;
 
 beforeAll(async () => {
   warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -272,11 +293,18 @@ beforeAll(async () => {
   writeFileSync(join(appRoot, 'secret.txt'), 'outside the renderer');
   app.appRoot = appRoot;
   await import('../../electron/main');
+  // macOS may send 'activate' before 'ready', when a window cannot be created yet.
+  try {
+    app.emit('activate', new ElectronEvent(), false);
+  } catch (error) {
+    activateBeforeReady = error;
+  }
+  app.becomeReady();
   await vi.waitFor(() => expect(windows).toHaveLength(1));
 });
 
 afterAll(() => {
-  windows[0]?.webContents.destroy();
+  for (const window of windows) if (!window.destroyed) window.webContents.destroy();
   warn.mockRestore();
   rmSync(appRoot, { recursive: true, force: true });
 });
@@ -608,5 +636,31 @@ describe('electron/main.ts', () => {
     expect(contents.listenerCount('destroyed')).toBe(0);
     await ask(6, contents.mainFrame);
     expect(contents.sent.length).toBe(before);
+  });
+
+  it('ignores an activate that comes before the app is ready (the window comes with ready)', () => {
+    expect(activateBeforeReady).toBeUndefined();
+    expect(app.calls.filter((call) => call === 'whenReady')).toHaveLength(1);
+  });
+
+  it('macOS: a second launch or a dock click with no window open opens a new window; with one, none', () => {
+    expect(theWindow().isDestroyed()).toBe(false);
+    theWindow().close();
+    const quitsOnLastWindow = process.platform !== 'darwin';
+    expect(app.calls.includes('quit')).toBe(quitsOnLastWindow);
+
+    app.emit('second-instance', new ElectronEvent(), [], '/');
+    expect(windows).toHaveLength(2);
+    expect(windows[1]?.loaded).toEqual([appUrl]);
+    app.emit('activate', new ElectronEvent(), true);
+    expect(windows).toHaveLength(2);
+    app.emit('second-instance', new ElectronEvent(), [], '/');
+    expect(windows).toHaveLength(2);
+    expect(windows[1]?.focused).toBe(1);
+
+    windows[1]?.close();
+    app.emit('activate', new ElectronEvent(), false);
+    expect(windows).toHaveLength(3);
+    expect(windows[2]?.loaded).toEqual([appUrl]);
   });
 });
