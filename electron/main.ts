@@ -150,7 +150,10 @@ function createWindow(paths: AppPaths): BrowserWindow {
     onPage: (port) =>
       serve(port, { transport: 'electron', services: servicesWith({ chooseFolder: folderDialog(window) }) }),
   });
+  window.once('ready-to-show', () => window.show());
   window.loadURL(paths.appUrl).catch((error: unknown) => {
+    // A page that never loads never paints: show the window anyway, or nothing would appear at all.
+    if (!window.isDestroyed()) window.show();
     console.error(
       `could not load the app's page ${paths.appUrl} from ${paths.rendererDir}: ` +
         `${error instanceof Error ? error.message : String(error)} ` +

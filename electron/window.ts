@@ -27,6 +27,9 @@ export function appPaths(appRoot: string): AppPaths {
   };
 }
 
+/** The page's background, --bg in renderer/app/app.css (a test keeps the two equal). */
+export const appBackgroundColor = '#f4f6f9';
+
 /** The one window's options: the renderer is treated as untrusted, like a web page. */
 export function windowOptions(paths: Pick<AppPaths, 'preload'>) {
   return {
@@ -35,6 +38,10 @@ export function windowOptions(paths: Pick<AppPaths, 'preload'>) {
     minWidth: 640,
     minHeight: 420,
     title: productName,
+    // Hidden until the page has painted (main.ts shows it on ready-to-show), on the
+    // page's own background (--bg in renderer/app/app.css): no white flash at start.
+    show: false,
+    backgroundColor: appBackgroundColor,
     // Windows/Linux: the small menu (electron/desktop/menu.ts) shows on Alt only.
     autoHideMenuBar: true,
     webPreferences: {
@@ -159,6 +166,10 @@ export function askToOpenLink(url: string) {
   return {
     type: 'question' as const,
     title: productName,
+    // Hidden until the page has painted (main.ts shows it on ready-to-show), on the
+    // page's own background (--bg in renderer/app/app.css): no white flash at start.
+    show: false,
+    backgroundColor: appBackgroundColor,
     message: 'Open this link in your web browser?',
     detail: url,
     buttons: ['Open in browser', 'Cancel'],

@@ -141,13 +141,29 @@ const standIn = vi.hoisted(() => {
       super();
       // What Electron itself throws.
       if (!app.ready) throw new Error('Cannot create BrowserWindow before app is ready');
+      this.visible = options.show !== false;
       windows.push(this);
       app.emit('web-contents-created', new ElectronEvent(), this.webContents);
     }
+    /** What happened to the window that a user could see, in order. */
+    readonly seen: string[] = [];
+    visible: boolean;
+    /** Set to make loadURL fail, as it does when the page cannot be loaded at all. */
+    static failLoads = false;
     loadURL(url: string) {
       this.loaded.push(url);
+      if (BrowserWindow.failLoads) return Promise.reject(new Error('ERR_FAILED (-2) loading ' + url));
       this.webContents.load(url);
+      // Once the page has painted, for a window created hidden.
+      setTimeout(() => {
+        this.seen.push('ready-to-show');
+        this.emit('ready-to-show');
+      }, 5);
       return Promise.resolve();
+    }
+    show() {
+      this.seen.push('show');
+      this.visible = true;
     }
     static fromWebContents(contents: unknown) {
       return windows.find((window) => window.webContents === contents) ?? null;
@@ -412,6 +428,13 @@ describe('electron/main.ts', () => {
     expect(theWindow().loaded).toEqual([appUrl]);
   });
 
+  it('creates the window hidden on the page’s own background and shows it once the page has painted', async () => {
+    const window = theWindow();
+    expect(window.options).toMatchObject({ show: false, backgroundColor: '#f4f6f9' });
+    await vi.waitFor(() => expect(window.visible).toBe(true));
+    expect(window.seen).toEqual(['ready-to-show', 'show']);
+  });
+
   it('denies every permission request and check but the clipboard write, even to the app’s own page', () => {
     const { permissionRequestHandler, permissionCheckHandler, devicePermissionHandler } = session.defaultSession;
     const fromApp = { isMainFrame: true, requestingUrl: appUrl };
@@ -662,5 +685,21 @@ describe('electron/main.ts', () => {
     app.emit('activate', new ElectronEvent(), false);
     expect(windows).toHaveLength(3);
     expect(windows[2]?.loaded).toEqual([appUrl]);
+  });
+
+  it('shows the window even when its page cannot load, with the reason on the console', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    standIn.BrowserWindow.failLoads = true;
+    try {
+      for (const window of windows) if (!window.destroyed) window.close();
+      app.emit('activate', new ElectronEvent(), false);
+      const window = windows.at(-1);
+      await vi.waitFor(() => expect(window?.visible).toBe(true));
+      expect(window?.seen).toEqual(['show']);
+      expect(error).toHaveBeenCalledWith(expect.stringContaining("could not load the app's page"));
+    } finally {
+      standIn.BrowserWindow.failLoads = false;
+      error.mockRestore();
+    }
   });
 });

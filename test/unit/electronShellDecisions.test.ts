@@ -3,7 +3,10 @@
  * as plain functions: which links may leave the app (and only after asking), the
  * menu a release build shows, and the one window's locked-down options.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../electron/cli/build';
 import { appMenuTemplate, developmentOnlyRoles, menuRoles } from '../../electron/desktop/menu';
 import {
   appPaths,
@@ -98,6 +101,16 @@ describe('the window', () => {
       experimentalFeatures: false,
       preload: '/app/dist/electron/preload.cjs',
     });
+  });
+
+  it('starts hidden, on the page’s own background colour (no white flash)', () => {
+    const options = windowOptions(appPaths('/app'));
+    expect(options.show).toBe(false);
+    const css = readFileSync(join(projectRoot, 'renderer', 'app', 'app.css'), 'utf8');
+    const background = /:root\s*\{[^}]*--bg:\s*(#[0-9a-f]{3,8})\s*;/i.exec(css)?.[1];
+    expect(background).toBeDefined();
+    expect(options.backgroundColor.toLowerCase()).toBe(background?.toLowerCase());
+    expect(css).toMatch(/body\s*\{[^}]*background:\s*var\(--bg\)/);
   });
 
   it('loads the page from app://, never file://', () => {
