@@ -34,7 +34,6 @@ import {
   userChoseToOpen,
   windowOpenDecision,
   windowOptions,
-  withContentSecurityPolicy,
 } from './window';
 
 let mainWindow: BrowserWindow | undefined;
@@ -87,9 +86,8 @@ function secure(ses: Session): void {
   ses.setPermissionRequestHandler(answerPermissionRequest);
   ses.setPermissionCheckHandler(answerPermissionCheck);
   ses.setDevicePermissionHandler(denyPermissionCheck);
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) });
-  });
+  // No webRequest header hook: the app's page carries its CSP in the app:// response
+  // (desktop/appProtocol.ts) and in a <meta> tag, and every other response is left as sent.
 }
 
 /** Applied to every webContents, including any a future feature might create. */

@@ -4,7 +4,6 @@
  */
 
 import { join } from 'node:path';
-import { contentSecurityPolicy as appContentSecurityPolicy } from '../shared/app/contentSecurityPolicy';
 import { productName } from './app/version';
 import { appUrl } from './desktop/appProtocol';
 import { isTrustedSenderUrl } from './electronPort';
@@ -60,21 +59,6 @@ export function windowOptions(paths: Pick<AppPaths, 'preload'>) {
       spellcheck: false,
     },
   } as const;
-}
-
-/** Electron talks over IPC, so unlike browser mode the policy allows no WebSocket. */
-export const contentSecurityPolicy = appContentSecurityPolicy();
-
-export type ResponseHeaders = Record<string, string | string[]>;
-
-/** `headers` with our CSP in place of any the response brought (header names are case-insensitive). */
-export function withContentSecurityPolicy(headers: ResponseHeaders | undefined): ResponseHeaders {
-  const result: ResponseHeaders = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (name.toLowerCase() !== 'content-security-policy') result[name] = value;
-  }
-  result['Content-Security-Policy'] = [contentSecurityPolicy];
-  return result;
 }
 
 /**
