@@ -31,6 +31,7 @@ import {
   askToOpenLink,
   denyPermissionCheck,
   linkDecision,
+  renderProcessGonePolicy,
   userChoseToOpen,
   windowOpenDecision,
   windowOptions,
@@ -148,8 +149,18 @@ function createWindow(paths: AppPaths): BrowserWindow {
     onPage: (port) =>
       serve(port, { transport: 'electron', services: servicesWith({ chooseFolder: folderDialog(window) }) }),
   });
+  const afterGone = renderProcessGonePolicy(paths.appUrl);
+  window.webContents.on('render-process-gone', (_event, details) => {
+    const next = afterGone(details, Date.now());
+    if (next.action === 'leave') {
+      if (details.reason !== 'clean-exit') console.error(`Protocol Playground: ${next.why}`);
+      return;
+    }
+    console.error(`the page's renderer process is gone (${details.reason}); reloading the page`);
+    if (!window.isDestroyed()) window.loadURL(next.url).catch(reportLoadFailure);
+  });
   window.once('ready-to-show', () => window.show());
-  window.loadURL(paths.appUrl).catch((error: unknown) => {
+  function reportLoadFailure(error: unknown): void {
     // A page that never loads never paints: show the window anyway, or nothing would appear at all.
     if (!window.isDestroyed()) window.show();
     console.error(
@@ -157,6 +168,7 @@ function createWindow(paths: AppPaths): BrowserWindow {
         `${error instanceof Error ? error.message : String(error)} ` +
         '(run `npm run build`, or start with `npm start`, which builds first)',
     );
-  });
+  }
+  window.loadURL(paths.appUrl).catch(reportLoadFailure);
   return window;
 }

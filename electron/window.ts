@@ -4,6 +4,7 @@
  */
 
 import { join } from 'node:path';
+import { type PageRestartReason, pageRestartParam, pageRestartReason } from '../shared/app/contract';
 import { productName } from './app/version';
 import { appUrl } from './desktop/appProtocol';
 import { isTrustedSenderUrl } from './electronPort';
@@ -166,4 +167,45 @@ export function askToOpenLink(url: string) {
 /** True when the user's answer to askToOpenLink means "open it". */
 export function userChoseToOpen(answer: { readonly response: number }): boolean {
   return answer.response === openLinkButton;
+}
+
+/** Electron's RenderProcessGoneDetails, as far as the decision below needs it. */
+export interface RenderProcessGone {
+  readonly reason: string;
+  readonly exitCode: number;
+}
+
+export type AfterRenderProcessGone =
+  { readonly action: 'reload'; readonly url: string } | { readonly action: 'leave'; readonly why: string };
+
+/** More renderer restarts than this within restartWindowMs: the page is left as it is. */
+export const maxRestarts = 3;
+export const restartWindowMs = 60_000;
+
+/**
+ * What to do when a window's renderer process is gone (its port, and with it every
+ * server and connection the page had, is already closed): load the app's page again,
+ * telling it why, unless the process ended cleanly (the window is closing) or keeps
+ * dying, where reloading would only loop. One per window.
+ */
+export function renderProcessGonePolicy(pageUrl: string = appUrl) {
+  const restarts: number[] = [];
+  return (details: RenderProcessGone, now: number): AfterRenderProcessGone => {
+    if (details.reason === 'clean-exit') return { action: 'leave', why: 'the renderer process exited cleanly' };
+    while (restarts.length > 0 && (restarts[0] ?? 0) <= now - restartWindowMs) restarts.shift();
+    if (restarts.length >= maxRestarts) {
+      return {
+        action: 'leave',
+        why:
+          `the page's renderer process is gone again (${details.reason}, exit code ${details.exitCode}), ` +
+          `${restarts.length + 1} times within ${restartWindowMs / 1000} s: not reloading it; restart the app`,
+      };
+    }
+    restarts.push(now);
+    const parsed = pageRestartReason.safeParse(details.reason);
+    const reason: PageRestartReason = parsed.success ? parsed.data : 'abnormal-exit';
+    const url = new URL(pageUrl);
+    url.searchParams.set(pageRestartParam, reason);
+    return { action: 'reload', url: url.href };
+  };
 }

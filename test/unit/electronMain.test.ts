@@ -325,6 +325,18 @@ afterAll(() => {
   rmSync(appRoot, { recursive: true, force: true });
 });
 
+/** Sends a request from the app page's main frame and waits for its one answer. */
+async function call(id: number, method: string, payload: unknown) {
+  const contents = theWindow().webContents;
+  ipcMain.emit(
+    FRAME_CHANNEL,
+    { sender: contents, senderFrame: contents.mainFrame },
+    { kind: 'request', id, method, payload },
+  );
+  await vi.waitFor(() => expect(responsesTo(id)).toHaveLength(1));
+  return responsesTo(id)[0]?.frame as unknown as { ok: boolean; result: { local: { port: number } } };
+}
+
 /** True when a TCP connection to 127.0.0.1:`port` is accepted. */
 function connects(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -588,20 +600,6 @@ describe('electron/main.ts', () => {
 
   it('keeps the page’s servers running through a link it offers outside, and stops them when the page reloads', async () => {
     const contents = theWindow().webContents;
-    const call = async (id: number, method: string, payload: unknown) => {
-      ipcMain.emit(
-        FRAME_CHANNEL,
-        { sender: contents, senderFrame: contents.mainFrame },
-        {
-          kind: 'request',
-          id,
-          method,
-          payload,
-        },
-      );
-      await vi.waitFor(() => expect(responsesTo(id)).toHaveLength(1));
-      return responsesTo(id)[0]?.frame as unknown as { ok: boolean; result: { local: { port: number } } };
-    };
     const started = await call(30, 'tcpServer.start', { port: 0 });
     expect(started.ok).toBe(true);
     const { port } = started.result.local;
@@ -638,6 +636,30 @@ describe('electron/main.ts', () => {
     contents.load(appUrl);
     expect(ipcMain.listenerCount(FRAME_CHANNEL)).toBe(1);
     expect(await ask(1, contents.mainFrame)).toHaveLength(2); // id 1 again: the old page's answer plus the new one
+  });
+
+  it('reloads a page whose renderer crashed, with its servers stopped and the reason for the status bar', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const contents = theWindow().webContents;
+      const started = await call(40, 'tcpServer.start', { port: 0 });
+      const { port } = started.result.local;
+      expect(await connects(port)).toBe(true);
+
+      contents.emit('render-process-gone', new ElectronEvent(), { reason: 'crashed', exitCode: 139 });
+      expect(theWindow().loaded.at(-1)).toBe(`${appUrl}?restarted=crashed`);
+      expect(contents.mainFrame.url).toBe(`${appUrl}?restarted=crashed`);
+      expect(await connects(port)).toBe(false);
+      // The reloaded page has a session of its own.
+      expect((await call(41, 'app.info', {})).ok).toBe(true);
+
+      // Closing the window ends its renderer cleanly: nothing to reload.
+      const loads = theWindow().loaded.length;
+      contents.emit('render-process-gone', new ElectronEvent(), { reason: 'clean-exit', exitCode: 0 });
+      expect(theWindow().loaded).toHaveLength(loads);
+    } finally {
+      error.mockRestore();
+    }
   });
 
   it('closes the port when the webContents is destroyed', async () => {

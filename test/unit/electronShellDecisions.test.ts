@@ -12,6 +12,9 @@ import {
   appPaths,
   askToOpenLink,
   linkDecision,
+  maxRestarts,
+  renderProcessGonePolicy,
+  restartWindowMs,
   userChoseToOpen,
   windowOpenDecision,
   windowOptions,
@@ -119,5 +122,34 @@ describe('the window', () => {
       rendererDir: '/app/dist/renderer',
       appUrl: 'app://playground/index.html',
     });
+  });
+});
+
+describe('a renderer process that is gone', () => {
+  it('reloads the app’s page saying why, unless the process exited cleanly', () => {
+    const policy = renderProcessGonePolicy();
+    expect(policy({ reason: 'clean-exit', exitCode: 0 }, 0)).toMatchObject({ action: 'leave' });
+    expect(policy({ reason: 'crashed', exitCode: 139 }, 0)).toEqual({
+      action: 'reload',
+      url: 'app://playground/index.html?restarted=crashed',
+    });
+    expect(renderProcessGonePolicy()({ reason: 'oom', exitCode: -1 }, 0)).toEqual({
+      action: 'reload',
+      url: 'app://playground/index.html?restarted=oom',
+    });
+    // A reason a later Electron may add still reloads, named as an unexpected exit.
+    expect(renderProcessGonePolicy()({ reason: 'something-new', exitCode: 1 }, 0)).toEqual({
+      action: 'reload',
+      url: 'app://playground/index.html?restarted=abnormal-exit',
+    });
+  });
+
+  it('stops reloading a page that keeps dying, and tries again once a minute has passed', () => {
+    const policy = renderProcessGonePolicy();
+    const crash = (now: number) => policy({ reason: 'crashed', exitCode: 139 }, now).action;
+    for (let i = 0; i < maxRestarts; i++) expect(crash(i * 1000)).toBe('reload');
+    const given = policy({ reason: 'crashed', exitCode: 139 }, maxRestarts * 1000);
+    expect(given).toMatchObject({ action: 'leave', why: expect.stringContaining('restart the app') });
+    expect(crash(restartWindowMs + 1000)).toBe('reload');
   });
 });
