@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findElectronBinary, platformExecutable } from '../../electron/cli/electronBinary';
-import { fallbackLine, missingDisplay, startFailureReason } from '../../electron/cli/start';
+import { fallbackLine, fixLine, missingDisplay, startFailureReason } from '../../electron/cli/start';
 
 const roots: string[] = [];
 afterEach(() => {
@@ -37,19 +37,23 @@ function project(state: { pathTxt?: string; binary?: boolean; packageInstalled?:
 const noOverride = {};
 
 describe('findElectronBinary', () => {
-  it('reports the skipped download when path.txt was never written (as on our build machines)', () => {
-    const result = findElectronBinary({ root: project(), env: noOverride, platform: 'linux' });
+  it('says the binary is not downloaded yet when path.txt was never written, and where its installer is', () => {
+    const root = project();
+    const result = findElectronBinary({ root, env: noOverride, platform: 'linux' });
     expect(result).toEqual({
       found: false,
-      reason: 'no Electron binary in node_modules/electron/dist — npm did not run its download step',
+      reason: 'no Electron binary in node_modules/electron/dist yet (Electron downloads it on first use)',
+      packageDir: join(root, 'node_modules', 'electron'),
     });
   });
 
   it('reports an unfinished download when path.txt names a binary that is not there', () => {
-    const result = findElectronBinary({ root: project({ pathTxt: 'electron' }), env: noOverride, platform: 'linux' });
+    const root = project({ pathTxt: 'electron' });
+    const result = findElectronBinary({ root, env: noOverride, platform: 'linux' });
     expect(result).toMatchObject({
       found: false,
       reason: expect.stringContaining('node_modules/electron/dist/electron'),
+      packageDir: join(root, 'node_modules', 'electron'),
     });
   });
 
@@ -66,6 +70,7 @@ describe('findElectronBinary', () => {
     const dist = mkdtempSync(join(tmpdir(), 'pp-electron-dist-'));
     roots.push(dist);
     const env = { ELECTRON_OVERRIDE_DIST_PATH: dist };
+    // No packageDir: a chosen binary that is missing is not downloaded over.
     expect(findElectronBinary({ root, env, platform: 'linux' })).toEqual({
       found: false,
       reason: `no Electron binary at ${join(dist, 'electron')} (from ELECTRON_OVERRIDE_DIST_PATH)`,
@@ -92,12 +97,15 @@ describe('findElectronBinary', () => {
 });
 
 describe('the fallback line', () => {
-  it('is one line saying what is missing and what happens instead', () => {
-    const line = fallbackLine('no Electron binary in node_modules/electron/dist — npm did not run its download step');
+  it('is one line saying what is missing and what happens instead, then one saying how to fix it', () => {
+    const line = fallbackLine("offline: Electron's installer could not reach github.com (ENOTFOUND)");
     expect(line).toBe(
-      'Electron is not available here (no Electron binary in node_modules/electron/dist — npm did not run its download step); opening browser mode instead.',
+      "Electron is not available here (offline: Electron's installer could not reach github.com (ENOTFOUND)); opening browser mode instead.",
     );
     expect(line).not.toContain('\n');
+    expect(fixLine('connect to the internet and run `npm start` again')).toBe(
+      'To fix it: connect to the internet and run `npm start` again.',
+    );
   });
 
   it('explains an early exit with the telling line of Chromium’s output, without its log prefix', () => {
