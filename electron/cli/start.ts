@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildElectron, buildRenderer, projectRoot, rendererIsStale } from './build';
 import { findElectronBinary } from './electronBinary';
@@ -34,6 +35,36 @@ export function startFailureReason(
   const telling = lines.find((line) => /error|missing|cannot|failed|not found/i.test(line)) ?? lines.at(-1);
   const said = telling ? `: ${telling.length > 160 ? `${telling.slice(0, 157)}...` : telling}` : '';
   return `it ${status} ${(elapsedMs / 1000).toFixed(1)} s after starting${said}`;
+}
+
+/**
+ * Linux's OS sandbox refusing to start, from what Electron printed: the reason and
+ * the fix. On Ubuntu 24.04+ AppArmor keeps unprivileged user namespaces from a
+ * downloaded Electron, so Chromium needs its setuid helper, chrome-sandbox, owned by
+ * root with mode 4755 (electron/electron#42510); as root it refuses to sandbox at
+ * all. The sandbox is never switched off for the user: that is theirs to decide.
+ */
+export function sandboxProblem(stderr: string, executablePath: string): { reason: string; fix: string } | undefined {
+  const helper =
+    /make sure that (\S+chrome-sandbox) is owned by root/.exec(stderr)?.[1] ??
+    join(dirname(executablePath), 'chrome-sandbox');
+  if (/SUID sandbox helper binary .*not configured correctly|No usable sandbox/i.test(stderr)) {
+    return {
+      reason:
+        "Linux's sandbox for Electron is not set up: Chromium's helper chrome-sandbox must be owned by root " +
+        'with mode 4755 where user namespaces are restricted (Ubuntu 24.04+)',
+      fix:
+        `sudo chown root:root ${helper} && sudo chmod 4755 ${helper}, then \`npm start\` again; ` +
+        'on lab machines install the .deb (`npm run dist`), which sets the sandbox up with an AppArmor profile',
+    };
+  }
+  if (/Running as root without \S+ is not supported/i.test(stderr)) {
+    return {
+      reason: 'Electron does not run as root with its sandbox on',
+      fix: 'run `npm start` as a normal user (or use browser mode, `npm run web`)',
+    };
+  }
+  return undefined;
 }
 
 /** Linux needs a display server for a window; without one Electron only prints errors. */
@@ -81,7 +112,7 @@ export async function runStart(argv: readonly string[]): Promise<void> {
 
   const outcome = await launch(binary.executablePath);
   if (outcome.kind === 'failed') {
-    await fallBack(outcome.reason, argv);
+    await fallBack(outcome.reason, argv, outcome.fix);
     return;
   }
   process.exit(outcome.code);
@@ -125,7 +156,7 @@ async function install(packageDir: string) {
   return outcome;
 }
 
-type LaunchOutcome = { kind: 'exited'; code: number } | { kind: 'failed'; reason: string };
+type LaunchOutcome = { kind: 'exited'; code: number } | { kind: 'failed'; reason: string; fix?: string };
 
 /**
  * Runs Electron on the project folder. Its stderr is held back for the first
@@ -167,7 +198,13 @@ function launch(executablePath: string): Promise<LaunchOutcome> {
       const elapsed = Date.now() - startedAt;
       const failed = !stopping && (code !== 0 || signal !== null) && elapsed < startupGraceMs;
       if (failed) {
-        resolve({ kind: 'failed', reason: startFailureReason({ code, signal }, elapsed, held ?? '') });
+        const stderr = held ?? '';
+        const sandbox = sandboxProblem(stderr, executablePath);
+        resolve(
+          sandbox
+            ? { kind: 'failed', ...sandbox }
+            : { kind: 'failed', reason: startFailureReason({ code, signal }, elapsed, stderr) },
+        );
         return;
       }
       release();

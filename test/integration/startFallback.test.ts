@@ -145,6 +145,44 @@ describe('npm start where Electron cannot run', () => {
   );
 
   it.skipIf(process.platform === 'win32')(
+    "with Linux's sandbox not set up: the reason, the chown/chmod fix, no sandbox switched off, browser mode",
+    async () => {
+      emptyDist = mkdtempSync(join(tmpdir(), 'pp-suid-electron-'));
+      const fake = join(emptyDist, 'electron');
+      const helper = join(emptyDist, 'chrome-sandbox');
+      writeFileSync(
+        fake,
+        [
+          '#!/bin/sh',
+          'echo "$@" > "$(dirname "$0")/args.txt"',
+          `echo '[4242:0101/000000.000000:FATAL:setuid_sandbox_host.cc(158)] The SUID sandbox helper binary was found, but is not configured correctly. Rather than run without sandboxing I'"'"'m aborting now. You need to make sure that ${helper} is owned by root and has mode 4755.' >&2`,
+          'exit 133',
+          '',
+        ].join('\n'),
+      );
+      chmodSync(fake, 0o755);
+      const app = startApp({ ELECTRON_OVERRIDE_DIST_PATH: emptyDist, DISPLAY: ':99' });
+      const stdout = await waitForOutput(app, /^Protocol Playground: \S+$/m, startupMs);
+      const lines = stdout.split('\n');
+      const at = lines.findIndex((line) => line.startsWith('Electron is not available here'));
+      expect(lines[at]).toMatch(/^Electron is not available here \(Linux's sandbox for Electron is not set up: /);
+      expect(lines[at + 1]).toBe(
+        `To fix it: sudo chown root:root ${helper} && sudo chmod 4755 ${helper}, then \`npm start\` again; ` +
+          'on lab machines install the .deb (`npm run dist`), which sets the sandbox up with an AppArmor profile.',
+      );
+      await expectBrowserModeAfter(stdout, lines[at] ?? '');
+      // Electron was started once, with the project only: nothing switched its sandbox off.
+      expect(
+        readFileSync(join(emptyDist, 'args.txt'), 'utf8')
+          .trim()
+          .split(' ')
+          .map((arg) => resolve(arg)),
+      ).toEqual([resolve(root)]);
+    },
+    180_000,
+  );
+
+  it.skipIf(process.platform === 'win32')(
     'with an Electron that dies at once (no X server): one line with the reason, then browser mode',
     async () => {
       emptyDist = mkdtempSync(join(tmpdir(), 'pp-dying-electron-'));

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findElectronBinary, platformExecutable } from '../../electron/cli/electronBinary';
-import { fallbackLine, fixLine, missingDisplay, startFailureReason } from '../../electron/cli/start';
+import { fallbackLine, fixLine, missingDisplay, sandboxProblem, startFailureReason } from '../../electron/cli/start';
 
 const roots: string[] = [];
 afterEach(() => {
@@ -134,5 +134,45 @@ describe('the fallback line', () => {
     expect(missingDisplay({ DISPLAY: ':99' }, 'linux')).toBeUndefined();
     expect(missingDisplay({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBeUndefined();
     expect(missingDisplay({}, 'win32')).toBeUndefined();
+  });
+});
+
+describe("Linux's sandbox refusing to start", () => {
+  const executable = '/home/student/pp/node_modules/electron/dist/electron';
+  const helper = '/home/student/pp/node_modules/electron/dist/chrome-sandbox';
+
+  it('recognises the SUID helper failure (Ubuntu 24.04+) and gives the chown/chmod fix or the .deb', () => {
+    const stderr =
+      '[12345:0101/000000.000000:FATAL:setuid_sandbox_host.cc(158)] The SUID sandbox helper binary was found, ' +
+      "but is not configured correctly. Rather than run without sandboxing I'm aborting now. You need to make " +
+      `sure that ${helper} is owned by root and has mode 4755.\n`;
+    const problem = sandboxProblem(stderr, executable);
+    expect(problem?.reason).toMatch(/^Linux's sandbox for Electron is not set up: .*chrome-sandbox.*4755/);
+    expect(problem?.fix).toBe(
+      `sudo chown root:root ${helper} && sudo chmod 4755 ${helper}, then \`npm start\` again; ` +
+        'on lab machines install the .deb (`npm run dist`), which sets the sandbox up with an AppArmor profile',
+    );
+    // Never the workaround that switches the sandbox off.
+    expect(`${problem?.reason} ${problem?.fix}`).not.toMatch(/no-sandbox/);
+  });
+
+  it('names the helper beside the executable when the message does not, and knows "No usable sandbox!"', () => {
+    const problem = sandboxProblem('[1:2:FATAL:zygote_host_impl_linux.cc(128)] No usable sandbox! ...\n', executable);
+    expect(problem?.fix).toContain(`sudo chown root:root ${helper}`);
+  });
+
+  it('as root: run as a normal user', () => {
+    const problem = sandboxProblem(
+      '[1:2:FATAL:electron_main_delegate.cc(294)] Running as root without --no-sandbox is not supported. See https://crbug.com/638180.\n',
+      executable,
+    );
+    expect(problem).toEqual({
+      reason: 'Electron does not run as root with its sandbox on',
+      fix: 'run `npm start` as a normal user (or use browser mode, `npm run web`)',
+    });
+  });
+
+  it('leaves other failures to the general reason', () => {
+    expect(sandboxProblem('Missing X server or $DISPLAY\n', executable)).toBeUndefined();
   });
 });
