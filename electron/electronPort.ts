@@ -132,10 +132,8 @@ export function createElectronPort(contents: PageContents, ipc: FrameIpc, option
 
 /** Page lifecycle events of a webContents that decide when a page's session ends. */
 export interface NavigatingContents extends PageContents {
-  on(
-    event: 'did-start-navigation',
-    listener: (details: { readonly isMainFrame: boolean; readonly isSameDocument: boolean }) => void,
-  ): unknown;
+  /** A new document committed in the main frame (a load, a reload); not emitted for in-page navigations. */
+  on(event: 'did-navigate', listener: () => void): unknown;
   on(event: 'render-process-gone', listener: () => void): unknown;
 }
 
@@ -143,7 +141,11 @@ export interface NavigatingContents extends PageContents {
  * Gives every page loaded into `contents` its own port, so a reload (or a
  * crashed renderer) closes the old page's session and everything it owned:
  * a socket bound by the old page must not block the new one. `onPage` is called
- * for each new port; the first page is the first main-frame load.
+ * for each new port; the first page is the first committed main-frame load.
+ *
+ * Only a committed navigation ends the old page: `did-start-navigation` also
+ * fires for a link that `will-navigate` then cancels (main.ts offers it to the
+ * system browser instead), and the page that stays must keep its servers.
  */
 export function servePages(
   contents: NavigatingContents,
@@ -151,8 +153,7 @@ export function servePages(
   options: ElectronPortOptions & { onPage: (port: Port) => void },
 ): void {
   let current: Port | undefined;
-  contents.on('did-start-navigation', (details) => {
-    if (!details.isMainFrame || details.isSameDocument) return;
+  contents.on('did-navigate', () => {
     current?.close();
     current = createElectronPort(contents, ipc, options);
     options.onPage(current);

@@ -26,14 +26,15 @@ import { listStaticFiles } from './web/staticFiles';
 import {
   type AppPaths,
   appPaths,
+  answerPermissionCheck,
+  answerPermissionRequest,
   askToOpenLink,
   denyPermissionCheck,
-  denyPermissionRequest,
   linkDecision,
+  renderProcessGonePolicy,
   userChoseToOpen,
   windowOpenDecision,
   windowOptions,
-  withContentSecurityPolicy,
 } from './window';
 
 let mainWindow: BrowserWindow | undefined;
@@ -47,17 +48,19 @@ if (!app.requestSingleInstanceLock()) {
   // Another copy is running; it comes to the front (see 'second-instance').
   app.quit();
 } else {
+  // Emitted only once the app is ready. On macOS the app outlives its window, so
+  // a second launch with no window open gets a new one.
   app.on('second-instance', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (!mainWindow || mainWindow.isDestroyed()) {
+      mainWindow = createWindow(appPaths(app.getAppPath()));
+      return;
+    }
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
   app.on('web-contents-created', (_event, contents) => harden(contents));
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
-  });
-  app.on('activate', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createWindow(appPaths(app.getAppPath()));
   });
   app
     .whenReady()
@@ -69,6 +72,10 @@ if (!app.requestSingleInstanceLock()) {
         Menu.buildFromTemplate(appMenuTemplate({ platform: process.platform, packaged: app.isPackaged })),
       );
       mainWindow = createWindow(paths);
+      // Only now: macOS can send 'activate' before 'ready', when no window may be created yet.
+      app.on('activate', () => {
+        if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createWindow(paths);
+      });
     })
     .catch((error: unknown) => {
       console.error(`Protocol Playground could not start: ${error instanceof Error ? error.message : String(error)}`);
@@ -77,12 +84,11 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function secure(ses: Session): void {
-  ses.setPermissionRequestHandler(denyPermissionRequest);
-  ses.setPermissionCheckHandler(denyPermissionCheck);
+  ses.setPermissionRequestHandler(answerPermissionRequest);
+  ses.setPermissionCheckHandler(answerPermissionCheck);
   ses.setDevicePermissionHandler(denyPermissionCheck);
-  ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) });
-  });
+  // No webRequest header hook: the app's page carries its CSP in the app:// response
+  // (desktop/appProtocol.ts) and in a <meta> tag, and every other response is left as sent.
 }
 
 /** Applied to every webContents, including any a future feature might create. */
@@ -143,12 +149,26 @@ function createWindow(paths: AppPaths): BrowserWindow {
     onPage: (port) =>
       serve(port, { transport: 'electron', services: servicesWith({ chooseFolder: folderDialog(window) }) }),
   });
-  window.loadURL(paths.appUrl).catch((error: unknown) => {
+  const afterGone = renderProcessGonePolicy(paths.appUrl);
+  window.webContents.on('render-process-gone', (_event, details) => {
+    const next = afterGone(details, Date.now());
+    if (next.action === 'leave') {
+      if (details.reason !== 'clean-exit') console.error(`Protocol Playground: ${next.why}`);
+      return;
+    }
+    console.error(`the page's renderer process is gone (${details.reason}); reloading the page`);
+    if (!window.isDestroyed()) window.loadURL(next.url).catch(reportLoadFailure);
+  });
+  window.once('ready-to-show', () => window.show());
+  function reportLoadFailure(error: unknown): void {
+    // A page that never loads never paints: show the window anyway, or nothing would appear at all.
+    if (!window.isDestroyed()) window.show();
     console.error(
       `could not load the app's page ${paths.appUrl} from ${paths.rendererDir}: ` +
         `${error instanceof Error ? error.message : String(error)} ` +
         '(run `npm run build`, or start with `npm start`, which builds first)',
     );
-  });
+  }
+  window.loadURL(paths.appUrl).catch(reportLoadFailure);
   return window;
 }

@@ -4,9 +4,10 @@
  */
 
 import { join } from 'node:path';
-import { contentSecurityPolicy as appContentSecurityPolicy } from '../shared/app/contentSecurityPolicy';
+import { type PageRestartReason, pageRestartParam, pageRestartReason } from '../shared/app/contract';
 import { productName } from './app/version';
 import { appUrl } from './desktop/appProtocol';
+import { isTrustedSenderUrl } from './electronPort';
 
 export interface AppPaths {
   /** The bundled preload script (a sandboxed preload cannot load modules). */
@@ -26,6 +27,9 @@ export function appPaths(appRoot: string): AppPaths {
   };
 }
 
+/** The page's background, --bg in renderer/app/app.css (a test keeps the two equal). */
+export const appBackgroundColor = '#f4f6f9';
+
 /** The one window's options: the renderer is treated as untrusted, like a web page. */
 export function windowOptions(paths: Pick<AppPaths, 'preload'>) {
   return {
@@ -34,6 +38,10 @@ export function windowOptions(paths: Pick<AppPaths, 'preload'>) {
     minWidth: 640,
     minHeight: 420,
     title: productName,
+    // Hidden until the page has painted (main.ts shows it on ready-to-show), on the
+    // page's own background (--bg in renderer/app/app.css): no white flash at start.
+    show: false,
+    backgroundColor: appBackgroundColor,
     // Windows/Linux: the small menu (electron/desktop/menu.ts) shows on Alt only.
     autoHideMenuBar: true,
     webPreferences: {
@@ -54,31 +62,57 @@ export function windowOptions(paths: Pick<AppPaths, 'preload'>) {
   } as const;
 }
 
-/** Electron talks over IPC, so unlike browser mode the policy allows no WebSocket. */
-export const contentSecurityPolicy = appContentSecurityPolicy();
+/**
+ * The one permission the app uses: `navigator.clipboard.writeText` ("Copy as text")
+ * needs it, and Chromium checks it before every write.
+ */
+export const clipboardWritePermission = 'clipboard-sanitized-write';
 
-export type ResponseHeaders = Record<string, string | string[]>;
-
-/** `headers` with our CSP in place of any the response brought (header names are case-insensitive). */
-export function withContentSecurityPolicy(headers: ResponseHeaders | undefined): ResponseHeaders {
-  const result: ResponseHeaders = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (name.toLowerCase() !== 'content-security-policy') result[name] = value;
-  }
-  result['Content-Security-Policy'] = [contentSecurityPolicy];
-  return result;
+/** What Electron says about the frame behind a permission request or check. */
+export interface PermissionDetails {
+  readonly isMainFrame: boolean;
+  /** The last URL the requesting frame loaded (absent when not asked for a document). */
+  readonly requestingUrl?: string;
+  /** Set only when a cross-origin subframe asks. */
+  readonly embeddingOrigin?: string;
 }
 
-/** Permission requests (camera, notifications, geolocation, ...) are all refused: the app needs none. */
-export function denyPermissionRequest(
+/**
+ * Only the app's own page, in the main frame, may write to the clipboard; every
+ * other permission, page and frame (HTML previews will run in subframes) is refused.
+ */
+function allowed(permission: string, origin: string | undefined, details: PermissionDetails): boolean {
+  return (
+    permission === clipboardWritePermission &&
+    details.isMainFrame &&
+    details.embeddingOrigin === undefined &&
+    origin !== undefined &&
+    isTrustedSenderUrl(origin, appUrl) &&
+    (details.requestingUrl === undefined || isTrustedSenderUrl(details.requestingUrl, appUrl))
+  );
+}
+
+/** `setPermissionRequestHandler`: camera, notifications, geolocation, ... are all refused. */
+export function answerPermissionRequest(
   _contents: unknown,
-  _permission: string,
+  permission: string,
   callback: (granted: boolean) => void,
+  details: PermissionDetails,
 ): void {
-  callback(false);
+  callback(allowed(permission, details.requestingUrl, details));
 }
 
-/** Permission checks are all answered "no". */
+/** `setPermissionCheckHandler`: the same answer as a request would get. */
+export function answerPermissionCheck(
+  _contents: unknown,
+  permission: string,
+  requestingOrigin: string,
+  details: PermissionDetails,
+): boolean {
+  return allowed(permission, requestingOrigin, details);
+}
+
+/** Device permission checks (USB, HID, serial) are all answered "no". */
 export function denyPermissionCheck(): boolean {
   return false;
 }
@@ -117,6 +151,10 @@ export function askToOpenLink(url: string) {
   return {
     type: 'question' as const,
     title: productName,
+    // Hidden until the page has painted (main.ts shows it on ready-to-show), on the
+    // page's own background (--bg in renderer/app/app.css): no white flash at start.
+    show: false,
+    backgroundColor: appBackgroundColor,
     message: 'Open this link in your web browser?',
     detail: url,
     buttons: ['Open in browser', 'Cancel'],
@@ -129,4 +167,45 @@ export function askToOpenLink(url: string) {
 /** True when the user's answer to askToOpenLink means "open it". */
 export function userChoseToOpen(answer: { readonly response: number }): boolean {
   return answer.response === openLinkButton;
+}
+
+/** Electron's RenderProcessGoneDetails, as far as the decision below needs it. */
+export interface RenderProcessGone {
+  readonly reason: string;
+  readonly exitCode: number;
+}
+
+export type AfterRenderProcessGone =
+  { readonly action: 'reload'; readonly url: string } | { readonly action: 'leave'; readonly why: string };
+
+/** More renderer restarts than this within restartWindowMs: the page is left as it is. */
+export const maxRestarts = 3;
+export const restartWindowMs = 60_000;
+
+/**
+ * What to do when a window's renderer process is gone (its port, and with it every
+ * server and connection the page had, is already closed): load the app's page again,
+ * telling it why, unless the process ended cleanly (the window is closing) or keeps
+ * dying, where reloading would only loop. One per window.
+ */
+export function renderProcessGonePolicy(pageUrl: string = appUrl) {
+  const restarts: number[] = [];
+  return (details: RenderProcessGone, now: number): AfterRenderProcessGone => {
+    if (details.reason === 'clean-exit') return { action: 'leave', why: 'the renderer process exited cleanly' };
+    while (restarts.length > 0 && (restarts[0] ?? 0) <= now - restartWindowMs) restarts.shift();
+    if (restarts.length >= maxRestarts) {
+      return {
+        action: 'leave',
+        why:
+          `the page's renderer process is gone again (${details.reason}, exit code ${details.exitCode}), ` +
+          `${restarts.length + 1} times within ${restartWindowMs / 1000} s: not reloading it; restart the app`,
+      };
+    }
+    restarts.push(now);
+    const parsed = pageRestartReason.safeParse(details.reason);
+    const reason: PageRestartReason = parsed.success ? parsed.data : 'abnormal-exit';
+    const url = new URL(pageUrl);
+    url.searchParams.set(pageRestartParam, reason);
+    return { action: 'reload', url: url.href };
+  };
 }

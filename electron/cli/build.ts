@@ -6,7 +6,7 @@
  *   npm run build              everything
  *   npm run build -- renderer  only the renderer
  */
-import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { BuildOptions } from 'esbuild';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,15 @@ export async function buildRenderer(options: { quiet?: boolean } = {}): Promise<
   }
 }
 
-export async function buildElectron(): Promise<void> {
+/** The version the preload script reports, as the build puts it in (`__APP_VERSION__`). */
+export function appVersionDefine(): Record<string, string> {
+  const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+  return { __APP_VERSION__: JSON.stringify(version) };
+}
+
+/** `outDir`: where main.cjs and preload.cjs go (dist/electron unless a test says otherwise). */
+export async function buildElectron(options: { outDir?: string } = {}): Promise<void> {
+  const { outDir = electronDist } = options;
   const { build } = await import('esbuild');
   const common: BuildOptions = {
     bundle: true,
@@ -46,14 +54,16 @@ export async function buildElectron(): Promise<void> {
     build({
       ...common,
       entryPoints: [join(projectRoot, 'electron', 'main.ts')],
-      outfile: join(electronDist, 'main.cjs'),
+      outfile: join(outDir, 'main.cjs'),
       target: 'node22',
     }),
     build({
       ...common,
       entryPoints: [join(projectRoot, 'electron', 'preload.ts')],
-      outfile: join(electronDist, 'preload.cjs'),
+      outfile: join(outDir, 'preload.cjs'),
       target: 'chrome140',
+      // The version alone, not package.json (electron/preload.ts).
+      define: appVersionDefine(),
     }),
   ]);
 }

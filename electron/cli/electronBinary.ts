@@ -1,14 +1,18 @@
 /**
  * Finds the Electron executable without loading the `electron` package: its
- * index.js downloads Electron when the binary is missing, and there may be no
- * network (or no wish to fetch 100 MB) where this runs.
+ * index.js downloads Electron when the binary is missing, synchronously and with
+ * no time limit. `npm start` runs that download itself when it is needed
+ * (electron/cli/installElectron.ts); the e2e spec only looks.
  */
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { projectRoot } from './build';
 
-export type ElectronBinary = { found: true; executablePath: string } | { found: false; reason: string };
+export type ElectronBinary =
+  | { found: true; executablePath: string }
+  /** `packageDir`: set when Electron's own installer (its install.js) can fetch the binary. */
+  | { found: false; reason: string; packageDir?: string };
 
 /** The executable's path inside Electron's dist folder, as the electron package's installer names it. */
 export function platformExecutable(platform: NodeJS.Platform = process.platform): string {
@@ -40,16 +44,18 @@ export function findElectronBinary(
   }
   if (!packageDir) return { found: false, reason: 'the electron package is not installed (run npm install)' };
   const shown = relative(root, join(packageDir, 'dist')) || join(packageDir, 'dist');
+  // Since electron 45 npm install downloads nothing: the binary comes on first use.
   if (!recorded) {
     return {
       found: false,
-      reason: `no Electron binary in ${shown} — npm did not run its download step`,
+      reason: `no Electron binary in ${shown} yet (Electron downloads it on first use)`,
+      packageDir,
     };
   }
   const executablePath = join(packageDir, 'dist', recorded);
   return runnable(executablePath, platform)
     ? { found: true, executablePath }
-    : { found: false, reason: `no Electron binary at ${join(shown, recorded)} — npm did not finish its download step` };
+    : { found: false, reason: `no Electron binary at ${join(shown, recorded)} (an unfinished download)`, packageDir };
 }
 
 function electronPackageDir(root: string): string | undefined {

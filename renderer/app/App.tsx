@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import type { PageRestartReason } from '../../shared/app/contract';
 import { ComingSoon, NotFound } from './ComingSoon';
 import { ConnectionBanner } from './ConnectionBanner';
 import { Overview } from './Overview';
@@ -7,8 +8,11 @@ import { StatusBar } from './StatusBar';
 import { ToolNav } from './ToolNav';
 import { findTool } from './tools';
 
-/** The frame every tool lives in: navigation, the selected tool, and the status bar. */
-export function App() {
+/**
+ * The frame every tool lives in: navigation, the selected tool, and the status bar.
+ * `pageRestart`: why the desktop app reloaded this page, if it did (renderer/main.tsx).
+ */
+export function App({ pageRestart }: { pageRestart?: PageRestartReason | undefined }) {
   const route = useRoute();
   const main = useRef<HTMLElement>(null);
   useFocusOnRouteChange(route, main);
@@ -30,7 +34,7 @@ export function App() {
         <ConnectionBanner />
         <Selected route={route} />
       </main>
-      <StatusBar />
+      <StatusBar pageRestart={pageRestart} />
     </div>
   );
 }

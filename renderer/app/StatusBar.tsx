@@ -2,7 +2,16 @@ import { useEffect, useState } from 'react';
 import type { CallOptions, Client } from '../../shared/contract/client';
 import { isPlaygroundError } from '../../shared/contract/errors';
 import type { EventPayloadOf, ResponseOf } from '../../shared/contract/index';
-import { clockTime, connectionDetail, connectionHeadline, milliseconds, platformName, transportName } from './format';
+import type { PageRestartReason } from '../../shared/app/contract';
+import {
+  clockTime,
+  connectionDetail,
+  connectionHeadline,
+  milliseconds,
+  pageRestartMessage,
+  platformName,
+  transportName,
+} from './format';
 import { useConnection, useConnectionState, useEvent } from './hooks';
 
 type Loaded<T> = { kind: 'waiting' } | { kind: 'ok'; value: T } | { kind: 'error'; message: string };
@@ -14,9 +23,10 @@ const roundTripEveryMs = 10_000;
 /**
  * The bottom bar: which transport, whether it is connected, and what the Node side
  * says about itself. `app.info`, `app.ping` and `clock.tick` prove the command, byte
- * and event paths every time the connection is (re)made.
+ * and event paths every time the connection is (re)made. After the desktop app
+ * reloaded a crashed page, it also says that page's servers were stopped.
  */
-export function StatusBar() {
+export function StatusBar({ pageRestart }: { pageRestart?: PageRestartReason | undefined }) {
   const manager = useConnection();
   const { client } = manager;
   const state = useConnectionState();
@@ -67,6 +77,13 @@ export function StatusBar() {
         </span>
         {detail && <span className="status-detail">{detail}</span>}
       </div>
+      {pageRestart && (
+        <div className="status-item">
+          <span role="alert" className="status-error">
+            {pageRestartMessage(pageRestart)}
+          </span>
+        </div>
+      )}
       <StatusItem label="Transport">{transportName(manager.transport)}</StatusItem>
       <StatusItem label="Version">{show(info, (value) => `v${value.version}`)}</StatusItem>
       <StatusItem label="Runs on">

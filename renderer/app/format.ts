@@ -1,3 +1,4 @@
+import { type PageRestartReason, pageRestartParam, pageRestartReason } from '../../shared/app/contract';
 import type { ConnectionState, TransportLabel } from '../transport/connection';
 
 export function transportName(transport: TransportLabel): string {
@@ -49,4 +50,28 @@ export function milliseconds(ms: number): string {
   if (ms < 10) return `${ms.toFixed(2)} ms`;
   if (ms < 100) return `${ms.toFixed(1)} ms`;
   return `${Math.round(ms)} ms`;
+}
+
+/** Why the desktop app reloaded this page, from the `?restarted=` it put on the URL; undefined if it did not. */
+export function pageRestartFromSearch(search: string): PageRestartReason | undefined {
+  const parsed = pageRestartReason.safeParse(new URLSearchParams(search).get(pageRestartParam));
+  return parsed.success ? parsed.data : undefined;
+}
+
+const restartWords: Record<PageRestartReason, string> = {
+  'abnormal-exit': 'exited unexpectedly',
+  killed: 'was killed',
+  crashed: 'crashed',
+  oom: 'ran out of memory',
+  'launch-failed': 'failed to start',
+  'integrity-failure': 'failed a code integrity check',
+  'memory-eviction': 'was ended to free memory',
+};
+
+/** The status bar's line after such a reload: what happened, and that the page's servers are gone. */
+export function pageRestartMessage(reason: PageRestartReason): string {
+  return (
+    `The page ${restartWords[reason]} and was reloaded: every server and connection it had open was stopped. ` +
+    'Start them again to go on.'
+  );
 }

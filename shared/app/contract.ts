@@ -13,6 +13,24 @@ export const typedFolderPath = z
   .max(4096, { message: 'the folder path is longer than 4096 characters' })
   .refine(noControlCharacters, { message: 'the folder path must not contain control characters' });
 
+/**
+ * The desktop app reloads a page whose renderer process ended abnormally, with
+ * `?restarted=<reason>` on its URL so the new page can say so: the old page's
+ * servers and connections were closed with it. The reasons are Electron's for
+ * `render-process-gone`, except 'clean-exit', after which nothing is reloaded.
+ */
+export const pageRestartParam = 'restarted';
+export const pageRestartReason = z.enum([
+  'abnormal-exit',
+  'killed',
+  'crashed',
+  'oom',
+  'launch-failed',
+  'integrity-failure',
+  'memory-eviction',
+]);
+export type PageRestartReason = z.infer<typeof pageRestartReason>;
+
 export const appCommands = {
   /** What runs on the Node side: shown in the status bar. */
   'app.info': command(

@@ -1,15 +1,18 @@
 /**
  * `npm start` where Electron cannot run: one clear line, then browser mode
- * running as `npm run web` would. ELECTRON_OVERRIDE_DIST_PATH points at an empty
+ * running as `npm run web` would. Without the binary it first runs Electron's
+ * installer, here against a 127.0.0.1 mirror that refuses the connection. ELECTRON_OVERRIDE_DIST_PATH points at an empty
  * folder (Electron missing, whatever node_modules holds) or at a stand-in
  * binary that dies at once, as Electron does without a display.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { findElectronBinary } from '../../../electron/cli/electronBinary';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const tsx = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
@@ -108,6 +111,76 @@ describe('npm start where Electron cannot run', () => {
       `Electron is not available here (no Electron binary at ${join(emptyDist, 'electron')} (from ELECTRON_OVERRIDE_DIST_PATH)); opening browser mode instead.`,
     );
   }, 180_000);
+
+  // Where the binary is already downloaded there is nothing for the installer to do.
+  it.skipIf(findElectronBinary().found)(
+    "without the binary and no way to download it: Electron's installer tries, then one reason, a fix, and browser mode",
+    async () => {
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const { port } = closed.address() as { port: number };
+      await new Promise((resolve) => closed.close(resolve));
+      emptyDist = mkdtempSync(join(tmpdir(), 'pp-electron-cache-'));
+      const env: NodeJS.ProcessEnv = {
+        ELECTRON_MIRROR: `http://127.0.0.1:${port}/`,
+        electron_config_cache: emptyDist,
+        PLAYGROUND_ELECTRON_INSTALL_TIMEOUT: '60',
+        ELECTRON_OVERRIDE_DIST_PATH: '',
+        ELECTRON_SKIP_BINARY_DOWNLOAD: '',
+      };
+      const app = startApp(env);
+      const stdout = await waitForOutput(app, /^Protocol Playground: \S+$/m, startupMs);
+      const lines = stdout.split('\n');
+      const tried = lines.findIndex((line) => line.startsWith('No Electron binary yet: downloading Electron '));
+      const fallback = lines.findIndex((line) => line.startsWith('Electron is not available here'));
+      expect(tried).toBeGreaterThanOrEqual(0);
+      expect(fallback).toBeGreaterThan(tried);
+      await expectBrowserModeAfter(
+        stdout,
+        `Electron is not available here (blocked: Electron's installer could not download from 127.0.0.1:${port} (ECONNREFUSED connect ECONNREFUSED 127.0.0.1:${port})); opening browser mode instead.`,
+      );
+      expect(lines[fallback + 1]).toMatch(/^To fix it: .*ELECTRON_MIRROR.*ELECTRON_OVERRIDE_DIST_PATH.*\.$/);
+    },
+    180_000,
+  );
+
+  it.skipIf(process.platform === 'win32')(
+    "with Linux's sandbox not set up: the reason, the chown/chmod fix, no sandbox switched off, browser mode",
+    async () => {
+      emptyDist = mkdtempSync(join(tmpdir(), 'pp-suid-electron-'));
+      const fake = join(emptyDist, 'electron');
+      const helper = join(emptyDist, 'chrome-sandbox');
+      writeFileSync(
+        fake,
+        [
+          '#!/bin/sh',
+          'echo "$@" > "$(dirname "$0")/args.txt"',
+          `echo '[4242:0101/000000.000000:FATAL:setuid_sandbox_host.cc(158)] The SUID sandbox helper binary was found, but is not configured correctly. Rather than run without sandboxing I'"'"'m aborting now. You need to make sure that ${helper} is owned by root and has mode 4755.' >&2`,
+          'exit 133',
+          '',
+        ].join('\n'),
+      );
+      chmodSync(fake, 0o755);
+      const app = startApp({ ELECTRON_OVERRIDE_DIST_PATH: emptyDist, DISPLAY: ':99' });
+      const stdout = await waitForOutput(app, /^Protocol Playground: \S+$/m, startupMs);
+      const lines = stdout.split('\n');
+      const at = lines.findIndex((line) => line.startsWith('Electron is not available here'));
+      expect(lines[at]).toMatch(/^Electron is not available here \(Linux's sandbox for Electron is not set up: /);
+      expect(lines[at + 1]).toBe(
+        `To fix it: sudo chown root:root ${helper} && sudo chmod 4755 ${helper}, then \`npm start\` again; ` +
+          'on lab machines install the .deb (`npm run dist`), which sets the sandbox up with an AppArmor profile.',
+      );
+      await expectBrowserModeAfter(stdout, lines[at] ?? '');
+      // Electron was started once, with the project only: nothing switched its sandbox off.
+      expect(
+        readFileSync(join(emptyDist, 'args.txt'), 'utf8')
+          .trim()
+          .split(' ')
+          .map((arg) => resolve(arg)),
+      ).toEqual([resolve(root)]);
+    },
+    180_000,
+  );
 
   it.skipIf(process.platform === 'win32')(
     'with an Electron that dies at once (no X server): one line with the reason, then browser mode',

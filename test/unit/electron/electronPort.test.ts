@@ -199,35 +199,37 @@ describe('servePages', () => {
     const ipc = new EventEmitter();
     const pages: Port[] = [];
     servePages(contents, ipc, { appUrl, log: () => {}, onPage: (port) => pages.push(port) });
-    const navigate = (details: { isMainFrame: boolean; isSameDocument: boolean }) =>
-      contents.emit('did-start-navigation', details);
-    return { contents, ipc, pages, navigate };
+    /** A main-frame document committed (a load or a reload), as Electron reports it. */
+    const commit = (url = appUrl) => contents.emit('did-navigate', {}, url, -1, '');
+    return { contents, ipc, pages, commit };
   }
 
-  it('opens a port per page load and closes the previous page’s port on reload', () => {
-    const { ipc, pages, navigate } = navigating();
+  it('opens a port per committed page load and closes the previous page’s port on reload', () => {
+    const { ipc, pages, commit } = navigating();
     expect(pages).toHaveLength(0);
-    navigate({ isMainFrame: true, isSameDocument: false });
+    commit();
     expect(pages).toHaveLength(1);
-    navigate({ isMainFrame: true, isSameDocument: false });
+    commit();
     expect(pages).toHaveLength(2);
     expect(pages[0]?.closed).toBe(true);
     expect(pages[1]?.closed).toBe(false);
     expect(ipc.listenerCount(FRAME_CHANNEL)).toBe(1);
   });
 
-  it('ignores subframe and same-document navigations', () => {
-    const { pages, navigate } = navigating();
-    navigate({ isMainFrame: true, isSameDocument: false });
-    navigate({ isMainFrame: false, isSameDocument: false });
-    navigate({ isMainFrame: true, isSameDocument: true });
+  it('keeps the page’s session through a navigation that starts but is cancelled, and through in-page ones', () => {
+    const { contents, pages, commit } = navigating();
+    commit();
+    // A link: Electron reports the start before will-navigate gets to cancel it.
+    contents.emit('did-start-navigation', { url: 'https://example.com/', isMainFrame: true, isSameDocument: false });
+    contents.emit('did-start-navigation', { url: `${appUrl}#/tcp`, isMainFrame: true, isSameDocument: true });
+    contents.emit('did-start-navigation', { url: 'about:srcdoc', isMainFrame: false, isSameDocument: false });
     expect(pages).toHaveLength(1);
     expect(pages[0]?.closed).toBe(false);
   });
 
   it('closes the page’s port when its renderer process is gone', () => {
-    const { contents, pages, navigate } = navigating();
-    navigate({ isMainFrame: true, isSameDocument: false });
+    const { contents, pages, commit } = navigating();
+    commit();
     contents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 1 });
     expect(pages[0]?.closed).toBe(true);
   });

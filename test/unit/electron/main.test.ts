@@ -4,6 +4,7 @@
  * of Electron; the frames go through the real serve() and services.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -67,9 +68,17 @@ const standIn = vi.hoisted(() => {
     exit(code: number) {
       app.calls.push(`exit ${code}`);
     },
+    /** Set by becomeReady(): until then Electron refuses to create windows. */
+    ready: false,
+    readyWaiters: [] as Array<() => void>,
     whenReady() {
       app.calls.push('whenReady');
-      return Promise.resolve();
+      return new Promise<void>((resolve) => (app.ready ? resolve() : app.readyWaiters.push(resolve)));
+    },
+    becomeReady() {
+      app.ready = true;
+      app.emit('ready');
+      for (const resolve of app.readyWaiters.splice(0)) resolve();
     },
     appRoot: '',
     getAppPath: () => app.appRoot,
@@ -90,10 +99,32 @@ const standIn = vi.hoisted(() => {
     setWindowOpenHandler(handler: (details: { url: string }) => unknown) {
       this.windowOpenHandler = handler;
     }
-    /** What Electron does when a page starts to load: a main-frame navigation, then the frame shows the URL. */
+    /**
+     * A main-frame load as Electron reports it: the start (before anything can
+     * cancel it), then, once the new document commits, the frame shows the URL
+     * and did-navigate follows.
+     */
     load(url: string) {
       this.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url });
+      this.commit(url);
+    }
+    /** Reload: a new document from the same URL, committed like any load. */
+    reload() {
+      this.load(this.mainFrame.url);
+    }
+    /**
+     * The page itself navigating (a clicked link, location.href = ...): did-start-navigation
+     * first, then will-navigate, whose preventDefault() cancels it before anything commits.
+     */
+    navigateFromPage(url: string) {
+      this.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url });
+      const event = new ElectronEvent(url);
+      this.emit('will-navigate', event, url);
+      if (!event.defaultPrevented) this.commit(url);
+    }
+    private commit(url: string) {
       this.mainFrame = { url };
+      this.emit('did-navigate', new ElectronEvent(url), url, -1, '');
     }
     destroy() {
       this.destroyed = true;
@@ -108,18 +139,46 @@ const standIn = vi.hoisted(() => {
     focused = 0;
     constructor(readonly options: Record<string, unknown>) {
       super();
+      // What Electron itself throws.
+      if (!app.ready) throw new Error('Cannot create BrowserWindow before app is ready');
+      this.visible = options.show !== false;
       windows.push(this);
       app.emit('web-contents-created', new ElectronEvent(), this.webContents);
     }
+    /** What happened to the window that a user could see, in order. */
+    readonly seen: string[] = [];
+    visible: boolean;
+    /** Set to make loadURL fail, as it does when the page cannot be loaded at all. */
+    static failLoads = false;
     loadURL(url: string) {
       this.loaded.push(url);
+      if (BrowserWindow.failLoads) return Promise.reject(new Error('ERR_FAILED (-2) loading ' + url));
       this.webContents.load(url);
+      // Once the page has painted, for a window created hidden.
+      setTimeout(() => {
+        this.seen.push('ready-to-show');
+        this.emit('ready-to-show');
+      }, 5);
       return Promise.resolve();
+    }
+    show() {
+      this.seen.push('show');
+      this.visible = true;
     }
     static fromWebContents(contents: unknown) {
       return windows.find((window) => window.webContents === contents) ?? null;
     }
-    isDestroyed = () => false;
+    destroyed = false;
+    isDestroyed() {
+      return this.destroyed;
+    }
+    /** The user closes the window: it and its page are gone, and the app hears when none is left. */
+    close() {
+      this.destroyed = true;
+      this.webContents.destroy();
+      this.emit('closed');
+      if (windows.every((window) => window.destroyed)) app.emit('window-all-closed');
+    }
     isMinimized = () => false;
     restore() {}
     focus() {
@@ -238,6 +297,7 @@ const appUrl = 'app://playground/index.html';
 let appRoot: string;
 
 let warn: ReturnType<typeof vi.spyOn>;
+let activateBeforeReady: unknown;
 
 beforeAll(async () => {
   warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
@@ -249,14 +309,45 @@ beforeAll(async () => {
   writeFileSync(join(appRoot, 'secret.txt'), 'outside the renderer');
   app.appRoot = appRoot;
   await import('../../../electron/main');
+  // macOS may send 'activate' before 'ready', when a window cannot be created yet.
+  try {
+    app.emit('activate', new ElectronEvent(), false);
+  } catch (error) {
+    activateBeforeReady = error;
+  }
+  app.becomeReady();
   await vi.waitFor(() => expect(windows).toHaveLength(1));
 });
 
 afterAll(() => {
-  windows[0]?.webContents.destroy();
+  for (const window of windows) if (!window.destroyed) window.webContents.destroy();
   warn.mockRestore();
   rmSync(appRoot, { recursive: true, force: true });
 });
+
+/** Sends a request from the app page's main frame and waits for its one answer. */
+async function call(id: number, method: string, payload: unknown) {
+  const contents = theWindow().webContents;
+  ipcMain.emit(
+    FRAME_CHANNEL,
+    { sender: contents, senderFrame: contents.mainFrame },
+    { kind: 'request', id, method, payload },
+  );
+  await vi.waitFor(() => expect(responsesTo(id)).toHaveLength(1));
+  return responsesTo(id)[0]?.frame as unknown as { ok: boolean; result: { local: { port: number } } };
+}
+
+/** True when a TCP connection to 127.0.0.1:`port` is accepted. */
+function connects(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 /** Lets the dialog's promise chain (ask, then maybe open) finish. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
@@ -304,8 +395,12 @@ describe('electron/main.ts', () => {
     const page = await handler({ url: appUrl, method: 'GET' });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-    expect(page.headers.get('content-security-policy')).not.toContain('unsafe-eval');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-eval|unsafe-inline|\bws:|\*/);
     expect(await page.text()).toContain('<title>Protocol Playground</title>');
     expect(
       (await handler({ url: 'app://playground/assets/index.js', method: 'GET' })).headers.get('content-type'),
@@ -349,17 +444,54 @@ describe('electron/main.ts', () => {
     expect(theWindow().loaded).toEqual([appUrl]);
   });
 
-  it('denies every permission request and check', () => {
+  it('creates the window hidden on the page’s own background and shows it once the page has painted', async () => {
+    const window = theWindow();
+    expect(window.options).toMatchObject({ show: false, backgroundColor: '#f4f6f9' });
+    await vi.waitFor(() => expect(window.visible).toBe(true));
+    expect(window.seen).toEqual(['ready-to-show', 'show']);
+  });
+
+  it('denies every permission request and check but the clipboard write, even to the app’s own page', () => {
     const { permissionRequestHandler, permissionCheckHandler, devicePermissionHandler } = session.defaultSession;
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
+    const fromApp = { isMainFrame: true, requestingUrl: appUrl };
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'unknown']) {
       const callback = vi.fn();
-      permissionRequestHandler?.(theWindow().webContents, permission, callback, {});
+      permissionRequestHandler?.(theWindow().webContents, permission, callback, fromApp);
       expect(callback).toHaveBeenCalledWith(false);
-      expect(permissionCheckHandler?.(theWindow().webContents, permission, appUrl, {})).toBe(false);
+      expect(permissionCheckHandler?.(theWindow().webContents, permission, 'app://playground', fromApp)).toBe(false);
     }
     expect(devicePermissionHandler?.({ deviceType: 'usb', origin: 'app://playground' })).toBe(false);
     expect(permissionRequestHandler).toBeTypeOf('function');
     expect(permissionCheckHandler).toBeTypeOf('function');
+  });
+
+  it('lets only the app’s own page, in its main frame, write to the clipboard (Copy as text)', () => {
+    const { permissionRequestHandler, permissionCheckHandler } = session.defaultSession;
+    const contents = theWindow().webContents;
+    const request = (details: Record<string, unknown>) => {
+      let granted: boolean | undefined;
+      permissionRequestHandler?.(contents, 'clipboard-sanitized-write', (answer) => (granted = answer), details);
+      return granted;
+    };
+    const check = (origin: string, details: Record<string, unknown>) =>
+      permissionCheckHandler?.(contents, 'clipboard-sanitized-write', origin, details);
+
+    // Allowed: what Chromium asks before navigator.clipboard.writeText on the app page.
+    expect(check('app://playground', { isMainFrame: true, requestingUrl: appUrl })).toBe(true);
+    expect(check('app://playground', { isMainFrame: true, requestingUrl: `${appUrl}#/tcp` })).toBe(true);
+    expect(request({ isMainFrame: true, requestingUrl: appUrl })).toBe(true);
+
+    // Refused: any other origin, a subframe (HTML previews), a page that merely embeds the app.
+    for (const origin of ['https://example.com', 'app://elsewhere', 'file://', 'null', 'http://127.0.0.1:5173']) {
+      expect(check(origin, { isMainFrame: true, requestingUrl: `${origin}/index.html` }), origin).toBe(false);
+      expect(request({ isMainFrame: true, requestingUrl: `${origin}/index.html` }), origin).toBe(false);
+    }
+    expect(check('app://playground', { isMainFrame: false, requestingUrl: appUrl })).toBe(false);
+    expect(request({ isMainFrame: false, requestingUrl: appUrl })).toBe(false);
+    expect(
+      check('app://playground', { isMainFrame: false, requestingUrl: appUrl, embeddingOrigin: 'https://example.com' }),
+    ).toBe(false);
+    expect(check('app://playground', { isMainFrame: true, requestingUrl: 'https://example.com/' })).toBe(false);
   });
 
   it('prevents navigation and webview attachment, and denies new windows', async () => {
@@ -413,24 +545,9 @@ describe('electron/main.ts', () => {
     expect(shell.opened).toEqual([]);
   });
 
-  it('puts a strict CSP header on every response, replacing any the response had', () => {
-    const listener = session.defaultSession.headersListener;
-    expect(listener).toBeTypeOf('function');
-    let headers: Record<string, string[]> | undefined;
-    listener?.(
-      { url: appUrl, responseHeaders: { 'content-security-policy': ["script-src 'unsafe-eval'"], 'X-Other': ['1'] } },
-      (response) => {
-        headers = response.responseHeaders;
-      },
-    );
-    expect(headers?.['X-Other']).toEqual(['1']);
-    expect(headers?.['content-security-policy']).toBeUndefined();
-    const csp = headers?.['Content-Security-Policy']?.join(';') ?? '';
-    expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain("object-src 'none'");
-    expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).not.toMatch(/unsafe-eval|unsafe-inline|\bws:|\*/);
+  it('rewrites no response headers: the app:// answer and the page’s meta tag carry the CSP', () => {
+    // A session-wide hook would rewrite every response of the default session, not just the app's.
+    expect(session.defaultSession.headersListener).toBeUndefined();
   });
 
   it('answers an IPC frame from the main frame of the app page through the real services', async () => {
@@ -481,6 +598,25 @@ describe('electron/main.ts', () => {
     expect(dialog.folderAsks).toHaveLength(2);
   });
 
+  it('keeps the page’s servers running through a link it offers outside, and stops them when the page reloads', async () => {
+    const contents = theWindow().webContents;
+    const started = await call(30, 'tcpServer.start', { port: 0 });
+    expect(started.ok).toBe(true);
+    const { port } = started.result.local;
+    expect(await connects(port)).toBe(true);
+
+    dialog.asked.length = 0;
+    dialog.answer = 1; // Cancel: the page stays where it is
+    contents.navigateFromPage('https://example.org/rfc');
+    await settle();
+    expect(dialog.asked.map(({ options }) => options.detail)).toEqual(['https://example.org/rfc']);
+    expect(contents.mainFrame.url).toBe(appUrl);
+    expect(await connects(port)).toBe(true);
+
+    contents.reload();
+    await vi.waitFor(async () => expect(await connects(port)).toBe(false));
+  });
+
   it('drops frames from a subframe, from a foreign page, and from a gone frame', async () => {
     const contents = theWindow().webContents;
     warn.mockClear();
@@ -502,6 +638,30 @@ describe('electron/main.ts', () => {
     expect(await ask(1, contents.mainFrame)).toHaveLength(2); // id 1 again: the old page's answer plus the new one
   });
 
+  it('reloads a page whose renderer crashed, with its servers stopped and the reason for the status bar', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const contents = theWindow().webContents;
+      const started = await call(40, 'tcpServer.start', { port: 0 });
+      const { port } = started.result.local;
+      expect(await connects(port)).toBe(true);
+
+      contents.emit('render-process-gone', new ElectronEvent(), { reason: 'crashed', exitCode: 139 });
+      expect(theWindow().loaded.at(-1)).toBe(`${appUrl}?restarted=crashed`);
+      expect(contents.mainFrame.url).toBe(`${appUrl}?restarted=crashed`);
+      expect(await connects(port)).toBe(false);
+      // The reloaded page has a session of its own.
+      expect((await call(41, 'app.info', {})).ok).toBe(true);
+
+      // Closing the window ends its renderer cleanly: nothing to reload.
+      const loads = theWindow().loaded.length;
+      contents.emit('render-process-gone', new ElectronEvent(), { reason: 'clean-exit', exitCode: 0 });
+      expect(theWindow().loaded).toHaveLength(loads);
+    } finally {
+      error.mockRestore();
+    }
+  });
+
   it('closes the port when the webContents is destroyed', async () => {
     const contents = theWindow().webContents;
     const before = contents.sent.length;
@@ -510,5 +670,47 @@ describe('electron/main.ts', () => {
     expect(contents.listenerCount('destroyed')).toBe(0);
     await ask(6, contents.mainFrame);
     expect(contents.sent.length).toBe(before);
+  });
+
+  it('ignores an activate that comes before the app is ready (the window comes with ready)', () => {
+    expect(activateBeforeReady).toBeUndefined();
+    expect(app.calls.filter((call) => call === 'whenReady')).toHaveLength(1);
+  });
+
+  it('macOS: a second launch or a dock click with no window open opens a new window; with one, none', () => {
+    expect(theWindow().isDestroyed()).toBe(false);
+    theWindow().close();
+    const quitsOnLastWindow = process.platform !== 'darwin';
+    expect(app.calls.includes('quit')).toBe(quitsOnLastWindow);
+
+    app.emit('second-instance', new ElectronEvent(), [], '/');
+    expect(windows).toHaveLength(2);
+    expect(windows[1]?.loaded).toEqual([appUrl]);
+    app.emit('activate', new ElectronEvent(), true);
+    expect(windows).toHaveLength(2);
+    app.emit('second-instance', new ElectronEvent(), [], '/');
+    expect(windows).toHaveLength(2);
+    expect(windows[1]?.focused).toBe(1);
+
+    windows[1]?.close();
+    app.emit('activate', new ElectronEvent(), false);
+    expect(windows).toHaveLength(3);
+    expect(windows[2]?.loaded).toEqual([appUrl]);
+  });
+
+  it('shows the window even when its page cannot load, with the reason on the console', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    standIn.BrowserWindow.failLoads = true;
+    try {
+      for (const window of windows) if (!window.destroyed) window.close();
+      app.emit('activate', new ElectronEvent(), false);
+      const window = windows.at(-1);
+      await vi.waitFor(() => expect(window?.visible).toBe(true));
+      expect(window?.seen).toEqual(['show']);
+      expect(error).toHaveBeenCalledWith(expect.stringContaining("could not load the app's page"));
+    } finally {
+      standIn.BrowserWindow.failLoads = false;
+      error.mockRestore();
+    }
   });
 });

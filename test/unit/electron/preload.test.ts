@@ -3,7 +3,12 @@
  * expose exactly send/onFrame/version under `playground`, and nothing that lets
  * the page reach IPC in general.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
+import { buildElectron } from '../../../electron/cli/build';
 import { FRAME_CHANNEL } from '../../../electron/ipcChannel';
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { Frame } from '../../../shared/contract/frames';
@@ -95,5 +100,42 @@ describe('electron/preload.ts', () => {
     expect(a).not.toHaveBeenCalled();
     expect(b).toHaveBeenCalledOnce();
     stopB();
+  });
+});
+
+describe('the built preload (dist/electron/preload.cjs)', () => {
+  it('carries the version alone: nothing else from package.json, no dependency names', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'pp-preload-'));
+    try {
+      await buildElectron({ outDir });
+      const code = readFileSync(join(outDir, 'preload.cjs'), 'utf8');
+      const names = [
+        ...Object.keys(packageJson.dependencies),
+        ...Object.keys(packageJson.devDependencies),
+        ...Object.keys(packageJson.scripts),
+      ].filter((name) => name !== 'electron'); // its one require
+      for (const name of [...names, 'devDependencies', 'team@protocol-playground.invalid', packageJson.description]) {
+        expect(code, name).not.toContain(`"${name}"`);
+      }
+      expect(code).not.toMatch(/devDependencies|mailparser|nodemailer|vitest/);
+
+      // Run as Electron runs it: CommonJS, `electron` its only require.
+      const exposed = new Map<string, unknown>();
+      const electron = {
+        contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
+        ipcRenderer: { send() {}, on() {}, removeListener() {} },
+      };
+      const required: string[] = [];
+      const require = (name: string) => {
+        required.push(name);
+        if (name !== 'electron') throw new Error(`the preload required ${name}`);
+        return electron;
+      };
+      runInNewContext(code, { require, module: { exports: {} }, exports: {} });
+      expect(required).toEqual(['electron']);
+      expect((exposed.get('playground') as PlaygroundBridge).version).toBe(packageJson.version);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,12 +3,18 @@
  * as plain functions: which links may leave the app (and only after asking), the
  * menu a release build shows, and the one window's locked-down options.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../../electron/cli/build';
 import { appMenuTemplate, developmentOnlyRoles, menuRoles } from '../../../electron/desktop/menu';
 import {
   appPaths,
   askToOpenLink,
   linkDecision,
+  maxRestarts,
+  renderProcessGonePolicy,
+  restartWindowMs,
   userChoseToOpen,
   windowOpenDecision,
   windowOptions,
@@ -100,11 +106,50 @@ describe('the window', () => {
     });
   });
 
+  it('starts hidden, on the page’s own background colour (no white flash)', () => {
+    const options = windowOptions(appPaths('/app'));
+    expect(options.show).toBe(false);
+    const css = readFileSync(join(projectRoot, 'renderer', 'app', 'app.css'), 'utf8');
+    const background = /:root\s*\{[^}]*--bg:\s*(#[0-9a-f]{3,8})\s*;/i.exec(css)?.[1];
+    expect(background).toBeDefined();
+    expect(options.backgroundColor.toLowerCase()).toBe(background?.toLowerCase());
+    expect(css).toMatch(/body\s*\{[^}]*background:\s*var\(--bg\)/);
+  });
+
   it('loads the page from app://, never file://', () => {
     expect(appPaths('/app')).toEqual({
       preload: '/app/dist/electron/preload.cjs',
       rendererDir: '/app/dist/renderer',
       appUrl: 'app://playground/index.html',
     });
+  });
+});
+
+describe('a renderer process that is gone', () => {
+  it('reloads the app’s page saying why, unless the process exited cleanly', () => {
+    const policy = renderProcessGonePolicy();
+    expect(policy({ reason: 'clean-exit', exitCode: 0 }, 0)).toMatchObject({ action: 'leave' });
+    expect(policy({ reason: 'crashed', exitCode: 139 }, 0)).toEqual({
+      action: 'reload',
+      url: 'app://playground/index.html?restarted=crashed',
+    });
+    expect(renderProcessGonePolicy()({ reason: 'oom', exitCode: -1 }, 0)).toEqual({
+      action: 'reload',
+      url: 'app://playground/index.html?restarted=oom',
+    });
+    // A reason a later Electron may add still reloads, named as an unexpected exit.
+    expect(renderProcessGonePolicy()({ reason: 'something-new', exitCode: 1 }, 0)).toEqual({
+      action: 'reload',
+      url: 'app://playground/index.html?restarted=abnormal-exit',
+    });
+  });
+
+  it('stops reloading a page that keeps dying, and tries again once a minute has passed', () => {
+    const policy = renderProcessGonePolicy();
+    const crash = (now: number) => policy({ reason: 'crashed', exitCode: 139 }, now).action;
+    for (let i = 0; i < maxRestarts; i++) expect(crash(i * 1000)).toBe('reload');
+    const given = policy({ reason: 'crashed', exitCode: 139 }, maxRestarts * 1000);
+    expect(given).toMatchObject({ action: 'leave', why: expect.stringContaining('restart the app') });
+    expect(crash(restartWindowMs + 1000)).toBe('reload');
   });
 });

@@ -176,6 +176,34 @@ describe('the Linux menu entry (AppImage and deb)', () => {
   });
 });
 
+describe('the AppImage', () => {
+  /** The .desktop entry electron-builder's AppImage target would write for `config`. */
+  async function appImageDesktopEntry(config: Awaited<ReturnType<typeof loadBuilderConfig>>): Promise<string> {
+    const helper = linuxTargetHelper(config, tmpdir());
+    const { default: AppImageTarget } = builderRequire('./out/targets/appimage/AppImageTarget.js') as {
+      default: new (
+        ignored: null,
+        packager: object,
+        helper: object,
+        outDir: string,
+      ) => { desktopEntry: { value: Promise<string> } };
+    };
+    const packager = (helper as unknown as { packager: { appInfo: Record<string, unknown> } }).packager;
+    packager.appInfo.buildVersion = packageJson.version;
+    return new AppImageTarget(null, packager, helper, tmpdir()).desktopEntry.value;
+  }
+
+  it('uses the static runtime (no libfuse2 needed), whose menu entry keeps the sandbox on', async () => {
+    const config = await loadBuilderConfig(releaseConfig);
+    expect(config.toolsets).toEqual({ appimage: '1.0.3' });
+    const exec = /^Exec=(.*)$/m.exec(await appImageDesktopEntry(config))?.[1];
+    expect(exec).toBe('AppRun %U');
+    // The legacy FUSE 2 toolset would start it with the sandbox off (the check is not a no-op).
+    const legacy = await appImageDesktopEntry({ ...config, toolsets: { appimage: '0.0.0' } });
+    expect(/^Exec=(.*)$/m.exec(legacy)?.[1]).toContain('--no-sandbox');
+  });
+});
+
 describe('npm run dist', () => {
   it('builds release installers for this platform, unsigned unless signing variables are set', () => {
     expect(distPlan([], {})).toEqual({

@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findElectronBinary, platformExecutable } from '../../../../electron/cli/electronBinary';
-import { fallbackLine, missingDisplay, startFailureReason } from '../../../../electron/cli/start';
+import {
+  fallbackLine,
+  fixLine,
+  missingDisplay,
+  sandboxProblem,
+  startFailureReason,
+} from '../../../../electron/cli/start';
 
 const roots: string[] = [];
 afterEach(() => {
@@ -37,19 +43,23 @@ function project(state: { pathTxt?: string; binary?: boolean; packageInstalled?:
 const noOverride = {};
 
 describe('findElectronBinary', () => {
-  it('reports the skipped download when path.txt was never written (as on our build machines)', () => {
-    const result = findElectronBinary({ root: project(), env: noOverride, platform: 'linux' });
+  it('says the binary is not downloaded yet when path.txt was never written, and where its installer is', () => {
+    const root = project();
+    const result = findElectronBinary({ root, env: noOverride, platform: 'linux' });
     expect(result).toEqual({
       found: false,
-      reason: 'no Electron binary in node_modules/electron/dist — npm did not run its download step',
+      reason: 'no Electron binary in node_modules/electron/dist yet (Electron downloads it on first use)',
+      packageDir: join(root, 'node_modules', 'electron'),
     });
   });
 
   it('reports an unfinished download when path.txt names a binary that is not there', () => {
-    const result = findElectronBinary({ root: project({ pathTxt: 'electron' }), env: noOverride, platform: 'linux' });
+    const root = project({ pathTxt: 'electron' });
+    const result = findElectronBinary({ root, env: noOverride, platform: 'linux' });
     expect(result).toMatchObject({
       found: false,
       reason: expect.stringContaining('node_modules/electron/dist/electron'),
+      packageDir: join(root, 'node_modules', 'electron'),
     });
   });
 
@@ -66,6 +76,7 @@ describe('findElectronBinary', () => {
     const dist = mkdtempSync(join(tmpdir(), 'pp-electron-dist-'));
     roots.push(dist);
     const env = { ELECTRON_OVERRIDE_DIST_PATH: dist };
+    // No packageDir: a chosen binary that is missing is not downloaded over.
     expect(findElectronBinary({ root, env, platform: 'linux' })).toEqual({
       found: false,
       reason: `no Electron binary at ${join(dist, 'electron')} (from ELECTRON_OVERRIDE_DIST_PATH)`,
@@ -92,12 +103,15 @@ describe('findElectronBinary', () => {
 });
 
 describe('the fallback line', () => {
-  it('is one line saying what is missing and what happens instead', () => {
-    const line = fallbackLine('no Electron binary in node_modules/electron/dist — npm did not run its download step');
+  it('is one line saying what is missing and what happens instead, then one saying how to fix it', () => {
+    const line = fallbackLine("offline: Electron's installer could not reach github.com (ENOTFOUND)");
     expect(line).toBe(
-      'Electron is not available here (no Electron binary in node_modules/electron/dist — npm did not run its download step); opening browser mode instead.',
+      "Electron is not available here (offline: Electron's installer could not reach github.com (ENOTFOUND)); opening browser mode instead.",
     );
     expect(line).not.toContain('\n');
+    expect(fixLine('connect to the internet and run `npm start` again')).toBe(
+      'To fix it: connect to the internet and run `npm start` again.',
+    );
   });
 
   it('explains an early exit with the telling line of Chromium’s output, without its log prefix', () => {
@@ -126,5 +140,45 @@ describe('the fallback line', () => {
     expect(missingDisplay({ DISPLAY: ':99' }, 'linux')).toBeUndefined();
     expect(missingDisplay({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBeUndefined();
     expect(missingDisplay({}, 'win32')).toBeUndefined();
+  });
+});
+
+describe("Linux's sandbox refusing to start", () => {
+  const executable = '/home/student/pp/node_modules/electron/dist/electron';
+  const helper = '/home/student/pp/node_modules/electron/dist/chrome-sandbox';
+
+  it('recognises the SUID helper failure (Ubuntu 24.04+) and gives the chown/chmod fix or the .deb', () => {
+    const stderr =
+      '[12345:0101/000000.000000:FATAL:setuid_sandbox_host.cc(158)] The SUID sandbox helper binary was found, ' +
+      "but is not configured correctly. Rather than run without sandboxing I'm aborting now. You need to make " +
+      `sure that ${helper} is owned by root and has mode 4755.\n`;
+    const problem = sandboxProblem(stderr, executable);
+    expect(problem?.reason).toMatch(/^Linux's sandbox for Electron is not set up: .*chrome-sandbox.*4755/);
+    expect(problem?.fix).toBe(
+      `sudo chown root:root ${helper} && sudo chmod 4755 ${helper}, then \`npm start\` again; ` +
+        'on lab machines install the .deb (`npm run dist`), which sets the sandbox up with an AppArmor profile',
+    );
+    // Never the workaround that switches the sandbox off.
+    expect(`${problem?.reason} ${problem?.fix}`).not.toMatch(/no-sandbox/);
+  });
+
+  it('names the helper beside the executable when the message does not, and knows "No usable sandbox!"', () => {
+    const problem = sandboxProblem('[1:2:FATAL:zygote_host_impl_linux.cc(128)] No usable sandbox! ...\n', executable);
+    expect(problem?.fix).toContain(`sudo chown root:root ${helper}`);
+  });
+
+  it('as root: run as a normal user', () => {
+    const problem = sandboxProblem(
+      '[1:2:FATAL:electron_main_delegate.cc(294)] Running as root without --no-sandbox is not supported. See https://crbug.com/638180.\n',
+      executable,
+    );
+    expect(problem).toEqual({
+      reason: 'Electron does not run as root with its sandbox on',
+      fix: 'run `npm start` as a normal user (or use browser mode, `npm run web`)',
+    });
+  });
+
+  it('leaves other failures to the general reason', () => {
+    expect(sandboxProblem('Missing X server or $DISPLAY\n', executable)).toBeUndefined();
   });
 });

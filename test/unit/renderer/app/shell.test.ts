@@ -8,6 +8,8 @@ import {
   connectionDetail,
   connectionHeadline,
   milliseconds,
+  pageRestartFromSearch,
+  pageRestartMessage,
   platformName,
 } from '../../../../renderer/app/format';
 import { ConnectionProvider } from '../../../../renderer/app/hooks';
@@ -147,5 +149,32 @@ describe('tool registry and routes', () => {
     expect(routeFromHash('#/')).toBe('');
     expect(routeFromHash('#main')).toBe('');
     expect(routeFromHash('#/UDP')).toBe('udp');
+  });
+});
+
+describe('after the desktop app reloaded a crashed page', () => {
+  it('reads why from the ?restarted= the shell put on the URL, and nothing else', () => {
+    expect(pageRestartFromSearch('?restarted=crashed')).toBe('crashed');
+    expect(pageRestartFromSearch('?restarted=oom&x=1')).toBe('oom');
+    expect(pageRestartFromSearch('')).toBeUndefined();
+    expect(pageRestartFromSearch('?restarted=clean-exit')).toBeUndefined();
+    expect(pageRestartFromSearch('?restarted=<script>')).toBeUndefined();
+    expect(pageRestartFromSearch('?token=abc')).toBeUndefined();
+  });
+
+  it('says in the status bar that the page’s servers and connections were stopped', () => {
+    const html = renderToStaticMarkup(
+      createElement(
+        ConnectionProvider,
+        { manager: fakeManager({ status: 'connected', connections: 1 }) },
+        createElement(App, { pageRestart: 'crashed' }),
+      ),
+    );
+    const statusBar = /<footer class="status-bar"[^>]*>(.*?)<\/footer>/s.exec(html)?.[1] ?? '';
+    expect(statusBar).toContain(
+      '<span role="alert" class="status-error">The page crashed and was reloaded: every server and connection it had open was stopped.',
+    );
+    expect(pageRestartMessage('oom')).toMatch(/^The page ran out of memory and was reloaded: every server/);
+    expect(render(App, { status: 'connected', connections: 1 })).not.toContain('was reloaded');
   });
 });
