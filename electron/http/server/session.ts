@@ -15,6 +15,7 @@ import { BuiltInServer, closeListening, failedBy, tcpServerError, type StartCont
 import { stamp } from '../../net/clock';
 import type { Opened } from '../../net/registry';
 import { resolveServedFolder } from './folder';
+import { ownHostNames } from './hostCheck';
 import { handleRequest, type ResponseNote, respondWithPage } from './handler';
 import { errorPage, rawResponse } from './pages';
 import { answerParseError, requestLineOf, splitRequestLine } from './parseErrors';
@@ -54,6 +55,8 @@ interface Connection {
  */
 export class WebServer extends BuiltInServer<'webServer.log'> {
   private nextConnection = 1;
+  /** The machine's own names, taken once at start; undefined when the Host check is off. */
+  private readonly ownHostNames: ReadonlySet<string> | undefined;
   private readonly connections = new Map<net.Socket, Connection>();
   private readonly counters: WebServerCounters = {
     connectionsAccepted: 0,
@@ -79,6 +82,7 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
       keepBytes: request.keepBytes,
       droppableKinds: floodDroppableKinds,
     });
+    this.ownHostNames = request.checkHost ? ownHostNames() : undefined;
   }
 
   static async start(
@@ -110,7 +114,7 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
           warning: ({ address, port }) =>
             allInterfacesWarning(address, port, 'TCP').replace('The TCP server', 'The web server'),
           logged: served,
-          answered: { ...served, cookieDemo: request.cookieDemo },
+          answered: { ...served, cookieDemo: request.cookieDemo, checkHost: request.checkHost },
         };
       },
     });
@@ -216,14 +220,16 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
     });
     const note: ResponseNote = {};
     this.trackResponse(connection, requestNumber, req, res, note);
-    handleRequest(req, res, requestLine, note, { root: this.root, cookieDemo: this.request.cookieDemo }).catch(
-      (error: unknown) => {
-        const info = tcpServerError(error, connection.client);
-        this.log.add({ ...stamp(), kind: 'error', error: info, connectionId: connection.id });
-        if (res.headersSent) res.destroy();
-        else respondWithPage(res, note, 500, `the server failed: ${info.message}`, { close: true });
-      },
-    );
+    handleRequest(req, res, requestLine, note, {
+      root: this.root,
+      cookieDemo: this.request.cookieDemo,
+      ...(this.ownHostNames ? { ownHostNames: this.ownHostNames } : {}),
+    }).catch((error: unknown) => {
+      const info = tcpServerError(error, connection.client);
+      this.log.add({ ...stamp(), kind: 'error', error: info, connectionId: connection.id });
+      if (res.headersSent) res.destroy();
+      else respondWithPage(res, note, 500, `the server failed: ${info.message}`, { close: true });
+    });
   }
 
   /** Counts one more request on the connection and logs its bytes with what was read of it; gives its number. */

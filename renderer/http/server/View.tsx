@@ -55,6 +55,18 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
         onChange={(on) => model.setCookieDemo(on)}
         disabled={locked}
       />
+      <CheckboxField
+        label={
+          <>
+            Answer only this computer&apos;s own names in <span className="mono">Host</span> (IP addresses,{' '}
+            <span className="mono">localhost</span>, its name): others get 421, so no website can point its name here
+            (DNS rebinding) and read the folder through a browser
+          </>
+        }
+        checked={state.flags.checkHost ?? true}
+        onChange={(on) => model.setCheckHost(on)}
+        disabled={locked}
+      />
       <StartStop model={model} state={state}>
         {url && (
           <span className="action-hint">

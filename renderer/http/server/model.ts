@@ -59,7 +59,7 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
     options?: TranscriptOptions,
     readonly folders?: FolderChooser,
   ) {
-    super({ mode: 'files', port: String(defaultWebServerPort), flags: { cookieDemo: true } }, options);
+    super({ mode: 'files', port: String(defaultWebServerPort), flags: { cookieDemo: true, checkHost: true } }, options);
   }
 
   /** Feeds this panel the `webServer.log` events; returns the unsubscribe (the page calls it on dispose). */
@@ -83,6 +83,11 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
     this.setFlag('cookieDemo', on);
   }
 
+  /** The DNS-rebinding defence: answer only IP addresses, localhost and this machine's own name in Host. */
+  setCheckHost(on: boolean): void {
+    this.setFlag('checkHost', on);
+  }
+
   protected override beforeStart(): boolean {
     this.settings.update({ folderError: undefined });
     return true;
@@ -104,6 +109,7 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
         port,
         bindAddress,
         cookieDemo: this.state.flags.cookieDemo ?? true,
+        checkHost: this.state.flags.checkHost ?? true,
         ...(folder === '' ? {} : { folder }),
       },
       { timeoutMs: 15_000 },

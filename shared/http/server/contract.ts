@@ -40,6 +40,11 @@ export const webServerStartRequest = z
     ...listenRequestFields(defaultWebServerPort),
     /** Serve /cookie: a page that sets a visit-counter cookie and shows what the browser sent back. */
     cookieDemo: z.boolean().default(true),
+    /**
+     * Answer only Hosts that are an IP address, localhost or this machine's own name (a defence
+     * against DNS rebinding); anything else gets 421. A teacher may switch it off.
+     */
+    checkHost: z.boolean().default(true),
     /** A persistent connection idle this long after its last response is closed by the server. */
     keepAliveTimeoutMs: deadlineMs.default(15_000),
     /** More simultaneous connections than this are closed at once (logged as refused). */
@@ -143,6 +148,7 @@ export const webServerCommands = {
       folder: z.string(),
       sampleSite: z.boolean(),
       cookieDemo: z.boolean(),
+      checkHost: z.boolean(),
     }),
   ),
   /** Stops listening and closes every connection; resolves once the port is free. */
