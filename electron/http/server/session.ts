@@ -7,6 +7,7 @@ import {
   type WebServerCounters,
   type WebServerHeader,
   type WebServerLogEntry,
+  type WebServerTimeouts,
   type webServerCloseReasons,
 } from '../../../shared/http/server/contract';
 import type { SocketAddress } from '../../../shared/net/contract';
@@ -93,9 +94,16 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
     return BuiltInServer.startListening(request, context, {
       protocol: 'TCP',
       create: () => {
-        // requireHostHeader off: Node would answer a Host-less HTTP/1.1 request itself, unlogged.
-        const listener = http.createServer({ requireHostHeader: false });
-        listener.keepAliveTimeout = request.keepAliveTimeoutMs;
+        const listener = http.createServer({
+          // Off: Node would answer a Host-less HTTP/1.1 request itself, unlogged.
+          requireHostHeader: false,
+          // Explicit, not Node's 60 s checked every 30 s: slow clients holding every connection
+          // slot (slowloris) get 408 and free their slot within seconds (see defaultWebServerTimeouts).
+          headersTimeout: request.headersTimeoutMs,
+          requestTimeout: request.requestTimeoutMs,
+          keepAliveTimeout: request.keepAliveTimeoutMs,
+          connectionsCheckingInterval: request.connectionsCheckingIntervalMs,
+        });
         // The same bound for a connection that never sends anything, or stalls mid-response.
         listener.timeout = request.keepAliveTimeoutMs;
         return { server: new WebServer(context, listener, request, folder.root), socket: listener };
@@ -114,7 +122,12 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
           warning: ({ address, port }) =>
             allInterfacesWarning(address, port, 'TCP').replace('The TCP server', 'The web server'),
           logged: served,
-          answered: { ...served, cookieDemo: request.cookieDemo, checkHost: request.checkHost },
+          answered: {
+            ...served,
+            cookieDemo: request.cookieDemo,
+            checkHost: request.checkHost,
+            timeouts: timeoutsOf(listener),
+          },
         };
       },
     });
@@ -401,6 +414,17 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
     if (connection.inFlight > 0) connection.afterResponses = reply;
     else reply();
   }
+}
+
+/** The time limits as the listening server has them (read back, so the panel shows what is in force). */
+function timeoutsOf(listener: http.Server): WebServerTimeouts {
+  const interval = (listener as { connectionsCheckingInterval?: unknown }).connectionsCheckingInterval;
+  return {
+    headersTimeoutMs: listener.headersTimeout,
+    requestTimeoutMs: listener.requestTimeout,
+    keepAliveTimeoutMs: listener.keepAliveTimeout,
+    connectionsCheckingIntervalMs: typeof interval === 'number' ? interval : 0,
+  };
 }
 
 function header(headers: readonly WebServerHeader[], name: string): string | undefined {

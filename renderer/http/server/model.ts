@@ -3,8 +3,10 @@ import type { Client } from '../../../shared/contract/client';
 import { isPlaygroundError } from '../../../shared/contract/errors';
 import {
   defaultWebServerPort,
+  defaultWebServerTimeouts,
   type WebServerCounters,
   type WebServerLogEntry,
+  type WebServerTimeouts,
 } from '../../../shared/http/server/contract';
 import type { ControlError } from '../../net/errors';
 import type { FolderChooser } from '../../net/folderChooser';
@@ -23,6 +25,8 @@ export interface WebServerSettings {
   readonly folderError: ControlError | undefined;
   /** What the running server serves: absolute, symbolic links resolved. */
   readonly served: { readonly folder: string; readonly sampleSite: boolean } | undefined;
+  /** The time limits: the running server's as it reported them, else the defaults it will start with. */
+  readonly timeouts: Readonly<WebServerTimeouts>;
 }
 
 /** Folder field, its error and what is served: beside the shared server state, which has no folder. */
@@ -40,7 +44,12 @@ export class WebServerSettingsStore extends Store<WebServerSettings> {
  */
 export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters, WebServerLogEntry> {
   protected readonly protocol = 'TCP';
-  readonly settings = new WebServerSettingsStore({ folder: '', folderError: undefined, served: undefined });
+  readonly settings = new WebServerSettingsStore({
+    folder: '',
+    folderError: undefined,
+    served: undefined,
+    timeouts: defaultWebServerTimeouts,
+  });
   /** The shared model's connection-naming lines, lent to the log's wording in logLines.ts. */
   private readonly lines: ConnectionLines = {
     listeningNote: (local) => this.listeningNote(local),
@@ -114,7 +123,10 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
       },
       { timeoutMs: 15_000 },
     );
-    this.settings.update({ served: { folder: started.folder, sampleSite: started.sampleSite } });
+    this.settings.update({
+      served: { folder: started.folder, sampleSite: started.sampleSite },
+      timeouts: started.timeouts,
+    });
     return started;
   }
 

@@ -73,7 +73,7 @@ describe('the web server panel model against the real service', () => {
     expect(m.state.phase).toBe('stopped');
   });
 
-  test('the Host check is on by default and the panel can switch it off', async () => {
+  test('the Host check is on by default and the panel can switch it off; the running limits come from the server', async () => {
     const m = open();
     expect(m.state.flags.checkHost).toBe(true);
     expect(await m.start()).toBe(true);
@@ -84,6 +84,12 @@ describe('the web server panel model against the real service', () => {
       return (await client.responses(1))[0]?.status;
     };
     expect(await ask()).toBe(421);
+    expect(m.settings.state.timeouts).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 12_000,
+      keepAliveTimeoutMs: 15_000,
+      connectionsCheckingIntervalMs: 1_000,
+    });
     await m.stop();
     m.setCheckHost(false);
     expect(await m.start()).toBe(true);
@@ -164,6 +170,9 @@ describe('the panel', () => {
       /type="checkbox" checked=""\/><label for="[^"]+">Answer only this computer&#x27;s own names in/,
     );
     expect(html).toContain('(DNS rebinding)');
+    expect(html).toContain(
+      'Time limits: the request head within 10 s, the whole request within 12 s (else 408), an idle persistent connection closed after 15 s; checked every 1 s.',
+    );
     expect(html).toMatch(/<h3 id="([^"]+)-label" class="transcript-title">Server log<\/h3>/);
     expect(html).toContain('role="log"');
   });
