@@ -1,6 +1,7 @@
 import type net from 'node:net';
 
 const LF = 0x0a;
+const CR = 0x0d;
 /** A line this long without LF is logged in pieces, so one endless line cannot hold memory. */
 const maxPendingBytes = 64 * 1024;
 const endOfData = Buffer.from('.\r\n');
@@ -23,6 +24,14 @@ export class ConnectionTranscript {
   private pending: Buffer | undefined;
   /** Between our 354 and the client's "." line, lines are the message, not commands. */
   private inMessage = false;
+  /**
+   * Where a "." line ends the message, exactly as smtp-server's SMTPStream decides: only
+   * CR LF . CR LF, or . CR LF as the very first bytes after the 354. A dot line after a
+   * bare LF (or CR) is message text to smtp-server, so it is here too (else the log would
+   * show smuggled lines as commands that never ran).
+   */
+  private atMessageStart = false;
+  private afterCrlf = false;
   private gathered: Buffer[] = [];
   private gatheredBytes = 0;
   private flushSoon: NodeJS.Immediate | undefined;
@@ -48,6 +57,8 @@ export class ConnectionTranscript {
   private wrote(bytes: Buffer): void {
     if (bytes[0] === 0x33 && bytes[1] === 0x35 && bytes[2] === 0x34) {
       this.inMessage = true;
+      this.atMessageStart = true;
+      this.afterCrlf = false;
     }
     this.sink.replied(bytes);
   }
@@ -67,13 +78,19 @@ export class ConnectionTranscript {
       const end = newline + 1;
       if (!this.inMessage) {
         this.sink.received(data.subarray(start, end), false);
-      } else if (end - start === endOfData.length && data.subarray(start, end).equals(endOfData)) {
+      } else if (
+        (this.atMessageStart || this.afterCrlf) &&
+        end - start === endOfData.length &&
+        data.subarray(start, end).equals(endOfData)
+      ) {
         endRun(start);
         this.flushGathered();
         this.sink.received(data.subarray(start, end), true);
         this.inMessage = false;
-      } else if (run < 0) {
-        run = start;
+      } else {
+        if (run < 0) run = start;
+        this.atMessageStart = false;
+        this.afterCrlf = end - start >= 2 && data[end - 2] === CR;
       }
       start = end;
     }
@@ -81,8 +98,11 @@ export class ConnectionTranscript {
     if (start < data.length) {
       data = data.subarray(start);
       if (data.length < maxPendingBytes) this.pending = Buffer.from(data);
-      else if (this.inMessage) this.gather(data);
-      else this.sink.received(data, false);
+      else if (this.inMessage) {
+        this.gather(data);
+        this.atMessageStart = false;
+        this.afterCrlf = false;
+      } else this.sink.received(data, false);
     }
   }
 
