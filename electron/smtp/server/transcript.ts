@@ -32,6 +32,16 @@ export class ConnectionTranscript {
    */
   private atMessageStart = false;
   private afterCrlf = false;
+  /**
+   * Lines and message terminators smtp-server has yet to answer (it answers each with one
+   * reply, in order). A pipelining client may send DATA and its message in one read, read
+   * here before smtp-server has answered DATA: what follows DATA is held until the reply
+   * that answers it, and is the message only if that reply is 354, as for smtp-server.
+   */
+  private unanswered = 0;
+  private held: Buffer | undefined;
+  private greeted = false;
+  private attached = 0;
   private gathered: Buffer[] = [];
   private gatheredBytes = 0;
   private flushSoon: NodeJS.Immediate | undefined;
@@ -39,6 +49,11 @@ export class ConnectionTranscript {
   constructor(private readonly sink: TranscriptSink) {}
 
   attach(socket: net.Socket): void {
+    if (this.attached++ > 0) {
+      // The TLS socket after STARTTLS: smtp-server dropped what came in clear after it, unanswered.
+      this.unanswered = 0;
+      this.release();
+    }
     socket.on('data', (chunk: Buffer) => this.read(chunk));
     const write = socket.write;
     const wrote = (bytes: Buffer) => this.wrote(bytes);
@@ -55,15 +70,32 @@ export class ConnectionTranscript {
   }
 
   private wrote(bytes: Buffer): void {
-    if (bytes[0] === 0x33 && bytes[1] === 0x35 && bytes[2] === 0x34) {
+    const is354 = bytes[0] === 0x33 && bytes[1] === 0x35 && bytes[2] === 0x34;
+    if (this.greeted && this.unanswered > 0) this.unanswered--;
+    this.greeted = true;
+    // Only DATA is answered with 354: whatever the count says, this is DATA's answer.
+    if (is354) this.unanswered = 0;
+    if (is354) {
       this.inMessage = true;
       this.atMessageStart = true;
       this.afterCrlf = false;
     }
     this.sink.replied(bytes);
+    if (this.held && this.unanswered === 0) this.release();
+  }
+
+  /** What arrived after DATA, now that smtp-server has answered it: read as the message or as commands. */
+  private release(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held) this.read(held);
   }
 
   private read(chunk: Buffer): void {
+    if (this.held) {
+      this.held = Buffer.concat([this.held, chunk]);
+      return;
+    }
     let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
     let start = 0;
@@ -77,7 +109,14 @@ export class ConnectionTranscript {
       if (newline < 0) break;
       const end = newline + 1;
       if (!this.inMessage) {
-        this.sink.received(data.subarray(start, end), false);
+        const line = data.subarray(start, end);
+        this.sink.received(line, false);
+        this.unanswered++;
+        if (isDataCommand(line)) {
+          // Whatever follows (maybe nothing yet) waits for smtp-server's answer to DATA.
+          this.held = Buffer.from(data.subarray(end));
+          return;
+        }
       } else if (
         (this.atMessageStart || this.afterCrlf) &&
         end - start === endOfData.length &&
@@ -87,6 +126,8 @@ export class ConnectionTranscript {
         this.flushGathered();
         this.sink.received(data.subarray(start, end), true);
         this.inMessage = false;
+        // The message gets its own reply (250, or a refusal), like a command.
+        this.unanswered++;
       } else {
         if (run < 0) run = start;
         this.atMessageStart = false;
@@ -128,10 +169,20 @@ export class ConnectionTranscript {
     this.sink.received(bytes, true);
   }
 
-  /** What was left unfinished when the connection closed (a line without LF). */
+  /** What was left unfinished when the connection closed (a line without LF, bytes after an unanswered DATA). */
   flush(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held && held.length > 0) this.sink.received(held, false);
     this.flushGathered();
     if (this.pending) this.sink.received(this.pending, this.inMessage);
     this.pending = undefined;
   }
+}
+
+/** The line is the DATA command as smtp-server reads one: its first word, any case, line ending dropped. */
+function isDataCommand(line: Buffer): boolean {
+  if (line.length < 5) return false;
+  const text = line.toString('latin1').replace(/\r?\n$/, '');
+  return (text.split(' ', 1)[0] ?? '').toUpperCase() === 'DATA';
 }

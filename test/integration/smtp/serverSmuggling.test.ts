@@ -84,3 +84,74 @@ describe('the mail server log frames DATA exactly as smtp-server does', () => {
     }
   });
 });
+
+/** The log as C: (command), M: (message) and S: (reply code) lines. */
+function talk(app: App, serverId: string): string[] {
+  return logEntries(app, serverId).flatMap((entry) => {
+    if (entry.kind === 'replied') return [`S: ${entry.code}`];
+    if (entry.kind === 'received')
+      return [`${entry.message ? 'M' : 'C'}: ${Buffer.from(entry.data).toString('latin1')}`];
+    return [];
+  });
+}
+
+describe('a pipelined DATA', () => {
+  test('DATA and its message in one read are logged as smtp-server took them: the message after the 354', async () => {
+    app = startApp();
+    const started = await startMailServer(app);
+    const client = await RawSmtp.connect(started.local.port);
+    await client.reply();
+    const message = `Subject: x\r\n\r\nhi\n.\r\n${smuggled}`;
+    client.write(`EHLO a\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n${message}.\r\nNOOP\r\nQUIT\r\n`);
+    await until(() => client.closed, 'the server to close after QUIT');
+    await until(() => logEntries(app, started.serverId).some((entry) => entry.kind === 'closed'), 'closed');
+    const [summary] = inbox(app, started.serverId);
+    expect(inbox(app, started.serverId)).toHaveLength(1);
+    const stored = await app.client.call('mailServer.message', {
+      serverId: started.serverId,
+      messageId: summary?.messageId ?? '',
+    });
+    expect(Buffer.from(stored.raw).toString('latin1')).toBe(message);
+    const log = talk(app, started.serverId);
+    expect(log).toEqual([
+      'S: 220',
+      'C: EHLO a\r\n',
+      'C: MAIL FROM:<a@b>\r\n',
+      'C: RCPT TO:<c@d>\r\n',
+      'C: DATA\r\n',
+      'S: 250',
+      'S: 250',
+      'S: 250',
+      'S: 354',
+      `M: ${message}`,
+      'M: .\r\n',
+      'C: NOOP\r\n',
+      'C: QUIT\r\n',
+      'S: 250',
+      'S: 250',
+      'S: 221',
+    ]);
+  });
+
+  test('a refused DATA leaves what follows as commands, as smtp-server reads them', async () => {
+    app = startApp();
+    const started = await startMailServer(app);
+    const client = await RawSmtp.connect(started.local.port);
+    await client.reply();
+    client.write('HELO a\r\nDATA\r\nNOOP\r\nQUIT\r\n');
+    await until(() => client.closed, 'the server to close after QUIT');
+    await until(() => logEntries(app, started.serverId).some((entry) => entry.kind === 'closed'), 'closed');
+    const log = talk(app, started.serverId);
+    expect(log).toEqual([
+      'S: 220',
+      'C: HELO a\r\n',
+      'C: DATA\r\n',
+      'S: 250',
+      'S: 503',
+      'C: NOOP\r\n',
+      'C: QUIT\r\n',
+      'S: 250',
+      'S: 221',
+    ]);
+  });
+});
