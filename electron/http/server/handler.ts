@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import send from 'send';
+import { foreignHostReason, isOwnAuthority } from './hostCheck';
 import { cookiePage, errorPage, visitCookie, visitsFromCookie } from './pages';
 import { splitRequestLine } from './parseErrors';
 import { resolveRequestPath } from './paths';
@@ -13,6 +14,8 @@ export interface ResponseNote {
 export interface HandlerOptions {
   root: string;
   cookieDemo: boolean;
+  /** The names besides IP literals and localhost this server answers to; absent: any Host (the check is off). */
+  ownHostNames?: ReadonlySet<string>;
 }
 
 const allowedMethods = 'GET, HEAD';
@@ -66,6 +69,17 @@ export async function handleRequest(
     respondWithPage(res, note, 400, 'HTTP/1.1 requires a Host header (e.g. Host: localhost:8080)');
     return;
   }
+  const target = req.url ?? '';
+  // absolute-form (GET http://host/path HTTP/1.1) is what proxies receive; servers accept it too.
+  const absolute = /^https?:\/\/([^/?#]*)/i.exec(target);
+  // The name the request is for: an absolute-form target's authority overrides Host (RFC 9112, 3.2.2).
+  // An HTTP/1.0 request may have neither (the textbook's examples): it names nothing DNS could rebind.
+  const authority = absolute ? absolute[1] : req.headers.host;
+  if (options.ownHostNames && authority && !isOwnAuthority(authority, options.ownHostNames)) {
+    // 421 Misdirected Request: this server is not the one for that name (403 would say "you may not").
+    respondWithPage(res, note, 421, foreignHostReason(authority, options.ownHostNames));
+    return;
+  }
   const method = req.method ?? '';
   if (method !== 'GET' && method !== 'HEAD') {
     respondWithPage(res, note, 405, `${method} is not allowed here: this server answers GET and HEAD only`, {
@@ -73,9 +87,6 @@ export async function handleRequest(
     });
     return;
   }
-  const target = req.url ?? '';
-  // absolute-form (GET http://host/path HTTP/1.1) is what proxies receive; servers accept it too.
-  const absolute = /^https?:\/\/[^/?#]*/i.exec(target);
   const pathAndQuery = absolute ? target.slice(absolute[0].length) || '/' : target;
   const pathname = pathAndQuery.split('?', 1)[0] as string;
   if (options.cookieDemo && pathname === '/cookie') {

@@ -7,6 +7,7 @@ import {
   type WebServerCounters,
   type WebServerHeader,
   type WebServerLogEntry,
+  type WebServerTimeouts,
   type webServerCloseReasons,
 } from '../../../shared/http/server/contract';
 import type { SocketAddress } from '../../../shared/net/contract';
@@ -15,6 +16,7 @@ import { BuiltInServer, closeListening, failedBy, tcpServerError, type StartCont
 import { stamp } from '../../net/clock';
 import type { Opened } from '../../net/registry';
 import { resolveServedFolder } from './folder';
+import { ownHostNames } from './hostCheck';
 import { handleRequest, type ResponseNote, respondWithPage } from './handler';
 import { errorPage, rawResponse } from './pages';
 import { answerParseError, requestLineOf, splitRequestLine } from './parseErrors';
@@ -54,6 +56,8 @@ interface Connection {
  */
 export class WebServer extends BuiltInServer<'webServer.log'> {
   private nextConnection = 1;
+  /** The machine's own names, taken once at start; undefined when the Host check is off. */
+  private readonly ownHostNames: ReadonlySet<string> | undefined;
   private readonly connections = new Map<net.Socket, Connection>();
   private readonly counters: WebServerCounters = {
     connectionsAccepted: 0,
@@ -79,6 +83,7 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
       keepBytes: request.keepBytes,
       droppableKinds: floodDroppableKinds,
     });
+    this.ownHostNames = request.checkHost ? ownHostNames() : undefined;
   }
 
   static async start(
@@ -89,9 +94,16 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
     return BuiltInServer.startListening(request, context, {
       protocol: 'TCP',
       create: () => {
-        // requireHostHeader off: Node would answer a Host-less HTTP/1.1 request itself, unlogged.
-        const listener = http.createServer({ requireHostHeader: false });
-        listener.keepAliveTimeout = request.keepAliveTimeoutMs;
+        const listener = http.createServer({
+          // Off: Node would answer a Host-less HTTP/1.1 request itself, unlogged.
+          requireHostHeader: false,
+          // Explicit, not Node's 60 s checked every 30 s: slow clients holding every connection
+          // slot (slowloris) get 408 and free their slot within seconds (see defaultWebServerTimeouts).
+          headersTimeout: request.headersTimeoutMs,
+          requestTimeout: request.requestTimeoutMs,
+          keepAliveTimeout: request.keepAliveTimeoutMs,
+          connectionsCheckingInterval: request.connectionsCheckingIntervalMs,
+        });
         // The same bound for a connection that never sends anything, or stalls mid-response.
         listener.timeout = request.keepAliveTimeoutMs;
         return { server: new WebServer(context, listener, request, folder.root), socket: listener };
@@ -110,7 +122,12 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
           warning: ({ address, port }) =>
             allInterfacesWarning(address, port, 'TCP').replace('The TCP server', 'The web server'),
           logged: served,
-          answered: { ...served, cookieDemo: request.cookieDemo },
+          answered: {
+            ...served,
+            cookieDemo: request.cookieDemo,
+            checkHost: request.checkHost,
+            timeouts: timeoutsOf(listener),
+          },
         };
       },
     });
@@ -216,14 +233,16 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
     });
     const note: ResponseNote = {};
     this.trackResponse(connection, requestNumber, req, res, note);
-    handleRequest(req, res, requestLine, note, { root: this.root, cookieDemo: this.request.cookieDemo }).catch(
-      (error: unknown) => {
-        const info = tcpServerError(error, connection.client);
-        this.log.add({ ...stamp(), kind: 'error', error: info, connectionId: connection.id });
-        if (res.headersSent) res.destroy();
-        else respondWithPage(res, note, 500, `the server failed: ${info.message}`, { close: true });
-      },
-    );
+    handleRequest(req, res, requestLine, note, {
+      root: this.root,
+      cookieDemo: this.request.cookieDemo,
+      ...(this.ownHostNames ? { ownHostNames: this.ownHostNames } : {}),
+    }).catch((error: unknown) => {
+      const info = tcpServerError(error, connection.client);
+      this.log.add({ ...stamp(), kind: 'error', error: info, connectionId: connection.id });
+      if (res.headersSent) res.destroy();
+      else respondWithPage(res, note, 500, `the server failed: ${info.message}`, { close: true });
+    });
   }
 
   /** Counts one more request on the connection and logs its bytes with what was read of it; gives its number. */
@@ -395,6 +414,17 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
     if (connection.inFlight > 0) connection.afterResponses = reply;
     else reply();
   }
+}
+
+/** The time limits as the listening server has them (read back, so the panel shows what is in force). */
+function timeoutsOf(listener: http.Server): WebServerTimeouts {
+  const interval = (listener as { connectionsCheckingInterval?: unknown }).connectionsCheckingInterval;
+  return {
+    headersTimeoutMs: listener.headersTimeout,
+    requestTimeoutMs: listener.requestTimeout,
+    keepAliveTimeoutMs: listener.keepAliveTimeout,
+    connectionsCheckingIntervalMs: typeof interval === 'number' ? interval : 0,
+  };
 }
 
 function header(headers: readonly WebServerHeader[], name: string): string | undefined {

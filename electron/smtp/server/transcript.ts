@@ -1,6 +1,7 @@
 import type net from 'node:net';
 
 const LF = 0x0a;
+const CR = 0x0d;
 /** A line this long without LF is logged in pieces, so one endless line cannot hold memory. */
 const maxPendingBytes = 64 * 1024;
 const endOfData = Buffer.from('.\r\n');
@@ -23,6 +24,24 @@ export class ConnectionTranscript {
   private pending: Buffer | undefined;
   /** Between our 354 and the client's "." line, lines are the message, not commands. */
   private inMessage = false;
+  /**
+   * Where a "." line ends the message, exactly as smtp-server's SMTPStream decides: only
+   * CR LF . CR LF, or . CR LF as the very first bytes after the 354. A dot line after a
+   * bare LF (or CR) is message text to smtp-server, so it is here too (else the log would
+   * show smuggled lines as commands that never ran).
+   */
+  private atMessageStart = false;
+  private afterCrlf = false;
+  /**
+   * Lines and message terminators smtp-server has yet to answer (it answers each with one
+   * reply, in order). A pipelining client may send DATA and its message in one read, read
+   * here before smtp-server has answered DATA: what follows DATA is held until the reply
+   * that answers it, and is the message only if that reply is 354, as for smtp-server.
+   */
+  private unanswered = 0;
+  private held: Buffer | undefined;
+  private greeted = false;
+  private attached = 0;
   private gathered: Buffer[] = [];
   private gatheredBytes = 0;
   private flushSoon: NodeJS.Immediate | undefined;
@@ -30,6 +49,11 @@ export class ConnectionTranscript {
   constructor(private readonly sink: TranscriptSink) {}
 
   attach(socket: net.Socket): void {
+    if (this.attached++ > 0) {
+      // The TLS socket after STARTTLS: smtp-server dropped what came in clear after it, unanswered.
+      this.unanswered = 0;
+      this.release();
+    }
     socket.on('data', (chunk: Buffer) => this.read(chunk));
     const write = socket.write;
     const wrote = (bytes: Buffer) => this.wrote(bytes);
@@ -46,13 +70,32 @@ export class ConnectionTranscript {
   }
 
   private wrote(bytes: Buffer): void {
-    if (bytes[0] === 0x33 && bytes[1] === 0x35 && bytes[2] === 0x34) {
+    const is354 = bytes[0] === 0x33 && bytes[1] === 0x35 && bytes[2] === 0x34;
+    if (this.greeted && this.unanswered > 0) this.unanswered--;
+    this.greeted = true;
+    // Only DATA is answered with 354: whatever the count says, this is DATA's answer.
+    if (is354) this.unanswered = 0;
+    if (is354) {
       this.inMessage = true;
+      this.atMessageStart = true;
+      this.afterCrlf = false;
     }
     this.sink.replied(bytes);
+    if (this.held && this.unanswered === 0) this.release();
+  }
+
+  /** What arrived after DATA, now that smtp-server has answered it: read as the message or as commands. */
+  private release(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held) this.read(held);
   }
 
   private read(chunk: Buffer): void {
+    if (this.held) {
+      this.held = Buffer.concat([this.held, chunk]);
+      return;
+    }
     let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
     let start = 0;
@@ -66,14 +109,29 @@ export class ConnectionTranscript {
       if (newline < 0) break;
       const end = newline + 1;
       if (!this.inMessage) {
-        this.sink.received(data.subarray(start, end), false);
-      } else if (end - start === endOfData.length && data.subarray(start, end).equals(endOfData)) {
+        const line = data.subarray(start, end);
+        this.sink.received(line, false);
+        this.unanswered++;
+        if (isDataCommand(line)) {
+          // Whatever follows (maybe nothing yet) waits for smtp-server's answer to DATA.
+          this.held = Buffer.from(data.subarray(end));
+          return;
+        }
+      } else if (
+        (this.atMessageStart || this.afterCrlf) &&
+        end - start === endOfData.length &&
+        data.subarray(start, end).equals(endOfData)
+      ) {
         endRun(start);
         this.flushGathered();
         this.sink.received(data.subarray(start, end), true);
         this.inMessage = false;
-      } else if (run < 0) {
-        run = start;
+        // The message gets its own reply (250, or a refusal), like a command.
+        this.unanswered++;
+      } else {
+        if (run < 0) run = start;
+        this.atMessageStart = false;
+        this.afterCrlf = end - start >= 2 && data[end - 2] === CR;
       }
       start = end;
     }
@@ -81,8 +139,11 @@ export class ConnectionTranscript {
     if (start < data.length) {
       data = data.subarray(start);
       if (data.length < maxPendingBytes) this.pending = Buffer.from(data);
-      else if (this.inMessage) this.gather(data);
-      else this.sink.received(data, false);
+      else if (this.inMessage) {
+        this.gather(data);
+        this.atMessageStart = false;
+        this.afterCrlf = false;
+      } else this.sink.received(data, false);
     }
   }
 
@@ -108,10 +169,20 @@ export class ConnectionTranscript {
     this.sink.received(bytes, true);
   }
 
-  /** What was left unfinished when the connection closed (a line without LF). */
+  /** What was left unfinished when the connection closed (a line without LF, bytes after an unanswered DATA). */
   flush(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held && held.length > 0) this.sink.received(held, false);
     this.flushGathered();
     if (this.pending) this.sink.received(this.pending, this.inMessage);
     this.pending = undefined;
   }
+}
+
+/** The line is the DATA command as smtp-server reads one: its first word, any case, line ending dropped. */
+function isDataCommand(line: Buffer): boolean {
+  if (line.length < 5) return false;
+  const text = line.toString('latin1').replace(/\r?\n$/, '');
+  return (text.split(' ', 1)[0] ?? '').toUpperCase() === 'DATA';
 }

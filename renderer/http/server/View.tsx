@@ -5,6 +5,7 @@ import { formatSocketAddress } from '../../net/format';
 import { ListenFields, ServerCounters, ServerHeading, StartStop } from '../../net/ServerControls';
 import { useStore } from '../../net/useStore';
 import { TranscriptView } from '../../transcript/TranscriptView';
+import type { WebServerTimeouts } from '../../../shared/http/server/contract';
 import { type WebServerModel, webServerCounterRows } from './model';
 import '../../net/net.css';
 import './webServer.css';
@@ -55,6 +56,19 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
         onChange={(on) => model.setCookieDemo(on)}
         disabled={locked}
       />
+      <CheckboxField
+        label={
+          <>
+            Answer only this computer&apos;s own names in <span className="mono">Host</span> (IP addresses,{' '}
+            <span className="mono">localhost</span>, its name): others get 421, so no website can point its name here
+            (DNS rebinding) and read the folder through a browser
+          </>
+        }
+        checked={state.flags.checkHost ?? true}
+        onChange={(on) => model.setCheckHost(on)}
+        disabled={locked}
+      />
+      <TimeLimits timeouts={settings.timeouts} />
       <StartStop model={model} state={state}>
         {url && (
           <span className="action-hint">
@@ -74,6 +88,19 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
         emptyText="Start the server, then send it a request: each connection, the request's exact bytes (CR and LF shown) and the response line appear here."
       />
     </section>
+  );
+}
+
+/** The server's time limits, as facts: what a slow client (or a slowloris) gets before 408 or close. */
+function TimeLimits({ timeouts }: { timeouts: WebServerTimeouts }) {
+  const s = (ms: number) => `${ms / 1000} s`;
+  return (
+    <p className="web-server-limits">
+      Time limits: the request head within {s(timeouts.headersTimeoutMs)}, the whole request within{' '}
+      {s(timeouts.requestTimeoutMs)} (else 408), an idle persistent connection closed after{' '}
+      {s(timeouts.keepAliveTimeoutMs)}; checked every {s(timeouts.connectionsCheckingIntervalMs)}. Slow clients cannot
+      hold the connection slots for long.
+    </p>
   );
 }
 

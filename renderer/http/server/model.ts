@@ -3,8 +3,10 @@ import type { Client } from '../../../shared/contract/client';
 import { isPlaygroundError } from '../../../shared/contract/errors';
 import {
   defaultWebServerPort,
+  defaultWebServerTimeouts,
   type WebServerCounters,
   type WebServerLogEntry,
+  type WebServerTimeouts,
 } from '../../../shared/http/server/contract';
 import type { ControlError } from '../../net/errors';
 import type { FolderChooser } from '../../net/folderChooser';
@@ -23,6 +25,8 @@ export interface WebServerSettings {
   readonly folderError: ControlError | undefined;
   /** What the running server serves: absolute, symbolic links resolved. */
   readonly served: { readonly folder: string; readonly sampleSite: boolean } | undefined;
+  /** The time limits: the running server's as it reported them, else the defaults it will start with. */
+  readonly timeouts: Readonly<WebServerTimeouts>;
 }
 
 /** Folder field, its error and what is served: beside the shared server state, which has no folder. */
@@ -40,7 +44,12 @@ export class WebServerSettingsStore extends Store<WebServerSettings> {
  */
 export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters, WebServerLogEntry> {
   protected readonly protocol = 'TCP';
-  readonly settings = new WebServerSettingsStore({ folder: '', folderError: undefined, served: undefined });
+  readonly settings = new WebServerSettingsStore({
+    folder: '',
+    folderError: undefined,
+    served: undefined,
+    timeouts: defaultWebServerTimeouts,
+  });
   /** The shared model's connection-naming lines, lent to the log's wording in logLines.ts. */
   private readonly lines: ConnectionLines = {
     listeningNote: (local) => this.listeningNote(local),
@@ -59,7 +68,7 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
     options?: TranscriptOptions,
     readonly folders?: FolderChooser,
   ) {
-    super({ mode: 'files', port: String(defaultWebServerPort), flags: { cookieDemo: true } }, options);
+    super({ mode: 'files', port: String(defaultWebServerPort), flags: { cookieDemo: true, checkHost: true } }, options);
   }
 
   /** Feeds this panel the `webServer.log` events; returns the unsubscribe (the page calls it on dispose). */
@@ -83,6 +92,11 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
     this.setFlag('cookieDemo', on);
   }
 
+  /** The DNS-rebinding defence: answer only IP addresses, localhost and this machine's own name in Host. */
+  setCheckHost(on: boolean): void {
+    this.setFlag('checkHost', on);
+  }
+
   protected override beforeStart(): boolean {
     this.settings.update({ folderError: undefined });
     return true;
@@ -104,11 +118,15 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
         port,
         bindAddress,
         cookieDemo: this.state.flags.cookieDemo ?? true,
+        checkHost: this.state.flags.checkHost ?? true,
         ...(folder === '' ? {} : { folder }),
       },
       { timeoutMs: 15_000 },
     );
-    this.settings.update({ served: { folder: started.folder, sampleSite: started.sampleSite } });
+    this.settings.update({
+      served: { folder: started.folder, sampleSite: started.sampleSite },
+      timeouts: started.timeouts,
+    });
     return started;
   }
 

@@ -28,6 +28,23 @@ export const defaultWebServerPort = 8080;
 export const maxLoggedRequestBytes = 16 * 1024;
 export const defaultWebServerMaxConnections = 64;
 
+/**
+ * How long a client gets, in ms (Node's own defaults are 60 s for the head, checked every
+ * 30 s: 64 slow clients, the connection limit, could keep everyone else out for ~90 s).
+ * With these a slot held by a client that never finishes its request frees within 13 s.
+ */
+export const defaultWebServerTimeouts = {
+  /** The whole request head (request line and headers), from the connection's first byte or the previous response. */
+  headersTimeoutMs: 10_000,
+  /** The whole request, head and any body. */
+  requestTimeoutMs: 12_000,
+  /** A persistent connection idle this long after its last response is closed. */
+  keepAliveTimeoutMs: 15_000,
+  /** How often the two limits above are checked. */
+  connectionsCheckingIntervalMs: 1_000,
+} as const;
+export type WebServerTimeouts = { -readonly [K in keyof typeof defaultWebServerTimeouts]: number };
+
 export const webServerStartRequest = z
   .object({
     /** An existing folder to serve; absent means the bundled sample site. */
@@ -40,8 +57,22 @@ export const webServerStartRequest = z
     ...listenRequestFields(defaultWebServerPort),
     /** Serve /cookie: a page that sets a visit-counter cookie and shows what the browser sent back. */
     cookieDemo: z.boolean().default(true),
+    /**
+     * Answer only Hosts that are an IP address, localhost or this machine's own name (a defence
+     * against DNS rebinding); anything else gets 421. A teacher may switch it off.
+     */
+    checkHost: z.boolean().default(true),
+    /** See defaultWebServerTimeouts. */
+    headersTimeoutMs: deadlineMs.default(defaultWebServerTimeouts.headersTimeoutMs),
+    requestTimeoutMs: deadlineMs.default(defaultWebServerTimeouts.requestTimeoutMs),
     /** A persistent connection idle this long after its last response is closed by the server. */
-    keepAliveTimeoutMs: deadlineMs.default(15_000),
+    keepAliveTimeoutMs: deadlineMs.default(defaultWebServerTimeouts.keepAliveTimeoutMs),
+    connectionsCheckingIntervalMs: z
+      .number({ message: 'the checking interval must be a number of milliseconds' })
+      .int({ message: 'the checking interval must be a whole number of milliseconds' })
+      .min(10, { message: 'the checking interval must be at least 10 ms' })
+      .max(60_000, { message: 'the checking interval can be at most 60000 ms' })
+      .default(defaultWebServerTimeouts.connectionsCheckingIntervalMs),
     /** More simultaneous connections than this are closed at once (logged as refused). */
     maxConnections: z
       .number({ message: 'the connection limit must be a number' })
@@ -52,7 +83,11 @@ export const webServerStartRequest = z
     /** Raw request bytes kept for the log in total; beyond this only sizes are logged. */
     keepBytes: keepBytes.optional(),
   })
-  .strict();
+  .strict()
+  .refine((request) => request.headersTimeoutMs <= request.requestTimeoutMs, {
+    message: 'the head timeout must not be longer than the request timeout (the head is part of the request)',
+    path: ['headersTimeoutMs'],
+  });
 export type WebServerStartRequest = z.input<typeof webServerStartRequest>;
 
 /** A header as sent, in order. */
@@ -143,6 +178,14 @@ export const webServerCommands = {
       folder: z.string(),
       sampleSite: z.boolean(),
       cookieDemo: z.boolean(),
+      checkHost: z.boolean(),
+      /** The time limits as the running server has them. */
+      timeouts: z.object({
+        headersTimeoutMs: count,
+        requestTimeoutMs: count,
+        keepAliveTimeoutMs: count,
+        connectionsCheckingIntervalMs: count,
+      }),
     }),
   ),
   /** Stops listening and closes every connection; resolves once the port is free. */

@@ -151,9 +151,9 @@ describe('errors answered on purpose', () => {
 
   test.each([
     ['GARBAGE\r\n\r\n', 'no request line at all'],
-    ['GET / HTTP/1.1x\r\nHost: a\r\n\r\n', 'a version with junk after it'],
-    ['GET / HTTP/11.1\r\nHost: a\r\n\r\n', 'a two-digit major version'],
-    ['GET /\r\nHost: a\r\n\r\n', 'an HTTP/0.9-style line without a version'],
+    ['GET / HTTP/1.1x\r\nHost: localhost\r\n\r\n', 'a version with junk after it'],
+    ['GET / HTTP/11.1\r\nHost: localhost\r\n\r\n', 'a two-digit major version'],
+    ['GET /\r\nHost: localhost\r\n\r\n', 'an HTTP/0.9-style line without a version'],
     ['GET / HTTP/1.1\r\n\r\n', 'HTTP/1.1 without Host'],
     ['GET / HTTP/1.1\r\nHost a\r\n\r\n', 'a header line without a colon'],
   ])('400 Bad Request for %j (%s)', async (request) => {
@@ -168,11 +168,11 @@ describe('errors answered on purpose', () => {
   });
 
   test.each([
-    ['POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello', 'POST'],
-    ['PUT /index.html HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n', 'PUT'],
-    ['DELETE / HTTP/1.1\r\nHost: a\r\n\r\n', 'DELETE'],
-    ['BREW / HTTP/1.1\r\nHost: a\r\n\r\n', 'BREW'],
-    ['get / HTTP/1.1\r\nHost: a\r\n\r\n', 'get'],
+    ['POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello', 'POST'],
+    ['PUT /index.html HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n', 'PUT'],
+    ['DELETE / HTTP/1.1\r\nHost: localhost\r\n\r\n', 'DELETE'],
+    ['BREW / HTTP/1.1\r\nHost: localhost\r\n\r\n', 'BREW'],
+    ['get / HTTP/1.1\r\nHost: localhost\r\n\r\n', 'get'],
   ])('405 Method Not Allowed with Allow: GET, HEAD for %j', async (request, method) => {
     app = startApp();
     const { local, serverId } = await startWebServer(app);
@@ -184,10 +184,10 @@ describe('errors answered on purpose', () => {
   });
 
   test.each([
-    ['GET / HTTP/1.1\nHost: a\r\n\r\n', 'a bare LF after the request line'],
-    ['GET / HTTP/1.1\nHost: a\n\n', 'bare LF everywhere'],
-    ['GET / HTTP/1.1\r\nHost: a\n\r\n', 'a bare LF after a header'],
-    ['GET / HTTP/1.1\rHost: a\r\n\r\n', 'a bare CR after the request line'],
+    ['GET / HTTP/1.1\nHost: localhost\r\n\r\n', 'a bare LF after the request line'],
+    ['GET / HTTP/1.1\nHost: localhost\n\n', 'bare LF everywhere'],
+    ['GET / HTTP/1.1\r\nHost: localhost\n\r\n', 'a bare LF after a header'],
+    ['GET / HTTP/1.1\rHost: localhost\r\n\r\n', 'a bare CR after the request line'],
   ])('400 naming the line ending, never 505, for %j (%s)', async (request) => {
     app = startApp();
     const { local, serverId } = await startWebServer(app);
@@ -208,7 +208,7 @@ describe('errors answered on purpose', () => {
   test('a head larger than 16 KiB gets 431, and the log keeps only its first 16 KiB while counting it all', async () => {
     app = startApp();
     const { local, serverId } = await startWebServer(app);
-    const [response] = await exchange(local.port, `GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: a\r\n\r\n`);
+    const [response] = await exchange(local.port, `GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
     expect(response?.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
     await until(() => entriesOf(app, serverId, 'request').length === 1, 'the request logged');
     const [logged] = entriesOf(app, serverId, 'request');
@@ -225,7 +225,7 @@ describe('errors answered on purpose', () => {
     expect(tunnel?.headers.get('allow')).toBe('GET, HEAD');
     const [upgrade] = await exchange(
       local.port,
-      'GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
     );
     expect(upgrade?.status).toBe(200);
     await until(() => entriesOf(app, serverId, 'response').length === 2, 'both logged');
@@ -240,7 +240,7 @@ describe('errors answered on purpose', () => {
       app = startApp();
       const { local, serverId } = await startWebServer(app);
       const client = await connect(local.port);
-      client.send(`GET / ${version}\r\nHost: a\r\n\r\n`);
+      client.send(`GET / ${version}\r\nHost: localhost\r\n\r\n`);
       const [response] = await client.responses(1);
       expect(response?.statusLine).toBe('HTTP/1.1 505 HTTP Version Not Supported');
       expect(response?.body.toString()).toContain(`${version} is not supported`);
@@ -282,8 +282,8 @@ describe('persistent and non-persistent connections', () => {
     app = startApp();
     const { local, serverId } = await startWebServer(app);
     const client = await connect(local.port);
-    const post = 'POST /form HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello=world';
-    const get = 'GET /style.css HTTP/1.1\r\nHost: a\r\n\r\n';
+    const post = 'POST /form HTTP/1.1\r\nHost: localhost\r\nContent-Length: 11\r\n\r\nhello=world';
+    const get = 'GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n';
     client.send(`${get}${post}${get}`);
     const responses = await client.responses(3);
     expect(responses.map((r) => r.status)).toEqual([200, 405, 200]);
@@ -298,9 +298,9 @@ describe('persistent and non-persistent connections', () => {
     const { local, serverId } = await startWebServer(app);
     const client = await connect(local.port);
     const chunked =
-      'POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5;note=x\r\nhello\r\n0\r\n\r\n';
-    const blankFirst = '\r\nGET /style.css HTTP/1.1\r\nHost: a\r\n\r\n';
-    const split = 'GET /server.svg HTTP/1.1\r\nHost: a\r\n\r\n';
+      'POST /upload HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5;note=x\r\nhello\r\n0\r\n\r\n';
+    const blankFirst = '\r\nGET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n';
+    const split = 'GET /server.svg HTTP/1.1\r\nHost: localhost\r\n\r\n';
     client.send(`${chunked}${blankFirst}${split.slice(0, 9)}`);
     await client.responses(2);
     client.send(split.slice(9));
@@ -316,13 +316,13 @@ describe('persistent and non-persistent connections', () => {
     app = startApp();
     const { local, serverId } = await startWebServer(app);
     const client = await connect(local.port);
-    client.send('GET / HTTP/1.1\r\nHost: a\r\n\r\nGARBAGE\r\n\r\n');
+    client.send('GET / HTTP/1.1\r\nHost: localhost\r\n\r\nGARBAGE\r\n\r\n');
     await client.waitClosed();
     const responses = await client.responses(2);
     expect(responses.map((r) => r.status)).toEqual([200, 400]);
     await until(() => entriesOf(app, serverId, 'response').length === 2, 'both logged');
     expect(entriesOf(app, serverId, 'request').map((r) => Buffer.from(r.raw).toString('latin1'))).toEqual([
-      'GET / HTTP/1.1\r\nHost: a\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n',
       'GARBAGE\r\n\r\n',
     ]);
   });
@@ -374,7 +374,7 @@ describe('persistent and non-persistent connections', () => {
     app = startApp();
     const { local, serverId } = await startWebServer(app, { keepAliveTimeoutMs: 300 });
     const client = await connect(local.port);
-    client.send('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+    client.send('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
     await client.responses(1);
     await client.waitClosed(3000);
     await until(() => entriesOf(app, serverId, 'closed').length === 1, 'the close logged');
@@ -385,7 +385,7 @@ describe('persistent and non-persistent connections', () => {
     app = startApp();
     const { local, serverId } = await startWebServer(app);
     const kept = await connect(local.port);
-    kept.send('GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /style.css HTTP/1.1\r\nHost: a\r\n\r\n');
+    kept.send('GET / HTTP/1.1\r\nHost: localhost\r\n\r\nGET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n');
     await kept.responses(2);
     const idle = await connect(local.port);
     await until(() => entriesOf(app, serverId, 'accepted').length === 2, 'both connections accepted');
@@ -409,7 +409,7 @@ describe('persistent and non-persistent connections', () => {
     const { local, serverId } = await startWebServer(app);
     const client = await connect(local.port);
     const count = 100;
-    client.send('GET /missing HTTP/1.1\r\nHost: a\r\n\r\n'.repeat(count));
+    client.send('GET /missing HTTP/1.1\r\nHost: localhost\r\n\r\n'.repeat(count));
     const responses = await client.responses(count);
     expect(responses.map((r) => r.status)).toEqual(Array(count).fill(404));
     const events = () => app.events['webServer.log'].filter((e) => e.serverId === serverId);

@@ -46,6 +46,26 @@ describe('ConnectionTranscript', () => {
     ]);
   });
 
+  test('the message ends where smtp-server ends it: at CR LF . CR LF, or . CR LF first of all, whatever the reads', async () => {
+    const lines = (chunks: string[]) => {
+      const { entries, receive, reply } = tapped();
+      reply('354 go ahead\r\n');
+      for (const chunk of chunks) receive(chunk);
+      return entries.slice(1);
+    };
+    // A dot line after a bare LF is message text; the real end comes later.
+    expect(lines(['hello\n.\r\nRSET\r\n.\r\nQUIT\r\n'])).toEqual([
+      'M: hello\n.\r\nRSET\r\n',
+      'M: .\r\n',
+      'C: QUIT\r\n',
+    ]);
+    // The same, the dot line in a read of its own: what came before decides, not the read.
+    expect(lines(['hello\n', '.\r\n', 'RSET\r\n', '.\r\n'])).toEqual(['M: hello\n.\r\nRSET\r\n', 'M: .\r\n']);
+    expect(lines(['hello\r\n', '.', '\r\n'])).toEqual(['M: hello\r\n', 'M: .\r\n']);
+    // An empty message: the dot line first of all ends it.
+    expect(lines(['.\r\nQUIT\r\n'])).toEqual(['M: .\r\n', 'C: QUIT\r\n']);
+  });
+
   test('message lines typed one at a time are one entry each', async () => {
     const { entries, receive, reply } = tapped();
     reply('354 go ahead\r\n');

@@ -74,6 +74,29 @@ describe('the web server panel model against the real service', () => {
     expect(m.state.phase).toBe('stopped');
   });
 
+  test('the Host check is on by default and the panel can switch it off; the running limits come from the server', async () => {
+    const m = open();
+    expect(m.state.flags.checkHost).toBe(true);
+    expect(await m.start()).toBe(true);
+    const ask = async () => {
+      const client = await RawHttp.connect(m.state.local?.port ?? 0);
+      cleanups.push(() => client.close());
+      client.send('GET / HTTP/1.1\r\nHost: rebound.example\r\n\r\n');
+      return (await client.responses(1))[0]?.status;
+    };
+    expect(await ask()).toBe(421);
+    expect(m.settings.state.timeouts).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 12_000,
+      keepAliveTimeoutMs: 15_000,
+      connectionsCheckingIntervalMs: 1_000,
+    });
+    await m.stop();
+    m.setCheckHost(false);
+    expect(await m.start()).toBe(true);
+    expect(await ask()).toBe(200);
+  });
+
   test('a folder that does not exist is shown under Folder, not under Start', async () => {
     const m = open();
     m.setFolder('/definitely/not/here');
@@ -97,7 +120,7 @@ describe('the web server panel model against the real service', () => {
     expect(m.settings.state.served).toEqual({ folder, sampleSite: false });
     const client = await RawHttp.connect(m.state.local?.port ?? 0);
     cleanups.push(() => client.close());
-    client.send('GET /cookie HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n');
+    client.send('GET /cookie HTTP/1.1\r\nHost: localhost\r\n\r\nGET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
     const [cookie, index] = await client.responses(2);
     expect(cookie?.status).toBe(404);
     expect(index?.body.toString()).toBe('mine');
@@ -119,7 +142,7 @@ describe('the web server panel model against the real service', () => {
     await m.start();
     const client = await RawHttp.connect(m.state.local?.port ?? 0);
     cleanups.push(() => client.close());
-    client.send('GET / HTTP/1.2\r\nHost: a\r\n\r\n');
+    client.send('GET / HTTP/1.2\r\nHost: localhost\r\n\r\n');
     await client.waitClosed();
     await until(() => rows(m).some((r) => r.direction === 'server-to-client'), 'the response');
     const request = rows(m).find((r) => r.direction === 'client-to-server');
@@ -144,6 +167,13 @@ describe('the panel', () => {
     expect(html).toMatch(/<label for="[^"]+">Port<\/label><input[^>]+value="8080"/);
     expect(html).toMatch(/<button type="button" class="primary">Start<\/button>/);
     expect(html).toMatch(/type="checkbox" checked=""/);
+    expect(html).toMatch(
+      /type="checkbox" checked=""\/><label for="[^"]+">Answer only this computer&#x27;s own names in/,
+    );
+    expect(html).toContain('(DNS rebinding)');
+    expect(html).toContain(
+      'Time limits: the request head within 10 s, the whole request within 12 s (else 408), an idle persistent connection closed after 15 s; checked every 1 s.',
+    );
     expect(html).toMatch(/<h3 id="([^"]+)-label" class="transcript-title">Server log<\/h3>/);
     expect(html).toContain('role="log"');
   });
