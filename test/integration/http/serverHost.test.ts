@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, test } from 'vitest';
-import { type App, startApp, until } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { until } from '../../support/waits';
 import { entriesOf, exchange, startWebServer } from './serverHarness';
 
 /**

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { defaultWebServerMaxConnections, defaultWebServerTimeouts } from '../../../shared/http/server/contract';
-import { type App, startApp, until } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { until } from '../../support/waits';
 import { entriesOf, RawHttp, startWebServer } from './serverHarness';
 
 /**

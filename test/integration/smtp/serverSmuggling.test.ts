@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { type App, startApp, until } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { until } from '../../support/waits';
 import { inbox, logEntries, RawSmtp, startMailServer } from './serverHarness';
 
 /**
