@@ -4,3 +4,12 @@ export * from './model';
 export { parseConversationFile } from './parse';
 export { bytesToPayloads, formatCheckSpec, serializeConversationFile, textPayload } from './serialize';
 export { expandEscapedText, expandTemplate, splitTemplate, templateVariables } from './templates';
+export * from './checks';
+export { unknownVariables, variableUses } from './variables';
+export {
+  defaultSettleMs,
+  defaultStepTimeoutMs,
+  replayConversation,
+  replayFile,
+  type ReplayOptions,
+} from './replay/run';
