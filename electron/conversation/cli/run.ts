@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { ConversationResult } from '../../../shared/conversation/checks';
 import { type ConversationFile, formatProblem } from '../../../shared/conversation/model';
-import { replayFile, resolveTarget } from '../../../shared/conversation/replay/run';
+import { notRun, replayFile, resolveTarget } from '../../../shared/conversation/replay/run';
 import { unknownVariables } from '../../../shared/conversation/variables';
 import { loadConversationFile, payloadReader } from '../loadFile';
 import { startNodeSide } from '../nodeSide';
@@ -84,13 +84,17 @@ export async function runCommand(args: RunArgs, io: RunIo): Promise<number> {
       }
       if (waited !== 'open') {
         runtimeProblem = true;
-        io.err(
+        const message =
           waited === 'exited'
             ? `program: ${args.spawn} exited before ${target.host}:${target.port} accepted a connection`
             : waited === 'timeout'
               ? `program: ${args.spawn} did not open ${target.host}:${target.port} within ${args.spawnWaitMs / 1000} s`
-              : 'program: stopped (Ctrl+C) while waiting for its port',
+              : 'program: stopped (Ctrl+C) while waiting for its port';
+        io.err(message);
+        report.results = files.flatMap(({ path, file }) =>
+          notRun(file, path, `not run: ${message.replace(/^program: /, '')}`),
         );
+
         return finish();
       }
     }

@@ -153,6 +153,7 @@ export async function replayConversation(
     }
     if (silent && !expectsSilence && step.checks.length > 0) {
       result.error = `no reply within ${timeoutMs / 1000} s from ${result.target}`;
+      if (options.signal?.aborted) result.error = 'stopped (Ctrl+C)';
       failRest(index + 1, `not run: ${result.error}`);
       break;
     }
@@ -160,6 +161,21 @@ export async function replayConversation(
   await driver.close();
   result.ms = Date.now() - startedAt;
   return result;
+}
+
+/** Results for a file that could not be run at all (its program never came up): every check an error. */
+export function notRun(file: ConversationFile, fileName: string, message: string): ConversationResult[] {
+  return file.conversations.map((conversation) => ({
+    file: fileName,
+    title: conversation.title || `${conversation.tool} conversation at line ${conversation.at.line}`,
+    tool: conversation.tool,
+    target: '',
+    checks: conversation.steps.flatMap((step) =>
+      step.checks.map((check) => errorResult(check, stepNumber(conversation, step), message, 0)),
+    ),
+    error: message,
+    ms: 0,
+  }));
 }
 
 function stepNumber(conversation: Conversation, step: Step): number {
