@@ -69,11 +69,15 @@ export function toJava(
     body.push(
       `    Socket clientSocket${n} = new Socket(${javaByteString(new TextEncoder().encode(conversation.host))}, ${conversation.port});`,
       `    clientSocket${n}.setSoTimeout(5000);`,
-      `    DataOutputStream outToServer${n} = new DataOutputStream(clientSocket${n}.getOutputStream());`,
+      // Buffered, then flushed once per step: writeBytes alone writes byte by byte, and a
+      // textbook server that reads one recv(1024) would answer the first byte and close.
+      `    DataOutputStream outToServer${n} = new DataOutputStream(new BufferedOutputStream(clientSocket${n}.getOutputStream()));`,
       `    BufferedReader inFromServer${n} = new BufferedReader(new InputStreamReader(clientSocket${n}.getInputStream(), "ISO-8859-1"));`,
     );
     for (const step of conversation.steps) {
-      if (step.send) body.push(`    outToServer${n}.writeBytes(${sendExpression(step.send)});`);
+      if (step.send) {
+        body.push(`    outToServer${n}.writeBytes(${sendExpression(step.send)});`, `    outToServer${n}.flush();`);
+      }
       body.push(`    printReply(inFromServer${n}, ${conversation.tool === 'smtp' ? 'true' : 'false'});`);
     }
     body.push(`    clientSocket${n}.close();`);
