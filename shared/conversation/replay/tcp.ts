@@ -34,7 +34,15 @@ export function tcpDriver(client: Client, target: ResolvedTarget, connectTimeout
     },
     async exchange(bytes, plan, signal): Promise<Reply> {
       collector.reset();
-      if (!collector.closed) await client.call('tcp.send', { sessionId: sessionId as string, data: bytes }, { signal });
+      if (!collector.closed) {
+        // replyTimeoutMs marks the reply as awaited, so the Node side sends it at once
+        // rather than with the next coalesced batch (up to 25 ms later).
+        await client.call(
+          'tcp.send',
+          { sessionId: sessionId as string, data: bytes, replyTimeoutMs: plan.timeoutMs },
+          { signal },
+        );
+      }
       return collector.wait(plan, signal);
     },
     async close() {

@@ -26,7 +26,13 @@ export function udpDriver(client: Client, target: ResolvedTarget): Driver {
       collector.reset();
       await client.call(
         'udp.send',
-        { sessionId: sessionId as string, host: target.host, port: target.port, data: bytes },
+        {
+          sessionId: sessionId as string,
+          host: target.host,
+          port: target.port,
+          data: bytes,
+          replyTimeoutMs: plan.timeoutMs,
+        },
         { signal },
       );
       return collector.wait(plan, signal);
