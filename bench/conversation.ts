@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCli, cliIsStale } from '../bin/cli-build.js';
 import { startNodeSide } from '../electron/conversation/nodeSide';
+import { services } from '../electron/services';
 import type { Row } from './table';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -70,7 +71,7 @@ export async function conversationBench(options: {
   progress: (line: string) => void;
 }): Promise<{ rows: Row[]; notes: string[] }> {
   if (cliIsStale(root)) await buildCli(root);
-  const nodeSide = startNodeSide();
+  const nodeSide = startNodeSide(services);
   try {
     const server = await nodeSide.client.call('tcpServer.start', { port: 0, mode: 'lines' });
     const port = server.local.port;
@@ -119,7 +120,7 @@ export async function conversationBench(options: {
         },
       ],
       notes: [
-        `Conversation rows: both are child processes timed from spawn to exit (Node start-up included: ${cli.map((t) => t.ms.toFixed(0)).join(', ')} ms for the CLI, ${bare.map((t) => t.ms.toFixed(0)).join(', ')} ms bare); the server is the built-in TCP server (lines mode) in this process. The CLI loads its ~6 MB bundle (every service) before the first step.`,
+        `Conversation rows: both are child processes timed from spawn to exit (Node start-up included: ${cli.map((t) => t.ms.toFixed(0)).join(', ')} ms for the CLI, ${bare.map((t) => t.ms.toFixed(0)).join(', ')} ms bare); the server is the built-in TCP server (lines mode) in this process. The CLI loads its bundle (the four client services, ~2 MB) before the first step.`,
       ],
     };
   } finally {

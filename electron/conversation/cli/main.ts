@@ -4,9 +4,9 @@
  * electron/cli/build.ts into dist/cli/protocol-playground.cjs, started by
  * bin/protocol-playground.js.
  */
-import { exportCommand } from './export';
 import { parseExportArgs, parseRunArgs, UsageError, usage } from './args';
-import { exitCodes, runCommand } from './run';
+// run and export are loaded when used, so --help answers without evaluating the services.
+const exitCodes = { ok: 0, usage: 1, runtime: 3 } as const;
 
 declare const PLAYGROUND_VERSION: string;
 const version = typeof PLAYGROUND_VERSION === 'string' ? PLAYGROUND_VERSION : 'dev';
@@ -37,13 +37,17 @@ export async function main(argv: string[]): Promise<number> {
       process.on('SIGINT', onInterrupt);
       process.on('SIGTERM', onInterrupt);
       try {
+        const { runCommand } = await import('./run');
         return await runCommand(args, { out, err, version, signal: controller.signal });
       } finally {
         process.off('SIGINT', onInterrupt);
         process.off('SIGTERM', onInterrupt);
       }
     }
-    if (command === 'export') return await exportCommand(parseExportArgs(rest), { out, err });
+    if (command === 'export') {
+      const { exportCommand } = await import('./export');
+      return await exportCommand(parseExportArgs(rest), { out, err });
+    }
     throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   } catch (error) {
     if (error instanceof UsageError) {
