@@ -178,9 +178,18 @@ export function notRun(file: ConversationFile, fileName: string, message: string
   }));
 }
 
+/** Step numbers (1, 2, … for sends; 0 for what the server says first), computed once per conversation. */
+const stepNumbers = new WeakMap<Conversation, Map<Step, number>>();
+
 function stepNumber(conversation: Conversation, step: Step): number {
-  const sends = conversation.steps.filter((s) => s.send);
-  return step.send ? sends.indexOf(step) + 1 : 0;
+  let numbers = stepNumbers.get(conversation);
+  if (!numbers) {
+    numbers = new Map();
+    let sends = 0;
+    for (const each of conversation.steps) numbers.set(each, each.send ? ++sends : 0);
+    stepNumbers.set(conversation, numbers);
+  }
+  return numbers.get(step) ?? 0;
 }
 
 function base(check: Check, step: number, ms: number): Omit<CheckResult, 'status'> {
