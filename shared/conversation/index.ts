@@ -13,3 +13,5 @@ export {
   replayFile,
   type ReplayOptions,
 } from './replay/run';
+export { exactReply, makeCheck, makeConversationFile, makeStep } from './build';
+export { exportConversationFile, type ExportLanguage, exportLanguages } from './export/index';
