@@ -23,6 +23,7 @@ import {
   rawUdp,
 } from './roundTrip';
 import { httpViewer } from './httpViewer';
+import { conversationBench } from './conversation';
 import { Child, errorText } from './rpc';
 import { smtpThroughput } from './smtp';
 import { type AppStreamResult, appStream, rawStream, type StreamResult } from './stream';
@@ -48,7 +49,7 @@ function envNumber(name: string, fallback: number, { min = 1, max = Number.MAX_S
 }
 
 /** The parts of the bench, in the order they run; BENCH_ONLY picks some by these names (any case). */
-const parts = ['roundtrip', 'stream', 'smtp', 'http', 'httpViewer'] as const;
+const parts = ['roundtrip', 'stream', 'smtp', 'http', 'httpViewer', 'conversation'] as const;
 type Part = (typeof parts)[number];
 
 function onlyParts(raw: string | undefined): ReadonlySet<Part> | undefined {
@@ -105,6 +106,11 @@ async function main(): Promise<void> {
     notes.push(...http.notes);
   }
   if (wants('httpViewer')) await httpViewer({ rows, notes, progress });
+  if (wants('conversation')) {
+    const conversation = await conversationBench({ runs: 5, steps: 1000, progress });
+    rows.push(...conversation.rows);
+    notes.push(...conversation.notes);
+  }
 
   const loadAfter = loadavg()[0] ?? 0;
   notes.unshift(

@@ -4,12 +4,13 @@
  * preload cannot load modules, so it is bundled into one file.
  *
  *   npm run build              everything
- *   npm run build -- renderer  only the renderer
+ *   npm run build -- renderer  only the renderer (or electron, or cli: the command line)
  */
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { BuildOptions } from 'esbuild';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildCli } from '../../bin/cli-build.js';
 
 export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const rendererDist = join(projectRoot, 'dist', 'renderer');
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
   const what = process.argv[2] ?? 'all';
   if (what === 'renderer' || what === 'all') await buildRenderer();
   if (what === 'electron' || what === 'all') await buildElectron();
+  if (what === 'cli' || what === 'all') await buildCli(projectRoot);
   console.log(`built ${what} into ${relative(process.cwd(), join(projectRoot, 'dist')) || 'dist'}`);
 }
 
