@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, freeTcpPort, startApp } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { freeTcpPort } from '../../support/ports';
 import { cli, ensureCliBuilt } from './cliHarness';
 
 let app: App;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportConversationFile } from '../../../shared/conversation/export/index';
 import { type ConversationFile, parseConversationFile, replayFile } from '../../../shared/conversation/index';
-import { type App, startApp } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
 
 const python = '/usr/bin/python3';
 const work = mkdtempSync(join(tmpdir(), 'pp-export-'));

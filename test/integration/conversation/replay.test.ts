@@ -8,7 +8,7 @@ import {
   parseConversationFile,
   replayFile,
 } from '../../../shared/conversation/index';
-import { type App, startApp } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
 
 const apps: App[] = [];
 afterEach(() => {
