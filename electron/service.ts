@@ -24,6 +24,11 @@ export interface Session {
   readonly transport: TransportKind;
   /** Aborted when the port closes. */
   readonly signal: AbortSignal;
+  /**
+   * Bytes of events sent that the page has not taken in yet (the port's bufferedAmount;
+   * always 0 over Electron IPC). A socket that feeds events stops reading while it is high.
+   */
+  readonly backlog: number;
   emit<E extends EventName>(name: E, payload: EventPayloadOf<E>): void;
   own<T extends Closable>(resource: T): T;
   /** Stops owning a resource that was closed by other means. */
