@@ -12,6 +12,7 @@ import { Coalescer } from '../../net/coalescer';
 import { netError } from '../../net/errors';
 import type { ResolvedNetOptions } from '../../net/options';
 import type { Opened } from '../../net/registry';
+import { ReadPause } from '../../net/readPause';
 import { ReplyWaits } from '../../net/replyWaits';
 
 type ConnectRequest = ParsedRequestOf<'tcp.connect'>;
@@ -40,6 +41,7 @@ export class TcpClientSession {
   private readonly waits = new ReplyWaits();
   private readonly budget: ByteBudget;
   private readonly coalescer: Coalescer<TcpChunk>;
+  private readonly readPause: ReadPause;
   private readonly resource = {
     close: () => {
       this.detach();
@@ -60,6 +62,9 @@ export class TcpClientSession {
   ) {
     this.budget = new ByteBudget(keepLimit);
     this.coalescer = new Coalescer<TcpChunk>({ ...options.coalescing, flush: (chunks) => this.emitData(chunks) });
+    this.readPause = new ReadPause(session, socket, options.readPause, (change) =>
+      this.session.emit('tcp.flow', { ...stamp(), sessionId: this.id, ...change }),
+    );
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('end', () => this.ended());
     socket.on('error', (error) => {
@@ -198,6 +203,7 @@ export class TcpClientSession {
     this.closed = true;
     this.waits.cancel();
     this.coalescer.close();
+    this.readPause.stop();
     this.session.release(this.resource);
   }
 
@@ -223,6 +229,8 @@ export class TcpClientSession {
 
   private emitData(chunks: TcpChunk[]): void {
     this.session.emit('tcp.data', { ...stamp(), sessionId: this.id, chunks, ...this.budget.totals() });
+    // Once the keep cap is reached the events are small: the page keeps up with any sender.
+    if (!this.closed) this.readPause.check();
   }
 
   private ended(): void {

@@ -217,7 +217,7 @@ export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClien
     }
   }
 
-  handleEvent<E extends 'tcp.data' | 'tcp.peerEnded' | 'tcp.noReply' | 'tcp.closed'>(
+  handleEvent<E extends 'tcp.data' | 'tcp.flow' | 'tcp.peerEnded' | 'tcp.noReply' | 'tcp.closed'>(
     name: E,
     payload: EventPayloadOf<E>,
   ): void {

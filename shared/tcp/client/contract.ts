@@ -109,6 +109,19 @@ export const tcpClientEvents = {
     /** Chunks as read from the socket; after the keep cap only chunks that answer a send are listed. */
     chunks: z.array(tcpChunk),
   }),
+  /**
+   * This socket stopped reading because the page is behind (events waiting for it
+   * passed the high-water mark), so TCP's flow control slows the server; or it
+   * started again once the page caught up.
+   */
+  'tcp.flow': stamp.extend({
+    sessionId,
+    paused: z.boolean(),
+    /** Bytes of events waiting for the page at that moment. */
+    queuedBytes: z.number().int().nonnegative(),
+    /** On resuming: how long reading was paused. */
+    pausedMs: z.number().nonnegative(),
+  }),
   /** The peer shut down its write side (FIN): it sends no more, but the connection is still open. */
   'tcp.peerEnded': stamp.extend({ sessionId }),
   'tcp.noReply': noReply,

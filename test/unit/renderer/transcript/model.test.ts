@@ -208,6 +208,25 @@ describe('a session transcript built from contract results and events', () => {
   const local = { address: '127.0.0.1', family: 'IPv4' as const, port: 50000 };
   const peer = { address: '127.0.0.1', family: 'IPv4' as const, port: 12000 };
 
+  it('says when the socket stopped reading because the page was behind, and when it resumed', () => {
+    const session = new SessionTranscript({ now: () => 0 });
+    session.builder.event('tcp.flow', {
+      ...at(5),
+      sessionId: 's1',
+      paused: true,
+      queuedBytes: 9 * 1024 * 1024,
+      pausedMs: 0,
+    });
+    session.builder.event('tcp.flow', { ...at(355), sessionId: 's1', paused: false, queuedBytes: 0, pausedMs: 350 });
+    session.sync();
+    expect(session.entries.map((entry) => entry.kind)).toEqual(['paused', 'resumed']);
+    const [paused, resumed] = session.view.state.rows;
+    expect(paused).toMatchObject({ direction: 'system', tone: 'warn' });
+    expect(paused?.note).toMatch(/^receiver paused: the page is behind \(9\.0 MiB of events waiting for it\)/);
+    expect(paused?.note).toMatch(/TCP's flow control now slows the server$/);
+    expect(resumed?.note).toMatch(/^receiver resumed: the page caught up after 350 ms; reading again$/);
+  });
+
   it('keeps the serialisable entries and shows the same conversation, a split ß whole', () => {
     const session = new SessionTranscript({ now: () => 0 });
     session.builder.opened('tcp', {
