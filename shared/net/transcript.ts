@@ -260,6 +260,7 @@ const closeTexts = {
   peer: 'the connection closed (the server finished closing it)',
   reset: 'the server reset the connection (RST)',
   error: 'the connection failed',
+  idle: 'closed the connection: nothing was sent or received within its idle deadline',
 } as const;
 
 function pickStamp(value: { at: number; mono: number }) {

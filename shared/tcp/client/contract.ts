@@ -27,7 +27,7 @@ import {
 /** How many bytes one `tcp.send` may carry. */
 export const maxTcpSendBytes = 16 * 1024 * 1024;
 
-export const tcpCloseReasons = ['local', 'peer', 'reset', 'error'] as const;
+export const tcpCloseReasons = ['local', 'peer', 'reset', 'error', 'idle'] as const;
 
 export const tcpClientCommands = {
   /**
@@ -43,6 +43,11 @@ export const tcpClientCommands = {
         family: addressFamily.optional(),
         bindAddress: bindAddress.optional(),
         keepBytes: keepBytes.optional(),
+        /**
+         * Closes the connection (tcp.closed, reason `idle`) once nothing has been sent or
+         * received for this long; tcp.cancelIdle stops it. Missing: no idle deadline.
+         */
+        idleTimeoutMs: deadlineMs.optional(),
       })
       .strict(),
     stamp.extend({
@@ -84,6 +89,8 @@ export const tcpClientCommands = {
   /** Half-close: shut down the write side (sends FIN); the peer may still send. */
   'tcp.shutdown': command(z.object({ sessionId }).strict(), stamp.extend({ sessionId })),
   'tcp.cancelWait': command(cancelWaitRequest, cancelWaitResponse),
+  /** Stops the idle deadline set at connect: the connection then stays open however quiet it is. */
+  'tcp.cancelIdle': command(z.object({ sessionId }).strict(), stamp.extend({ sessionId })),
   'tcp.close': command(
     z.object({ sessionId }).strict(),
     stamp.extend({ sessionId, sentBytes: z.number().int(), receivedBytes: z.number().int() }),
