@@ -27,6 +27,7 @@ import { conversationBench } from './conversation';
 import { Child, errorText } from './rpc';
 import { smtpThroughput } from './smtp';
 import { type AppStreamResult, appStream, rawStream, type StreamResult } from './stream';
+import { transcriptFlood } from './transcriptFlood';
 import { formatTable, mib, ms, type Row, rate, signedMs } from './table';
 import { MiB, percentiles, withTimeout } from './timing';
 
@@ -49,7 +50,7 @@ function envNumber(name: string, fallback: number, { min = 1, max = Number.MAX_S
 }
 
 /** The parts of the bench, in the order they run; BENCH_ONLY picks some by these names (any case). */
-const parts = ['roundtrip', 'stream', 'smtp', 'http', 'httpViewer', 'conversation'] as const;
+const parts = ['roundtrip', 'stream', 'smtp', 'http', 'httpViewer', 'transcript', 'conversation'] as const;
 type Part = (typeof parts)[number];
 
 function onlyParts(raw: string | undefined): ReadonlySet<Part> | undefined {
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     notes.push(...http.notes);
   }
   if (wants('httpViewer')) await httpViewer({ rows, notes, progress });
+  if (wants('transcript')) await transcriptFlood({ rows, notes, progress });
   if (wants('conversation')) {
     const conversation = await conversationBench({ runs: 5, steps: 1000, progress });
     rows.push(...conversation.rows);

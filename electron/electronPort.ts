@@ -113,6 +113,8 @@ export function createElectronPort(contents: PageContents, ipc: FrameIpc, option
     get closed() {
       return listeners.closed;
     },
+    // webContents.send hands the frame to IPC at once and says nothing of the page's own queue.
+    bufferedAmount: 0,
     send(frame: Frame) {
       if (listeners.closed || contents.isDestroyed()) return;
       try {

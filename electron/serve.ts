@@ -48,6 +48,9 @@ export function serve(port: Port, options: ServeOptions): Session {
   const session: Session = {
     transport,
     signal: lifetime.signal,
+    get backlog() {
+      return port.bufferedAmount;
+    },
     emit(name, payload) {
       if (!port.closed) port.send({ kind: 'event', name, payload });
     },

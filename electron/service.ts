@@ -24,6 +24,11 @@ export interface Session {
   readonly transport: TransportKind;
   /** Aborted when the port closes. */
   readonly signal: AbortSignal;
+  /**
+   * Bytes of events sent that the page has not taken in yet (the port's bufferedAmount;
+   * always 0 over Electron IPC). A socket that feeds events stops reading while it is high.
+   */
+  readonly backlog: number;
   emit<E extends EventName>(name: E, payload: EventPayloadOf<E>): void;
   /**
    * Closes `resource` when the port closes. Sockets and servers count toward the

@@ -78,6 +78,11 @@ export class WebSocketPort implements Port {
     return this.listeners.closed;
   }
 
+  /** Bytes queued for a peer that has not read them yet (ws counts what its socket has not written). */
+  get bufferedAmount(): number {
+    return this.socketClosed ? 0 : this.ws.bufferedAmount;
+  }
+
   send(frame: Frame): void {
     if (this.closed) return;
     let bytes: Uint8Array;

@@ -76,6 +76,7 @@ export function toTranscriptInput(entry: TranscriptEntry): TranscriptInput {
       }
       return input;
     }
+    case 'paused':
     case 'noReply':
     case 'dropped':
       return { ...base, direction: 'system', tone: 'warn', note: entry.text, size: undefined };

@@ -12,6 +12,7 @@ export class TcpLab extends SocketLab<TcpClientModel, TcpServerModel> {
       server: new TcpServerModel(client, options.transcript),
       routeEvents: (router) => {
         router.route('tcp.data', (tab, payload) => tab.handleEvent('tcp.data', payload));
+        router.route('tcp.flow', (tab, payload) => tab.handleEvent('tcp.flow', payload));
         router.route('tcp.peerEnded', (tab, payload) => tab.handleEvent('tcp.peerEnded', payload));
         router.route('tcp.noReply', (tab, payload) => tab.handleEvent('tcp.noReply', payload));
         router.route('tcp.closed', (tab, payload) => tab.handleEvent('tcp.closed', payload));

@@ -3,6 +3,7 @@ import {
   createStreamDecoder,
   formatByteCount,
   formatDuration,
+  groupThousands,
   type StreamDecoder,
   segmentsToEscapedText,
   toVisibleSegments,
@@ -83,13 +84,41 @@ export interface TranscriptOptions {
   maxRows?: number;
   /** Wall clock, for lines without a time of their own. */
   now?: () => number;
+  /**
+   * Bytes of one stream (one direction of one connection) shown as rows of their own;
+   * later plain chunks are folded into one line that counts them, so a flood costs a
+   * few cheap updates instead of thousands of rows to lay out. Chunks that answer a
+   * send, or carry a note, are always shown.
+   */
+  streamDisplayBytes?: number;
 }
 
 export const defaultMaxRows = 5000;
+/** More than a person reads (about 4,700 lines of 56 characters each way), little enough to lay out at once. */
+export const defaultStreamDisplayBytes = 256 * 1024;
+
+interface StreamState {
+  decoder: StreamDecoder;
+  held: Uint8Array;
+  lastRow: number;
+  /** Bytes of this stream shown in rows so far. */
+  shown: number;
+  /** The line counting folded chunks, while it is the last row. */
+  fold: Fold | undefined;
+}
+
+interface Fold {
+  readonly id: number;
+  chunks: number;
+  bytes: number;
+  notKept: number;
+  lastElapsedMs: number;
+}
 
 export class TranscriptModel extends Store<TranscriptSnapshot> {
   private readonly maxRows: number;
   private readonly now: () => number;
+  private readonly streamDisplayBytes: number;
   private rows: TranscriptRow[] = [];
   private nextId = 1;
   private startAt: number | undefined;
@@ -103,17 +132,23 @@ export class TranscriptModel extends Store<TranscriptSnapshot> {
   private lastMono: number | undefined;
   /** How many of the newest rows were placed by the page's own wall clock (lines about to be sent). */
   private placedByWallClock = 0;
-  private readonly decoders = new Map<string, { decoder: StreamDecoder; held: Uint8Array; lastRow: number }>();
+  private readonly decoders = new Map<string, StreamState>();
+  private readonly folded = new Set<Fold>();
 
   constructor(options: TranscriptOptions = {}) {
     super({ rows: [], droppedRows: 0, viewMode: 'text', version: 0 });
     this.maxRows = Math.max(10, options.maxRows ?? defaultMaxRows);
     this.now = options.now ?? Date.now;
+    this.streamDisplayBytes = Math.max(0, options.streamDisplayBytes ?? defaultStreamDisplayBytes);
   }
 
   append(...inputs: TranscriptInput[]): void {
     if (inputs.length === 0) return;
-    for (const input of inputs) this.rows.push(this.toRow(input));
+    for (const input of inputs) {
+      const row = this.toRow(input);
+      if (row) this.rows.push(row);
+    }
+    this.foldedLines();
     let dropped = this.state.droppedRows;
     if (this.rows.length > this.maxRows) {
       // Drop a tenth at once, so a steady stream does not shift the whole array per line.
@@ -193,8 +228,66 @@ export class TranscriptModel extends Store<TranscriptSnapshot> {
     }
   }
 
-  private toRow(input: TranscriptInput): TranscriptRow {
-    const id = this.nextId++;
+  /**
+   * A chunk past the stream's display cap: counted on one line, which stays the last
+   * row and is updated in place; any other line after it starts a new one.
+   */
+  private fold(
+    state: StreamState,
+    input: TranscriptInput,
+    at: number,
+    size: number,
+    notKept: number,
+    elapsedMs: number,
+  ): TranscriptRow | undefined {
+    const last = this.rows.at(-1);
+    const current = state.fold && last?.id === state.fold.id ? state.fold : undefined;
+    if (current) {
+      current.chunks += 1;
+      current.bytes += size;
+      current.notKept += notKept;
+      current.lastElapsedMs = elapsedMs;
+      // Worded once per append (foldedLines), not per chunk: a flood brings a thousand at a time.
+      this.folded.add(current);
+      return undefined;
+    }
+    const fold = { id: this.nextId++, chunks: 1, bytes: size, notKept, lastElapsedMs: elapsedMs };
+    state.fold = fold;
+    return {
+      id: fold.id,
+      direction: input.direction,
+      at,
+      elapsedMs,
+      data: undefined,
+      size: fold.bytes,
+      notKept: 0,
+      leadIn: empty,
+      heldBytes: 0,
+      seq: undefined,
+      rttMs: undefined,
+      note: this.foldNote(fold),
+      tone: 'info',
+      party: input.party,
+    };
+  }
+
+  /** Rewords the fold lines that grew during this append. */
+  private foldedLines(): void {
+    for (const fold of this.folded) {
+      const index = this.rows.findLastIndex((row) => row.id === fold.id);
+      const row = this.rows[index];
+      if (row) this.rows[index] = { ...row, size: fold.bytes, note: this.foldNote(fold) };
+    }
+    this.folded.clear();
+  }
+
+  private foldNote(fold: Fold): string {
+    const kept = fold.notKept > 0 ? `; ${formatByteCount(fold.notKept)} of them were not kept by the session` : '';
+    return `${groupThousands(fold.chunks)} more ${fold.chunks === 1 ? 'chunk' : 'chunks'} until ${formatElapsed(fold.lastElapsedMs)}, not shown here: this view shows the first ${formatByteCount(this.streamDisplayBytes)} each way of a connection (the totals count every byte)${kept}`;
+  }
+
+  /** The row for `input`, or undefined when it was folded into the last row. */
+  private toRow(input: TranscriptInput): TranscriptRow | undefined {
     const at = input.at ?? this.now();
     if (input.mono !== undefined && input.at !== undefined)
       this.monoMinusAt = Math.min(this.monoMinusAt ?? Number.POSITIVE_INFINITY, input.mono - input.at);
@@ -216,23 +309,32 @@ export class TranscriptModel extends Store<TranscriptSnapshot> {
     const data = input.data;
     let leadIn: Uint8Array = empty;
     let heldBytes = 0;
+    const size = input.size ?? data?.length;
+    const notKept = size !== undefined && data ? Math.max(0, size - data.length) : 0;
+    const id = this.nextId;
     if (data && input.stream !== undefined) {
       let state = this.decoders.get(input.stream);
       if (!state) {
-        state = { decoder: createStreamDecoder(), held: empty, lastRow: id };
+        state = { decoder: createStreamDecoder(), held: empty, lastRow: id, shown: 0, fold: undefined };
         this.decoders.set(input.stream, state);
       }
       leadIn = state.held;
-      // The decoder is the authority on where characters split; its segments are made again when shown.
-      state.decoder.push(data);
+      // The decoder is the authority on where characters split; segments are made only when a row is shown.
+      state.decoder.skip(data);
       const pending = state.decoder.pendingBytes;
       heldBytes = Math.min(pending, data.length);
       state.held = pending === 0 ? empty : concatBytes([leadIn, data]).slice(-pending);
+      const plain = input.seq === undefined && input.rttMs === undefined && input.note === undefined;
+      if (plain && state.shown >= this.streamDisplayBytes) {
+        return this.fold(state, input, at, size ?? data.length, notKept, Math.max(0, elapsedMs));
+      }
+      state.fold = undefined;
+      state.shown += data.length;
       state.lastRow = id;
       // A chunk too short to finish the held character passes everything on to the next one.
       if (pending > data.length) leadIn = empty;
     }
-    const size = input.size ?? data?.length;
+    this.nextId++;
     return {
       id,
       direction: input.direction,
@@ -240,7 +342,7 @@ export class TranscriptModel extends Store<TranscriptSnapshot> {
       elapsedMs: Math.max(0, elapsedMs),
       data,
       size,
-      notKept: size !== undefined && data ? Math.max(0, size - data.length) : 0,
+      notKept,
       leadIn,
       heldBytes,
       seq: input.seq,

@@ -13,6 +13,7 @@ export function createElectronPort(bridge: PlaygroundBridge): Port {
     get closed() {
       return listeners.closed;
     },
+    bufferedAmount: 0,
     send(frame: Frame) {
       if (!listeners.closed) bridge.send(frame);
     },

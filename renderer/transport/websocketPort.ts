@@ -94,6 +94,10 @@ class SocketPort implements WebSocketPort {
     return this.listeners.closed;
   }
 
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
   get closeReason(): string | undefined {
     return this.reason;
   }

@@ -8,6 +8,11 @@ export interface StreamDecoder {
    * chunk's memory: do not modify a chunk after pushing it.
    */
   push(chunk: Uint8Array): VisibleSegment[];
+  /**
+   * Like push, but only follows where characters split (`pendingBytes` ends as after
+   * push): no segments, no strings. For a view that shows a chunk later, or never.
+   */
+  skip(chunk: Uint8Array): void;
   /** Flushes held bytes (an unfinished character is reported invalid) and resets the decoder for reuse. */
   end(): VisibleSegment[];
   /** How many bytes are held back waiting for the rest of a character. */
@@ -47,6 +52,29 @@ export function createStreamDecoder(): StreamDecoder {
     return start > 0 ? mergeTextSegments(out) : out;
   }
 
+  function skip(chunk: Uint8Array): void {
+    let start = 0;
+    if (pending.length > 0) {
+      const joined = new Uint8Array(pending.length + Math.min(chunk.length, 4 - pending.length));
+      joined.set(pending);
+      joined.set(chunk.subarray(0, joined.length - pending.length), pending.length);
+      const length = utf8SequenceAt(joined, 0, joined.length);
+      if (length === 0) {
+        pending = joined;
+        return;
+      }
+      start = Math.abs(length) - pending.length;
+      pending = new Uint8Array(0);
+    }
+    // Every byte that is not a continuation byte (10xxxxxx) starts a sequence, so only
+    // the last one can be unfinished, and an unfinished one is at most 3 bytes long.
+    for (let i = chunk.length - 1; i >= Math.max(start, chunk.length - 3); i--) {
+      if (((chunk[i] as number) & 0xc0) === 0x80) continue;
+      if (utf8SequenceAt(chunk, i, chunk.length) === 0) pending = chunk.slice(i);
+      return;
+    }
+  }
+
   function end(): VisibleSegment[] {
     const out: VisibleSegment[] = [];
     appendVisibleSegments(pending, 0, pending.length, true, out);
@@ -56,6 +84,7 @@ export function createStreamDecoder(): StreamDecoder {
 
   return {
     push,
+    skip,
     end,
     get pendingBytes() {
       return pending.length;

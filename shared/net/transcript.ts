@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventName, EventPayloadOf, ResponseOf } from '../contract/index';
+import { formatByteCount, formatDuration } from '../bytes';
 import { bytes } from '../contract/schema';
 import { errorInfo, socketAddress, stamp } from './contract';
 
@@ -12,7 +13,20 @@ import { errorInfo, socketAddress, stamp } from './contract';
 export const transcriptEntry = stamp.extend({
   sessionId: z.string(),
   protocol: z.enum(['udp', 'tcp']),
-  kind: z.enum(['open', 'send', 'receive', 'noReply', 'error', 'dropped', 'peerEnded', 'shutdown', 'close']),
+  kind: z.enum([
+    'open',
+    'send',
+    'receive',
+    'noReply',
+    'error',
+    'dropped',
+    'peerEnded',
+    'shutdown',
+    'close',
+    /** Reading stopped because the page was behind (TCP flow control then slows the sender), or started again. */
+    'paused',
+    'resumed',
+  ]),
   /** For bytes on the wire: which way they went. */
   direction: z.enum(['client-to-server', 'server-to-client']).optional(),
   /** The bytes as kept (may be shorter than `bytes` once the keep cap is reached or a datagram was cut). */
@@ -43,6 +57,7 @@ type NetEvent =
   | 'udp.error'
   | 'udp.closed'
   | 'tcp.data'
+  | 'tcp.flow'
   | 'tcp.peerEnded'
   | 'tcp.noReply'
   | 'tcp.closed';
@@ -176,6 +191,17 @@ export class TranscriptBuilder {
       }
       this.droppedSince(payload.sessionId, 'tcp', payload.droppedBytes, payload.keepLimit, payload);
     },
+    'tcp.flow': (payload) =>
+      this.entries.push({
+        ...pickStamp(payload),
+        sessionId: payload.sessionId,
+        protocol: 'tcp',
+        kind: payload.paused ? 'paused' : 'resumed',
+        bytes: payload.queuedBytes,
+        text: payload.paused
+          ? `receiver paused: the page is behind (${formatByteCount(payload.queuedBytes)} of events waiting for it), so this socket stopped reading; TCP's flow control now slows the server`
+          : `receiver resumed: the page caught up after ${formatDuration(payload.pausedMs)}; reading again`,
+      }),
     'tcp.peerEnded': (payload) =>
       this.entries.push({
         ...pickStamp(payload),
@@ -234,6 +260,7 @@ const closeTexts = {
   peer: 'the connection closed (the server finished closing it)',
   reset: 'the server reset the connection (RST)',
   error: 'the connection failed',
+  idle: 'closed the connection: nothing was sent or received within its idle deadline',
 } as const;
 
 function pickStamp(value: { at: number; mono: number }) {

@@ -22,6 +22,9 @@ class MemoryPort implements Port {
     return this.listeners.closed;
   }
 
+  /** Frames are cloned as they are sent; nothing waits. */
+  readonly bufferedAmount = 0;
+
   send(frame: Frame): void {
     if (this.closed) return;
     const copy = structuredClone(frame);

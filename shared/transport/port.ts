@@ -14,6 +14,14 @@ export interface Port {
   onClose(listener: () => void): () => void;
   close(): void;
   readonly closed: boolean;
+  /**
+   * Bytes handed to send() that this end still holds because the other end has not
+   * taken them yet (a WebSocket's send queue: the reader is slow, or frozen). The
+   * Node side slows its sockets down while it is high. 0 where the transport keeps
+   * no queue of its own that it can see: Electron IPC and the in-memory pair deliver
+   * (or clone) at once.
+   */
+  readonly bufferedAmount: number;
 }
 
 /** Listener bookkeeping every Port implementation needs. */

@@ -12,11 +12,12 @@ import { Coalescer } from '../../net/coalescer';
 import { netError } from '../../net/errors';
 import type { ResolvedNetOptions } from '../../net/options';
 import type { Opened } from '../../net/registry';
+import { ReadPause } from '../../net/readPause';
 import { ReplyWaits } from '../../net/replyWaits';
 
 type ConnectRequest = ParsedRequestOf<'tcp.connect'>;
 type ConnectResult = ResponseOf<'tcp.connect'>;
-type CloseReason = 'local' | 'peer' | 'reset' | 'error';
+type CloseReason = 'local' | 'peer' | 'reset' | 'error' | 'idle';
 
 /** Beyond this many bytes waiting in Node's send queue, `tcp.send` refuses more (E_BUSY). */
 const maxQueuedBytes = 32 * 1024 * 1024;
@@ -40,6 +41,7 @@ export class TcpClientSession {
   private readonly waits = new ReplyWaits();
   private readonly budget: ByteBudget;
   private readonly coalescer: Coalescer<TcpChunk>;
+  private readonly readPause: ReadPause;
   private readonly resource = {
     close: () => {
       this.detach();
@@ -57,9 +59,14 @@ export class TcpClientSession {
     readonly peer: SocketAddress,
     keepLimit: number,
     options: ResolvedNetOptions,
+    private readonly idleTimeoutMs: number | undefined,
+    private readonly gone: () => void,
   ) {
     this.budget = new ByteBudget(keepLimit);
     this.coalescer = new Coalescer<TcpChunk>({ ...options.coalescing, flush: (chunks) => this.emitData(chunks) });
+    this.readPause = new ReadPause(session, socket, options.readPause, (change) =>
+      this.session.emit('tcp.flow', { ...stamp(), sessionId: this.id, ...change }),
+    );
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('end', () => this.ended());
     socket.on('error', (error) => {
@@ -72,6 +79,11 @@ export class TcpClientSession {
       });
     });
     socket.on('close', () => this.socketClosed());
+    if (idleTimeoutMs !== undefined) {
+      // Node restarts this timer on every read and write: it fires only after a quiet spell.
+      socket.setTimeout(idleTimeoutMs);
+      socket.on('timeout', () => this.idle());
+    }
   }
 
   static async connect(
@@ -80,6 +92,7 @@ export class TcpClientSession {
     session: Session,
     options: ResolvedNetOptions,
     signal: AbortSignal,
+    gone: () => void = () => {},
   ): Promise<Opened<TcpClientSession, ConnectResult>> {
     const { host, port, timeoutMs } = request;
     const connected = await connect({
@@ -95,7 +108,17 @@ export class TcpClientSession {
     const { connectMs, resolved, attempts, peer } = connected;
     const socket = connected.socket as net.Socket;
     const keepLimit = request.keepBytes ?? options.keepBytes;
-    const client = new TcpClientSession(id, session, socket, host, peer, keepLimit, options);
+    const client = new TcpClientSession(
+      id,
+      session,
+      socket,
+      host,
+      peer,
+      keepLimit,
+      options,
+      request.idleTimeoutMs,
+      gone,
+    );
     session.own(client.resource);
     return {
       opened: client,
@@ -170,6 +193,16 @@ export class TcpClientSession {
     return { ...stamp(), sessionId: this.id };
   }
 
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  cancelIdle(): ResponseOf<'tcp.cancelIdle'> {
+    if (this.closed) throw this.closedError();
+    this.socket.setTimeout(0);
+    return { ...stamp(), sessionId: this.id };
+  }
+
   cancelWait(seq: number | undefined): number[] {
     return this.waits.cancel(seq);
   }
@@ -181,6 +214,21 @@ export class TcpClientSession {
     if (this.closed) return totals;
     this.coalescer.flush();
     this.finish('local', undefined, at);
+    this.endSocket();
+    return totals;
+  }
+
+  /** Nothing moved within the idle deadline: closed as Disconnect would (what was sent still leaves). */
+  private idle(): void {
+    // While reading is paused for the page, the quiet is ours, not the peer's; reading again restarts the timer.
+    if (this.closed || this.readPause.paused) return;
+    this.coalescer.flush();
+    this.finish('idle', undefined, stamp());
+    this.endSocket();
+  }
+
+  private endSocket(): void {
+    this.socket.setTimeout(0);
     this.socket.removeAllListeners('data');
     this.socket.end();
     const timer = setTimeout(() => this.socket.destroy(), closeGraceMs);
@@ -189,7 +237,6 @@ export class TcpClientSession {
     // Like close() in the textbook: what was sent still leaves, then the socket goes.
     if (this.socket.writableFinished) this.socket.destroy();
     else this.socket.once('finish', () => this.socket.destroy());
-    return totals;
   }
 
   /** Stops reporting on this session; the socket itself is ended or destroyed by the caller. */
@@ -198,6 +245,7 @@ export class TcpClientSession {
     this.closed = true;
     this.waits.cancel();
     this.coalescer.close();
+    this.readPause.stop();
     this.session.release(this.resource);
   }
 
@@ -223,6 +271,8 @@ export class TcpClientSession {
 
   private emitData(chunks: TcpChunk[]): void {
     this.session.emit('tcp.data', { ...stamp(), sessionId: this.id, chunks, ...this.budget.totals() });
+    // Once the keep cap is reached the events are small: the page keeps up with any sender.
+    if (!this.closed) this.readPause.check();
   }
 
   private ended(): void {
@@ -265,6 +315,7 @@ export class TcpClientSession {
     };
     if (error) payload.error = error.toInfo();
     this.session.emit('tcp.closed', payload);
+    this.gone();
   }
 
   private noReply(seq: number, timeoutMs: number, message: string): void {

@@ -1,5 +1,6 @@
 import { formatByteCount, formatDuration } from '../../../shared/bytes';
 import { ClientMessage, ClientPanel, ConnectButton, usePanelFocus } from '../../net/ClientPanel';
+import { Countdown } from '../../net/Countdown';
 import { ErrorText } from '../../net/fields';
 import { formatSocketAddress } from '../../net/format';
 import type { Traffic } from '../../net/traffic';
@@ -42,6 +43,15 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
           disabled={phase !== 'idle'}
           error={errors.connectDeadline}
         />
+        <SecondsField
+          label="Idle deadline (s)"
+          value={state.idleDeadline}
+          onChange={(value) => model.setIdleDeadline(value)}
+          onEnter={() => void connect()}
+          disabled={phase !== 'idle'}
+          error={errors.idleDeadline}
+          hint="empty: none"
+        />
       </HostPortFields>
       <div className="actions">
         {open ? (
@@ -62,6 +72,14 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
           <ConnectButton state={state} onConnect={() => void connect()} onCancel={() => model.cancelConnect()} />
         )}
       </div>
+      {open && state.idleWait && (
+        <Countdown
+          label="Idle deadline: the connection closes if nothing is sent or received"
+          wait={state.idleWait}
+          onCancel={() => void model.cancelIdle()}
+        />
+      )}
+      <ErrorText error={errors.cancelIdle} />
       <ErrorText error={errors.connect} />
       <ErrorText error={errors.disconnect} />
       <ErrorText error={errors.shutdown} />
@@ -114,6 +132,8 @@ function connectionState(connection: TcpConnection): string {
         return 'closed by the server';
       case 'reset':
         return 'reset by the server';
+      case 'idle':
+        return 'closed by this client: nothing moved within the idle deadline';
       case 'lost':
         return 'closed (the app lost its link to its Node side)';
       default:

@@ -1,4 +1,5 @@
 import type { Client } from '../../../shared/contract/client';
+import { PlaygroundError } from '../../../shared/contract/errors';
 import type { EventPayloadOf, ResponseOf } from '../../../shared/contract/index';
 import type { ResolvedAddress, SocketAddress } from '../../../shared/net/contract';
 import { type ComposerState, compose } from '../../net/composer';
@@ -9,7 +10,17 @@ import { type ModelOptions, type SendOutcome, type Wait, without } from '../../n
 import { newSocketClient, SocketClientModel, type SocketClientState } from '../../net/socketClient';
 
 export type TcpClientControl =
-  'host' | 'port' | 'connectDeadline' | 'replyDeadline' | 'message' | 'connect' | 'send' | 'shutdown' | 'disconnect';
+  | 'host'
+  | 'port'
+  | 'connectDeadline'
+  | 'idleDeadline'
+  | 'replyDeadline'
+  | 'message'
+  | 'connect'
+  | 'send'
+  | 'shutdown'
+  | 'disconnect'
+  | 'cancelIdle';
 
 export interface TcpConnection {
   readonly sessionId: string;
@@ -23,7 +34,7 @@ export interface TcpConnection {
   readonly writeShut: boolean;
   /** The server shut down its write side (FIN). */
   readonly peerEnded: boolean;
-  readonly closeReason?: 'local' | 'peer' | 'reset' | 'error' | 'lost' | undefined;
+  readonly closeReason?: 'local' | 'peer' | 'reset' | 'error' | 'idle' | 'lost' | undefined;
 }
 
 export interface TcpClientState extends SocketClientState<TcpClientControl> {
@@ -33,6 +44,10 @@ export interface TcpClientState extends SocketClientState<TcpClientControl> {
   /** The current connection, or the last one once it closed (its addresses stay readable). */
   readonly connection: TcpConnection | undefined;
   readonly connectWait: Wait | undefined;
+  /** Seconds as typed: close the connection after this long with nothing sent or received; empty: never. */
+  readonly idleDeadline: string;
+  /** The idle deadline of the open connection, restarted by every send and every arrival. */
+  readonly idleWait: Wait | undefined;
 }
 
 /** Extra time the call itself gets beyond the deadline the Node side keeps, so the Node side's message wins. */
@@ -43,6 +58,7 @@ const placement = {
     host: 'host',
     port: 'port',
     timeoutMs: 'connectDeadline',
+    idleTimeoutMs: 'idleDeadline',
     replyTimeoutMs: 'replyDeadline',
     data: 'message',
   },
@@ -64,6 +80,8 @@ export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClien
       phase: 'idle',
       connection: undefined,
       connectWait: undefined,
+      idleDeadline: '',
+      idleWait: undefined,
     });
   }
 
@@ -84,6 +102,10 @@ export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClien
     this.patch({ connectDeadline }, 'connectDeadline');
   }
 
+  setIdleDeadline(idleDeadline: string): void {
+    this.patch({ idleDeadline }, 'idleDeadline');
+  }
+
   setReplyDeadline(replyDeadline: string): void {
     this.patch({ replyDeadline }, 'replyDeadline');
   }
@@ -100,6 +122,12 @@ export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClien
       return false;
     }
     const { port, timeoutMs } = checked;
+    const idle = parseSecondsField(this.state.idleDeadline, true);
+    if (!idle.ok) {
+      this.setError('idleDeadline', controlError(idle.message));
+      return false;
+    }
+    const idleTimeoutMs = idle.ms;
     this.set({
       ...this.state,
       phase: 'connecting',
@@ -109,12 +137,12 @@ export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClien
     const outcome = await this.connecting.run((signal) =>
       this.client.call(
         'tcp.connect',
-        { host: this.state.host, port, timeoutMs },
+        { host: this.state.host, port, timeoutMs, ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }) },
         { signal, timeoutMs: timeoutMs + callGraceMs },
       ),
     );
     if (outcome.ok) {
-      this.opened(outcome.result);
+      this.opened(outcome.result, idleTimeoutMs);
       return true;
     }
     const failure = connectFailure(outcome.error, formatAddress(this.state.host.trim(), port), this.state, placement);
@@ -122,6 +150,22 @@ export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClien
     if (!failure.error || !isBadRequest(failure.error)) this.transcript.note({ direction: 'system', ...failure.line });
     this.set({ ...this.state, ...failure.patch });
     return false;
+  }
+
+  /** The Cancel beside the idle countdown: the connection stays open however quiet it is. */
+  async cancelIdle(): Promise<void> {
+    const sessionId = this.sessionId;
+    if (!sessionId || !this.state.idleWait) return;
+    this.set({ ...this.state, idleWait: undefined });
+    try {
+      await this.client.call('tcp.cancelIdle', { sessionId }, { timeoutMs: callGraceMs });
+      this.transcript.note({
+        direction: 'system',
+        note: 'idle deadline cancelled: the connection stays open however quiet it is',
+      });
+    } catch (error) {
+      this.setError('cancelIdle', placeError(error, 'cancelIdle').error);
+    }
   }
 
   /** The Cancel beside the connect countdown. */
@@ -175,6 +219,7 @@ export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClien
       this.set({
         ...this.state,
         replyWaits,
+        idleWait: this.restartedIdle(),
         errors: without(this.state.errors, 'send', 'message'),
       });
       return 'sent';
@@ -213,11 +258,13 @@ export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClien
       await this.client.call('tcp.close', { sessionId }, { timeoutMs: callGraceMs });
       // The tcp.closed event that follows writes the transcript line and ends the session.
     } catch (error) {
+      // Closed by the server (or its idle deadline) at the same moment: its tcp.closed says so.
+      if (error instanceof PlaygroundError && error.code === 'E_NOT_FOUND') return;
       this.setError('disconnect', placeError(error, 'disconnect').error);
     }
   }
 
-  handleEvent<E extends 'tcp.data' | 'tcp.peerEnded' | 'tcp.noReply' | 'tcp.closed'>(
+  handleEvent<E extends 'tcp.data' | 'tcp.flow' | 'tcp.peerEnded' | 'tcp.noReply' | 'tcp.closed'>(
     name: E,
     payload: EventPayloadOf<E>,
   ): void {
@@ -228,6 +275,7 @@ export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClien
       // The session's own total: past the keep cap, chunks are counted but no longer listed.
       this.traffic.setTotals({ received: data.receivedBytes });
       this.repliesIn(data.chunks);
+      if (this.state.idleWait) this.set({ ...this.state, idleWait: this.restartedIdle() });
     } else if (name === 'tcp.peerEnded') {
       this.set({ ...this.state, connection: this.withConnection((c) => ({ ...c, peerEnded: true })) });
     } else if (name === 'tcp.noReply') {
@@ -257,7 +305,7 @@ export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClien
     if (sessionId) this.client.call('tcp.close', { sessionId }, { timeoutMs: callGraceMs }).catch(() => {});
   }
 
-  private opened(result: ResponseOf<'tcp.connect'>): void {
+  private opened(result: ResponseOf<'tcp.connect'>, idleTimeoutMs: number | undefined): void {
     this.traffic.reset();
     this.transcript.builder.opened('tcp', result);
     this.transcript.sync();
@@ -265,6 +313,7 @@ export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClien
       ...this.state,
       phase: 'connected',
       connectWait: undefined,
+      idleWait: idleTimeoutMs === undefined ? undefined : { startedAt: this.now(), timeoutMs: idleTimeoutMs },
       replyWaits: [],
       connection: {
         sessionId: result.sessionId,
@@ -284,8 +333,15 @@ export class TcpClientModel extends SocketClientModel<TcpClientControl, TcpClien
       ...this.state,
       phase: 'idle',
       replyWaits: [],
+      idleWait: undefined,
       connection: this.withConnection((c) => ({ ...c, open: false, closeReason: reason })),
     });
+  }
+
+  /** Something moved: the idle deadline starts again (the Node side's timer does the same). */
+  private restartedIdle(): Wait | undefined {
+    const wait = this.state.idleWait;
+    return wait ? { startedAt: this.now(), timeoutMs: wait.timeoutMs } : undefined;
   }
 
   private withConnection(change: (connection: TcpConnection) => TcpConnection): TcpConnection | undefined {

@@ -27,7 +27,7 @@ import {
 /** How many bytes one `tcp.send` may carry. */
 export const maxTcpSendBytes = 16 * 1024 * 1024;
 
-export const tcpCloseReasons = ['local', 'peer', 'reset', 'error'] as const;
+export const tcpCloseReasons = ['local', 'peer', 'reset', 'error', 'idle'] as const;
 
 export const tcpClientCommands = {
   /**
@@ -43,6 +43,11 @@ export const tcpClientCommands = {
         family: addressFamily.optional(),
         bindAddress: bindAddress.optional(),
         keepBytes: keepBytes.optional(),
+        /**
+         * Closes the connection (tcp.closed, reason `idle`) once nothing has been sent or
+         * received for this long; tcp.cancelIdle stops it. Missing: no idle deadline.
+         */
+        idleTimeoutMs: deadlineMs.optional(),
       })
       .strict(),
     stamp.extend({
@@ -84,6 +89,8 @@ export const tcpClientCommands = {
   /** Half-close: shut down the write side (sends FIN); the peer may still send. */
   'tcp.shutdown': command(z.object({ sessionId }).strict(), stamp.extend({ sessionId })),
   'tcp.cancelWait': command(cancelWaitRequest, cancelWaitResponse),
+  /** Stops the idle deadline set at connect: the connection then stays open however quiet it is. */
+  'tcp.cancelIdle': command(z.object({ sessionId }).strict(), stamp.extend({ sessionId })),
   'tcp.close': command(
     z.object({ sessionId }).strict(),
     stamp.extend({ sessionId, sentBytes: z.number().int(), receivedBytes: z.number().int() }),
@@ -108,6 +115,19 @@ export const tcpClientEvents = {
     sessionId,
     /** Chunks as read from the socket; after the keep cap only chunks that answer a send are listed. */
     chunks: z.array(tcpChunk),
+  }),
+  /**
+   * This socket stopped reading because the page is behind (events waiting for it
+   * passed the high-water mark), so TCP's flow control slows the server; or it
+   * started again once the page caught up.
+   */
+  'tcp.flow': stamp.extend({
+    sessionId,
+    paused: z.boolean(),
+    /** Bytes of events waiting for the page at that moment. */
+    queuedBytes: z.number().int().nonnegative(),
+    /** On resuming: how long reading was paused. */
+    pausedMs: z.number().nonnegative(),
   }),
   /** The peer shut down its write side (FIN): it sends no more, but the connection is still open. */
   'tcp.peerEnded': stamp.extend({ sessionId }),

@@ -511,3 +511,56 @@ describe('TCP over IPv6', () => {
     expect(accepted?.kind === 'accepted' && accepted.client).toEqual(connection.local);
   });
 });
+
+describe('TCP client: idle deadline and sessions the peer closed', () => {
+  it('closes after the idle deadline with nothing sent or received; activity restarts it', async () => {
+    const port = await rawServer((socket) => socket.on('data', (chunk) => socket.write(chunk)));
+    const { sessionId } = await app.client.call('tcp.connect', { host: '127.0.0.1', port, idleTimeoutMs: 600 });
+    // Every 150 ms something moves: the 600 ms deadline never passes.
+    for (let i = 0; i < 4; i++) {
+      await sleep(150);
+      await app.client.call('tcp.send', { sessionId, data: encode('.') });
+    }
+    expect(app.events['tcp.closed']).toEqual([]);
+    const started = Date.now();
+    const closed = await app.waitFor('tcp.closed', (e) => e.sessionId === sessionId, 3000);
+    expect(closed.reason).toBe('idle');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(decode(tcpReceived(app, sessionId))).toBe('....');
+  });
+
+  it('keeps a quiet connection open once tcp.cancelIdle stopped its deadline', async () => {
+    const port = await rawServer(() => {});
+    const { sessionId } = await app.client.call('tcp.connect', { host: '127.0.0.1', port, idleTimeoutMs: 200 });
+    await app.client.call('tcp.cancelIdle', { sessionId });
+    await sleep(500);
+    expect(app.events['tcp.closed']).toEqual([]);
+    await app.client.call('tcp.send', { sessionId, data: encode('still open') });
+    await app.client.call('tcp.close', { sessionId });
+  });
+
+  it('forgets a session once both directions are done, without waiting for the page to close it', async () => {
+    const port = await rawServer((socket) => socket.end('bye'));
+    const { sessionId } = await app.client.call('tcp.connect', { host: '127.0.0.1', port });
+    // The server's FIN alone leaves our side open: the session is still there.
+    await app.waitFor('tcp.peerEnded', (e) => e.sessionId === sessionId);
+    await app.client.call('tcp.send', { sessionId, data: encode('after FIN') });
+    await app.client.call('tcp.shutdown', { sessionId });
+    expect((await app.waitFor('tcp.closed', (e) => e.sessionId === sessionId)).reason).toBe('local');
+    // Both directions done: the registry no longer holds it.
+    await expect(app.client.call('tcp.close', { sessionId })).rejects.toMatchObject({
+      code: 'E_NOT_FOUND',
+      message: expect.stringMatching(/there is no TCP session/),
+    });
+  });
+
+  it('forgets a session the server reset', async () => {
+    const port = await rawServer((socket) => setTimeout(() => socket.resetAndDestroy(), 50));
+    const { sessionId } = await app.client.call('tcp.connect', { host: '127.0.0.1', port });
+    expect((await app.waitFor('tcp.closed', (e) => e.sessionId === sessionId)).reason).toBe('reset');
+    await expect(app.client.call('tcp.send', { sessionId, data: encode('x') })).rejects.toMatchObject({
+      code: 'E_NOT_FOUND',
+      message: expect.stringMatching(/there is no TCP session/),
+    });
+  });
+});

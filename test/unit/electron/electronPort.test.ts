@@ -176,6 +176,7 @@ describe('createElectronPort', () => {
       get closed() {
         return rendererSide.closed;
       },
+      bufferedAmount: 0,
       send: (frame) => queueMicrotask(() => ipc.emit(FRAME_CHANNEL, fromPage(contents), structuredClone(frame))),
       onFrame: (listener) => rendererSide.onFrame(listener),
       onClose: (listener) => rendererSide.onClose(listener),

@@ -98,6 +98,52 @@ describe('a byte stream split across chunks', () => {
   });
 });
 
+describe('a flood past the display cap', () => {
+  const chunk = () => new Uint8Array(1000).fill(0x61);
+
+  it('folds plain chunks past the cap into one line that counts them, worded once per append', () => {
+    const model = new TranscriptModel({ now: () => 0, streamDisplayBytes: 2000 });
+    stream(model, chunk(), chunk());
+    model.append(
+      ...Array.from({ length: 5 }, () => ({ direction: 'server-to-client' as const, data: chunk(), stream: 'rx' })),
+    );
+    model.append({ direction: 'server-to-client', data: chunk(), size: 1500, stream: 'rx' });
+    expect(rows(model)).toHaveLength(3);
+    const fold = rows(model)[2];
+    expect(fold?.data).toBeUndefined();
+    expect(fold?.size).toBe(6500);
+    expect(fold?.note).toMatch(
+      /^6 more chunks until \+0\.000 s, not shown here: this view shows the first 2,000 bytes each way/,
+    );
+    expect(fold?.note).toMatch(/500 bytes of them were not kept by the session$/);
+  });
+
+  it('still shows a reply or a system line, and folds what follows on a new line after it', () => {
+    const model = new TranscriptModel({ now: () => 0, streamDisplayBytes: 1000 });
+    stream(model, chunk(), chunk());
+    model.append({ direction: 'server-to-client', data: utf8('PONG'), stream: 'rx', seq: 1, rttMs: 2 });
+    model.append({ direction: 'system', note: 'something happened' });
+    stream(model, chunk(), chunk());
+    const shownRows = rows(model);
+    expect(shownRows.map((row) => row.note?.split(' ').slice(0, 3).join(' '))).toEqual([
+      undefined,
+      '1 more chunk',
+      undefined,
+      'something happened',
+      '2 more chunks',
+    ]);
+    expect(shown(shownRows[2])).toBe('PONG');
+  });
+
+  it('starts again for a new connection once the stream ended', () => {
+    const model = new TranscriptModel({ now: () => 0, streamDisplayBytes: 1000 });
+    stream(model, chunk(), chunk());
+    model.endStream('rx');
+    stream(model, chunk());
+    expect(rows(model).map((row) => row.data?.length)).toEqual([1000, undefined, 1000]);
+  });
+});
+
 describe('time since start', () => {
   it('uses the Node side’s monotonic clock between stamped lines', () => {
     const model = new TranscriptModel({ now: () => 0 });
@@ -181,6 +227,25 @@ describe('a session transcript built from contract results and events', () => {
   const at = (mono: number) => ({ at: 1_700_000_000_000 + mono, mono });
   const local = { address: '127.0.0.1', family: 'IPv4' as const, port: 50000 };
   const peer = { address: '127.0.0.1', family: 'IPv4' as const, port: 12000 };
+
+  it('says when the socket stopped reading because the page was behind, and when it resumed', () => {
+    const session = new SessionTranscript({ now: () => 0 });
+    session.builder.event('tcp.flow', {
+      ...at(5),
+      sessionId: 's1',
+      paused: true,
+      queuedBytes: 9 * 1024 * 1024,
+      pausedMs: 0,
+    });
+    session.builder.event('tcp.flow', { ...at(355), sessionId: 's1', paused: false, queuedBytes: 0, pausedMs: 350 });
+    session.sync();
+    expect(session.entries.map((entry) => entry.kind)).toEqual(['paused', 'resumed']);
+    const [paused, resumed] = session.view.state.rows;
+    expect(paused).toMatchObject({ direction: 'system', tone: 'warn' });
+    expect(paused?.note).toMatch(/^receiver paused: the page is behind \(9\.0 MiB of events waiting for it\)/);
+    expect(paused?.note).toMatch(/TCP's flow control now slows the server$/);
+    expect(resumed?.note).toMatch(/^receiver resumed: the page caught up after 350 ms; reading again$/);
+  });
 
   it('keeps the serialisable entries and shows the same conversation, a split ß whole', () => {
     const session = new SessionTranscript({ now: () => 0 });

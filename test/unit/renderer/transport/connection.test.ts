@@ -57,6 +57,9 @@ function serverPort(socket: WsClient): Port {
     get closed() {
       return listeners.closed;
     },
+    get bufferedAmount() {
+      return socket.bufferedAmount;
+    },
     send(frame: Frame) {
       if (socket.readyState === WsClient.OPEN) socket.send(encodeFrame(frame));
     },
@@ -398,6 +401,7 @@ describe('connection manager policy (manual timers)', () => {
     let closed = false;
     const stub: Port = {
       closed: false,
+      bufferedAmount: 0,
       send() {},
       onFrame: () => () => {},
       onClose: () => () => {},

@@ -140,6 +140,9 @@ describe('openWebSocketPort', () => {
       get closed() {
         return port.closed;
       },
+      get bufferedAmount() {
+        return port.bufferedAmount;
+      },
     });
     await expect(client.call('app.info', {}, { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'E_TOO_LARGE' });
     expect(port.closed).toBe(false);

@@ -102,6 +102,26 @@ describe('createStreamDecoder', () => {
     }
   });
 
+  it('skip() holds back exactly what push() would, chunk by chunk, without building segments', () => {
+    const random = seededRandom(0x5c1b);
+    for (let round = 0; round < 1500; round++) {
+      const bytes = randomBytes(random, 64);
+      const pushed = createStreamDecoder();
+      const skipped = createStreamDecoder();
+      let start = 0;
+      while (start < bytes.length) {
+        const cut = Math.min(bytes.length, start + 1 + randomInt(random, 6));
+        const chunk = bytes.subarray(start, cut);
+        pushed.push(chunk);
+        skipped.skip(chunk);
+        expect(skipped.pendingBytes).toBe(pushed.pendingBytes);
+        start = cut;
+      }
+      // What skip() held back ends the stream exactly as push()'s did.
+      expect(normalise(skipped.end())).toEqual(normalise(pushed.end()));
+    }
+  });
+
   it('merges a completed character into the text that follows it within one push', () => {
     const decoder = createStreamDecoder();
     const bytes = utf8('aßbc');

@@ -171,3 +171,38 @@ describe('cancelling a connect', () => {
     expect(tab.transcript.view.toText()).toMatch(/connecting to 127\.0\.0\.1:12000 was cancelled/);
   });
 });
+
+describe('the TCP client tab: idle deadline', () => {
+  it('shows the idle countdown while connected, restarts it on traffic, and Cancel keeps the connection open', async () => {
+    const { tab } = await labWithServer('lines');
+    tab.setIdleDeadline('30');
+    expect(await tab.connect()).toBe(true);
+    const first = tab.state.idleWait;
+    expect(first).toMatchObject({ timeoutMs: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    tab.setComposer({ text: 'hi\n' });
+    expect(await tab.send()).toBe('sent');
+    expect(tab.state.idleWait?.startedAt).toBeGreaterThan(first?.startedAt ?? Number.POSITIVE_INFINITY);
+    await tab.cancelIdle();
+    expect(tab.state.idleWait).toBeUndefined();
+    expect(tab.transcript.view.state.rows.at(-1)?.note).toMatch(/^idle deadline cancelled/);
+    expect(tab.state.connection?.open).toBe(true);
+  });
+
+  it('closes by the Node side’s idle deadline and says so', async () => {
+    const { tab } = await labWithServer('lines');
+    tab.setIdleDeadline('0.2');
+    expect(await tab.connect()).toBe(true);
+    await until(() => tab.state.connection?.open === false, 'the idle deadline');
+    expect(tab.state.connection?.closeReason).toBe('idle');
+    expect(tab.state.idleWait).toBeUndefined();
+    expect(tab.transcript.view.state.rows.at(-1)?.note).toMatch(/idle deadline/);
+  });
+
+  it('refuses an idle deadline that is not a number of seconds, beside its field', async () => {
+    const { tab } = await labWithServer('lines');
+    tab.setIdleDeadline('soon');
+    expect(await tab.connect()).toBe(false);
+    expect(tab.state.errors.idleDeadline?.message).toMatch(/not a number of seconds/);
+  });
+});
