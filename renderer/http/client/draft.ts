@@ -90,9 +90,11 @@ export class ComposerDraft {
     this.store.set({ ...this.state, template: kind, version });
     const target = this.target.resolve('template');
     if (!target) return false;
-    const validators = this.exchanges.state.latest?.validators ?? {};
+    const url = `${target.url.origin}${target.url.path}`;
+    // Validators belong to the object they came with: only a response for this URL gives them.
+    const validators = this.exchanges.latestFor(url)?.validators ?? {};
     const made = requestTemplate(kind, {
-      url: `${target.url.origin}${target.url.path}`,
+      url,
       version,
       ...(kind === 'conditional-get' ? validators : {}),
       now: new Date(this.store.now()),
@@ -104,7 +106,7 @@ export class ComposerDraft {
     const text = this.state.text;
     const note =
       kind === 'conditional-get' && !validators.etag && !validators.lastModified
-        ? 'No response with Last-Modified or ETag yet: the conditional GET asks about now. Send a GET first, then use the template again.'
+        ? `No response with Last-Modified or ETag yet from ${url}: the conditional GET asks about now. Send a GET for it first, then use the template again.`
         : 'Template written into the editor (Ctrl+Z brings your text back).';
     return this.applyEdit(
       { ok: true, text: made.text, change: { from: 0, to: text.length, insert: made.text }, range: { from: 0, to: 0 } },
@@ -163,19 +165,42 @@ export class ComposerDraft {
     } else if (on) this.contentLengthFromBody();
   }
 
-  /** If-Modified-Since / If-None-Match from the last response's Last-Modified / ETag. */
+  /**
+   * If-Modified-Since / If-None-Match from Last-Modified / ETag of the last response for
+   * the same URL (the target's origin and the request line's path): another object's
+   * validators would never match. Without one, it says so and writes nothing.
+   */
   conditionalFromLastResponse(): boolean {
-    const latest = this.exchanges.state.latest;
+    const target = this.target.resolve('helpers');
+    if (!target) return false;
+    const url = `${target.url.origin}${requestPath(encoder.encode(this.state.text.slice(0, 8192)))}`;
+    const latest = this.exchanges.latestFor(url);
+    const seq = latest && this.exchanges.find(latest.exchangeId)?.seq;
+    const response = seq === undefined ? 'the last response' : `response #${seq}`;
     if (!latest) {
-      this.store.setError('helpers', controlError('No response yet: send a GET first, then make it conditional.'));
+      this.store.setError(
+        'helpers',
+        controlError(
+          `No response from ${url} yet: send a GET for it first, then make it conditional. Nothing was written.`,
+        ),
+      );
       return false;
     }
     const { lastModified, etag } = latest.validators;
+    if (!lastModified && !etag) {
+      this.store.setError(
+        'helpers',
+        controlError(
+          `The last response from ${url} (${response}, ${latest.status}) had neither Last-Modified nor ETag: there is nothing to make the request conditional on. Nothing was written.`,
+        ),
+      );
+      return false;
+    }
     const names = [lastModified && 'If-Modified-Since', etag && 'If-None-Match'].filter(Boolean).join(' and ');
     return this.applyEdit(
       setConditionalHeaders(this.state.text, latest.validators),
       'helpers',
-      `${names} copied from response #${this.exchanges.find(latest.exchangeId)?.seq ?? '?'}.`,
+      `${names} copied from ${response}, the last response from ${url}.`,
     );
   }
 

@@ -24,7 +24,10 @@ const emptyBody: BodyProgress = { received: 0, kept: 0, encodings: [], chunks: 0
 
 /** A request before anything came back: waiting when it went out, failed when it never did. */
 export function exchangeRecord(
-  fields: Pick<ExchangeRecord, 'id' | 'seq' | 'connectionId' | 'target' | 'origin' | 'method' | 'request' | 'sentAt'> &
+  fields: Pick<
+    ExchangeRecord,
+    'id' | 'seq' | 'connectionId' | 'target' | 'origin' | 'method' | 'path' | 'request' | 'sentAt'
+  > &
     Partial<Pick<ExchangeRecord, 'localPort' | 'timings' | 'reused' | 'phase' | 'failure'>>,
 ): ExchangeRecord {
   return {
@@ -34,6 +37,7 @@ export function exchangeRecord(
     target: fields.target,
     origin: fields.origin,
     method: fields.method,
+    path: fields.path,
     request: fields.request,
     sentAt: fields.sentAt,
     localPort: fields.localPort,
@@ -114,6 +118,7 @@ export function progressed(
       latest = {
         exchangeId: exchange.id,
         origin: exchange.origin,
+        url: requestedUrl(exchange),
         status: head.status,
         validators: validatorsFrom(head.fields),
         setCookies: fieldsNamed(head.fields, 'Set-Cookie').map((field) => field.value),
@@ -176,4 +181,17 @@ function timingsFrom(timings: HttpTimings): ExchangeTimings {
     if (timings[key] !== undefined) out[key] = timings[key];
   }
   return out;
+}
+
+/** The URL a request asked for: its origin and request-line target, or the target itself in absolute form. */
+export function requestedUrl(exchange: Pick<ExchangeRecord, 'origin' | 'path'>): string | undefined {
+  if (/^https?:\/\//i.test(exchange.path)) return exchange.path;
+  if (!exchange.origin || !exchange.path.startsWith('/')) return undefined;
+  return `${exchange.origin}${exchange.path}`;
+}
+
+/** The request line's target ("/a?b"), read from a request's first bytes; "" when there is none. */
+export function requestTarget(request: Uint8Array): string {
+  const firstLine = new TextDecoder().decode(request.subarray(0, Math.min(request.length, 8192))).split(/\r?\n/, 1)[0];
+  return firstLine?.trim().split(/[ \t]+/)[1] ?? '';
 }

@@ -69,6 +69,8 @@ export interface ExchangeRecord {
   /** The origin (scheme://host[:port]) for the cookie jar. */
   readonly origin: string | undefined;
   readonly method: string;
+  /** The request line's target as sent ("/known.txt"), or "" when it could not be read. */
+  readonly path: string;
   /** The request exactly as sent. */
   readonly request: Uint8Array;
   readonly sentAt: number;
@@ -109,6 +111,8 @@ export interface ConnectionRecord {
 export interface LatestResponse {
   readonly exchangeId: string;
   readonly origin: string | undefined;
+  /** What was requested: the origin and the request line's target ("http://127.0.0.1:8080/known.txt"). */
+  readonly url: string | undefined;
   readonly status: number;
   readonly validators: Validators;
   /** Every Set-Cookie value of that response, in order. */

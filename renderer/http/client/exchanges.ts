@@ -5,7 +5,14 @@ import { Store } from '../../net/store';
 import { TranscriptModel } from '../../transcript/model';
 import { BodyPages } from './response/bodyPages';
 import { closedLine, endLines, openedLine, progressLines, requestLine, strayLine } from './response/connectionLines';
-import { connectionFromSend, ended, exchangeRecord, openedConnection, progressed } from './exchangeRecords';
+import {
+  connectionFromSend,
+  ended,
+  exchangeRecord,
+  openedConnection,
+  progressed,
+  requestTarget,
+} from './exchangeRecords';
 import type {
   ConnectionRecord,
   ExchangeRecord,
@@ -34,6 +41,8 @@ export interface TrackedRequest {
   exchangeId: string;
   connectionId?: string | undefined;
   method: string;
+  /** The request line's target ("/known.txt"); read from `request` when not given. */
+  path?: string | undefined;
   /** This request's bytes exactly as sent. */
   request: Uint8Array;
   /** For people: "127.0.0.1:8080" or "example.com:443 (TLS)". */
@@ -82,6 +91,8 @@ export class HttpExchanges extends Store<ExchangesState> {
   private connectionSeq = 0;
   private failedSeq = 0;
   private readonly early = new Map<string, Array<() => void>>();
+  /** The newest final response per URL asked for (origin + request target), for the conditional-GET helper. */
+  private readonly latestByUrl = new Map<string, LatestResponse>();
   private earlyCount = 0;
 
   constructor(
@@ -114,6 +125,7 @@ export class HttpExchanges extends Store<ExchangesState> {
       target: sent.target,
       origin: sent.origin,
       method: sent.method || '(unreadable request line)',
+      path: sent.path ?? requestTarget(sent.request),
       request: sent.request,
       sentAt: sent.sentAt ?? this.now(),
       localPort: sent.localPort,
@@ -140,6 +152,7 @@ export class HttpExchanges extends Store<ExchangesState> {
         exchangeId: exchange.exchangeId,
         connectionId: result.connectionId,
         method: exchange.method,
+        path: exchange.target,
         request: sent.raw.slice(exchange.offset, exchange.offset + exchange.length),
         target: sent.target,
         origin: sent.origin,
@@ -168,6 +181,7 @@ export class HttpExchanges extends Store<ExchangesState> {
         target: sent.target,
         origin: sent.origin,
         method: sent.method ?? '',
+        path: requestTarget(sent.request),
         request: sent.request,
         sentAt: this.now(),
         phase: 'failed',
@@ -206,6 +220,14 @@ export class HttpExchanges extends Store<ExchangesState> {
   /** Bytes [offset, offset + length) of a body, decoded (Content-Encoding undone) or as received. */
   readBody(exchangeId: string, offset: number, length: number, decoded: boolean): Promise<Uint8Array> {
     return this.pages.read(exchangeId, offset, length, decoded);
+  }
+
+  /**
+   * The newest final response to a request for `url` (origin + request target, e.g.
+   * "http://127.0.0.1:8080/known.txt"): validators belong to the object they came with.
+   */
+  latestFor(url: string): LatestResponse | undefined {
+    return this.latestByUrl.get(url);
   }
 
   onResponse(listener: (latest: LatestResponse) => void): () => void {
@@ -260,6 +282,7 @@ export class HttpExchanges extends Store<ExchangesState> {
     const { change, latest } = progressed(exchange, event);
     this.patchExchange(exchange.id, change);
     if (latest) {
+      this.remember(latest);
       this.set({ ...this.state, latest });
       for (const listener of [...this.responseListeners]) listener(latest);
     }
@@ -314,6 +337,19 @@ export class HttpExchanges extends Store<ExchangesState> {
   }
 
   // ---- plumbing ----
+
+  private remember(latest: LatestResponse): void {
+    if (latest.url === undefined) return;
+    const before = this.latestByUrl.get(latest.url);
+    // A 304 without validators still means the ones we had are good.
+    const keep = latest.status === 304 && !latest.validators.etag && !latest.validators.lastModified && before;
+    this.latestByUrl.delete(latest.url);
+    this.latestByUrl.set(latest.url, keep ? { ...latest, validators: before.validators } : latest);
+    if (this.latestByUrl.size > maxExchanges) {
+      const oldest = this.latestByUrl.keys().next().value;
+      if (oldest !== undefined) this.latestByUrl.delete(oldest);
+    }
+  }
 
   private async fetchBody(exchangeId: string, offset: number, length: number, decoded: boolean): Promise<Uint8Array> {
     if (this.find(exchangeId)?.body.forgotten) {

@@ -144,12 +144,13 @@ describe('helpers write into the text where the user sees them', () => {
     expect(model.contentLengthFromBody()).toBe(false);
     expect(model.state.errors.helpers?.message).toMatch(/empty line/);
     expect(model.conditionalFromLastResponse()).toBe(false);
-    expect(model.state.errors.helpers?.message).toMatch(/No response yet/);
+    expect(model.state.errors.helpers?.message).toMatch(/No response from http:\/\/127\.0\.0\.1:8080\/ yet/);
     expect(model.state.text).toBe(text);
   });
 
   it('turns the bare LF and CR the linter flags into CRLF, heads only, as one change', () => {
     const model = composer();
+    model.setUrl('http://a/');
     const text = 'POST / HTTP/1.1\nHost: a\rContent-Length: 3\r\n\na\nb';
     model.setText(text);
     expect(model.fixLineEndings()).toBe(true);
@@ -395,6 +396,36 @@ describe('sending', () => {
     await responded(exchanges, 2);
     expect(exchanges.state.exchanges[1]?.response?.status).toBe(304);
     expect(server.requests[1]?.headers.cookie).toBe('theme=dark; cart=3; session=abc');
+  });
+
+  it('takes validators only from the last response for the same URL, and says so when there is none', async () => {
+    const server = await nodeServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', ETag: `"${req.url ?? ''}"` });
+      res.end('x');
+    });
+    const { model, exchanges } = sendingLab();
+    const origin = `http://127.0.0.1:${server.port}`;
+    model.setUrl(`${origin}/a.txt`);
+    model.applyTemplate('get');
+    await model.send();
+    await responded(exchanges, 1);
+    model.setUrl(`${origin}/b.txt`);
+    model.applyTemplate('get');
+    const before = model.state.text;
+    expect(model.conditionalFromLastResponse()).toBe(false);
+    expect(model.state.errors.helpers?.message).toBe(
+      `No response from ${origin}/b.txt yet: send a GET for it first, then make it conditional. Nothing was written.`,
+    );
+    expect(model.state.text).toBe(before);
+    await model.send();
+    await responded(exchanges, 2);
+    expect(model.conditionalFromLastResponse()).toBe(true);
+    expect(model.state.text).toMatch(/\r\nIf-None-Match: "\/b\.txt"\r\n/);
+    expect(model.state.note).toBe(`If-None-Match copied from response #2, the last response from ${origin}/b.txt.`);
+    // The template for /a.txt takes /a.txt's.
+    model.setUrl(`${origin}/a.txt`);
+    model.applyTemplate('conditional-get');
+    expect(model.state.text).toMatch(/\r\nIf-None-Match: "\/a\.txt"\r\n/);
   });
 
   it('one click aims the composer at the built-in web server; GET then conditional GET → 200 then 304', async () => {
