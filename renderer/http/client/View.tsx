@@ -117,6 +117,10 @@ export function ComposerView({
         stale={state.lint.text !== state.text}
         requests={state.lint.requests}
         editor={editor}
+        onFix={(finding) => {
+          if (finding.code === 'host-differs-from-url') model.hostFromTarget();
+          else if (finding.code === 'target-differs-from-url') model.pathFromUrl();
+        }}
       />
       <div className="composer-helper-bar">
         <fieldset className="composer-helpers">

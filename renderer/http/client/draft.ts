@@ -7,16 +7,23 @@ import {
   setHostFromUrl,
   setTargetFromUrl,
 } from '../../../shared/http/compose/editRequest';
-import { lintRequest } from '../../../shared/http/compose/lintRequest';
+import { type LintUrl, lintRequest } from '../../../shared/http/compose/lintRequest';
 import { type RequestTemplateKind, requestTemplate } from '../../../shared/http/compose/templates';
 import { cookiesFor } from '../../../shared/http/cookies';
 import { parseRequests } from '../../../shared/http/parse/collect';
 import { controlError } from '../../net/errors';
 import { without } from '../../net/session';
-import type { ComposerControl, ComposerState, ComposerStore, DraftFields, HttpVersionChoice } from './composerState';
+import type {
+  ComposerControl,
+  ComposerState,
+  ComposerStore,
+  DraftFields,
+  HttpVersionChoice,
+  TargetFields,
+} from './composerState';
 import type { HttpExchanges } from './exchanges';
 import type { EditorLineEnding, ModelEdit } from './editor/RawRequestEditor';
-import { type ComposerTarget, initialUrl } from './target';
+import { type ComposerTarget, initialTarget, initialUrl, resolveTarget } from './target';
 
 const encoder = new TextEncoder();
 
@@ -27,7 +34,7 @@ export function initialDraft(): DraftFields {
     text,
     lineEnding: 'crlf',
     edit: undefined,
-    lint: lintText(text),
+    lint: lintText(text, lintUrl(initialTarget)),
     syncContentLength: false,
     template: 'get',
     version: '1.1',
@@ -337,11 +344,17 @@ export class ComposerDraft {
     }, this.lintDelayMs);
   }
 
+  /** The target changed: the text is linted against it again (after the same pause as typing). */
+  relint(): void {
+    this.scheduleLint();
+  }
+
   /** Lints the current text now (the view calls it before sending, so what is shown matches what goes out). */
   lintNow(): void {
     const { text } = this.state;
-    if (this.state.lint.text === text) return;
-    this.store.set({ ...this.state, lint: lintText(text) });
+    const url = lintUrl(this.state);
+    if (this.state.lint.text === text && this.state.lint.against === url?.key) return;
+    this.store.set({ ...this.state, lint: lintText(text, url) });
   }
 
   dispose(): void {
@@ -349,9 +362,18 @@ export class ComposerDraft {
   }
 }
 
-function lintText(text: string): DraftFields['lint'] {
+function lintText(text: string, url: (LintUrl & { key: string }) | undefined): DraftFields['lint'] {
   const requests = text === '' ? 0 : parseRequests(encoder.encode(text)).messages.length;
-  return { text, diagnostics: lintRequest(text), requests };
+  return { text, against: url?.key, diagnostics: lintRequest(text, { url }), requests };
+}
+
+/** What the text should agree with: the URL's Host and path (host and port fields name no path). */
+function lintUrl(fields: TargetFields): (LintUrl & { key: string }) | undefined {
+  const target = resolveTarget(fields);
+  if (!target.ok) return undefined;
+  const { scheme, hostHeader, origin } = target.url;
+  const path = fields.targetMode === 'url' ? target.url.path : undefined;
+  return { scheme, hostHeader, path, key: `${origin}${path ?? ''}` };
 }
 
 /** The origin-form target of a request line ("/a/b?x"), or "/" for anything else. */

@@ -134,11 +134,13 @@ export class ComposerModel extends Store<ComposerState> {
 
   setTargetMode(targetMode: TargetMode): void {
     this.target.setTargetMode(targetMode);
+    this.draft.relint();
   }
 
   /** Points the URL at the built-in web server and writes the matching Host into the text, both visibly. */
   targetBuiltInServer(url: string): boolean {
     this.target.pointAt(url);
+    this.draft.relint();
     const done = this.draft.hostFromTarget();
     if (done)
       this.set({ ...this.state, note: `Target set to the built-in web server, ${url}, and ${this.state.note ?? ''}` });
@@ -147,18 +149,22 @@ export class ComposerModel extends Store<ComposerState> {
 
   setUrl(url: string): void {
     this.target.setUrl(url);
+    this.draft.relint();
   }
 
   setHost(host: string): void {
     this.target.setHost(host);
+    this.draft.relint();
   }
 
   setPort(port: string): void {
     this.target.setPort(port);
+    this.draft.relint();
   }
 
   setTls(tls: boolean): void {
     this.target.setTls(tls);
+    this.draft.relint();
   }
 
   setAcceptSelfSigned(acceptSelfSigned: boolean): void {

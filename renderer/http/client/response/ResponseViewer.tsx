@@ -28,7 +28,8 @@ export function ResponseViewer({ store }: { store: HttpExchanges }) {
         <h2 id={headingId}>Response</h2>
         {exchange && (
           <span className="response-which">
-            to request #{exchange.seq}: {exchange.method} {exchange.target}
+            to request #{exchange.seq}: {exchange.method}
+            {exchange.path ? ` ${exchange.path}` : ''} on {exchange.target}
           </span>
         )}
       </div>

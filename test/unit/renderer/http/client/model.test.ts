@@ -117,6 +117,7 @@ describe('helpers write into the text where the user sees them', () => {
 
   it('Content-Length from the body counts UTF-8 bytes, and "keep in sync" follows every edit', () => {
     const model = composer();
+    model.setUrl('http://a/p');
     model.setText('POST /p HTTP/1.1\r\nHost: a\r\n\r\nhé');
     expect(model.state.lint.diagnostics.map((d) => d.code)).toContain('body-without-length');
     model.contentLengthFromBody();
@@ -186,6 +187,7 @@ describe('the linter', () => {
     const lab = new HttpLab(connectedClient(), { lintDelayMs: 50 });
     closers.push(() => lab.dispose());
     const model = lab.composer;
+    model.setUrl('http://a/');
     model.setText('GET / HTTP/1.1\r\n\r\n');
     expect(model.state.lint.text).not.toBe(model.state.text);
     model.lintNow();
@@ -193,6 +195,29 @@ describe('the linter', () => {
     model.setText('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
     await until(() => model.state.lint.text === model.state.text, 'the debounced lint', 2000);
     expect(model.state.lint.diagnostics).toEqual([]);
+  });
+});
+
+describe('the text against the URL', () => {
+  it('warns when Host or the request target differ from the URL; each fix is one click', () => {
+    const model = composer();
+    model.setUrl('http://127.0.0.1:27080/known.txt');
+    const found = model.state.lint.diagnostics.map((d) => [d.code, d.severity, d.suggestion]);
+    expect(found).toEqual([
+      ['target-differs-from-url', 'warning', '/known.txt'],
+      ['host-differs-from-url', 'warning', '127.0.0.1:27080'],
+    ]);
+    expect(model.state.lint.diagnostics[1]?.message).toMatch(
+      /^Host says 127\.0\.0\.1:8080 but the URL is on 127\.0\.0\.1:27080/,
+    );
+    model.hostFromTarget();
+    model.pathFromUrl();
+    expect(model.state.text).toBe('GET /known.txt HTTP/1.1\r\nHost: 127.0.0.1:27080\r\n\r\n');
+    expect(model.state.lint.diagnostics).toEqual([]);
+    // Host and port fields name no path: only Host is compared.
+    model.setTargetMode('parts');
+    model.setPort('8080');
+    expect(model.state.lint.diagnostics.map((d) => d.code)).toEqual(['host-differs-from-url']);
   });
 });
 
