@@ -395,7 +395,7 @@ describe.skipIf(skipWithoutChromium('HTTP first-hour end-to-end spec'))("HTTP in
         await expect.poll(() => inView(status(page))).toBe(true);
         await shoot(page, `http-${viewport.width}-history.png`);
 
-        await viewer(page).getByRole('button', { name: 'Clear the list of requests' }).click();
+        await viewer(page).getByRole('button', { name: 'Clear list' }).click();
         await expect.poll(() => list.count()).toBe(0);
         await status(page).getByText('No request sent yet').waitFor();
         await chooseConnection(page, 'New connection per request (non-persistent)');

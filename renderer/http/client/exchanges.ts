@@ -190,6 +190,32 @@ export class HttpExchanges extends Store<ExchangesState> {
     );
   }
 
+  /**
+   * Clears the list: every finished request and every closed connection go (with
+   * their transcripts and the validators they gave); requests still awaited and open
+   * connections stay. Numbers go on from where they were, so a transcript never shows
+   * one number twice.
+   */
+  clear(): void {
+    const kept = this.state.exchanges.filter((e) => e.phase !== 'done' && e.phase !== 'failed');
+    const keptIds = new Set(kept.map((e) => e.id));
+    for (const e of this.state.exchanges) if (!keptIds.has(e.id)) this.pages.forget(e.id);
+    const connections = this.state.connections
+      .filter((c) => c.closedAt === undefined)
+      .map((c) => ({ ...c, exchangeIds: c.exchangeIds.filter((id) => keptIds.has(id)) }));
+    const open = new Set(connections.map((c) => c.id));
+    for (const id of [...this.transcripts.keys()]) if (!open.has(id)) this.transcripts.delete(id);
+    this.latestByUrl.clear();
+    this.set({
+      ...this.state,
+      exchanges: kept,
+      connections,
+      selectedId: kept.at(-1)?.id,
+      latest: undefined,
+      droppedExchanges: 0,
+    });
+  }
+
   select(exchangeId: string): void {
     if (this.find(exchangeId) && this.state.selectedId !== exchangeId)
       this.set({ ...this.state, selectedId: exchangeId });

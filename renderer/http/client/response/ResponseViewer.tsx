@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { describeFraming } from '../../../../shared/http/parse/framing';
 import { useFrameStore } from '../../../net/useStore';
 import { BodyView } from './BodyView';
@@ -22,9 +22,19 @@ export function ResponseViewer({ store }: { store: HttpExchanges }) {
   const state = useFrameStore(store);
   const headingId = useId();
   const exchange = state.exchanges.find((e) => e.id === state.selectedId) ?? state.exchanges.at(-1);
+  const head = useRef<HTMLDivElement>(null);
+  const status = useRef<HTMLDivElement>(null);
+  // After a send the newest request's status comes into view (at 1024×768 it sits far below Send).
+  const newest = state.exchanges.at(-1)?.id;
+  const seen = useRef(newest);
+  useEffect(() => {
+    if (newest === seen.current) return;
+    seen.current = newest;
+    if (newest !== undefined && head.current && status.current) bringIntoView(head.current, status.current);
+  }, [newest]);
   return (
     <section className="panel response-viewer" aria-labelledby={headingId}>
-      <div className="panel-head">
+      <div className="panel-head" ref={head}>
         <h2 id={headingId}>Response</h2>
         {exchange && (
           <span className="response-which">
@@ -33,8 +43,10 @@ export function ResponseViewer({ store }: { store: HttpExchanges }) {
           </span>
         )}
       </div>
-      {state.exchanges.length > 1 && <ExchangeList store={store} exchanges={state.exchanges} shownId={exchange?.id} />}
-      <StatusView exchange={exchange} />
+      {state.exchanges.length > 0 && <ExchangeList store={store} exchanges={state.exchanges} shownId={exchange?.id} />}
+      <div ref={status}>
+        <StatusView exchange={exchange} />
+      </div>
       {exchange && <ExchangeDetails store={store} exchange={exchange} />}
       <ConnectionTranscript store={store} connections={state.connections} current={exchange?.connectionId} />
     </section>
@@ -104,6 +116,10 @@ function ExchangeDetails({ store, exchange }: { store: HttpExchanges; exchange: 
   );
 }
 
+/**
+ * Every request sent, newest last, each chip naming its path: a few rows high at most
+ * (the list scrolls, keeping the one shown in sight), with Clear to start afresh.
+ */
 function ExchangeList({
   store,
   exchanges,
@@ -113,23 +129,73 @@ function ExchangeList({
   exchanges: readonly ExchangeRecord[];
   shownId: string | undefined;
 }) {
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const ol = list.current;
+    const shown = ol?.querySelector<HTMLElement>('[aria-current="true"]');
+    if (!ol || !shown) return;
+    // Only the list scrolls: the page stays where the user has it.
+    const top = shown.offsetTop - ol.offsetTop;
+    if (top < ol.scrollTop) ol.scrollTop = top;
+    else if (top + shown.offsetHeight > ol.scrollTop + ol.clientHeight)
+      ol.scrollTop = top + shown.offsetHeight - ol.clientHeight;
+  }, [shownId, exchanges.length]);
   return (
-    <nav className="exchange-list" aria-label="Requests sent">
-      <ol>
-        {exchanges.map((e) => (
-          <li key={e.id}>
-            <button
-              type="button"
-              aria-current={e.id === shownId ? 'true' : undefined}
-              onClick={() => store.select(e.id)}
-              title={`${e.method} ${e.target}${e.localPort !== undefined ? ` from local port ${e.localPort}` : ''}`}
-            >
-              #{e.seq} {e.method} {e.response ? e.response.status : e.phase === 'failed' ? 'failed' : '…'}
-              {e.localPort !== undefined && <span className="exchange-port"> :{e.localPort}</span>}
-            </button>
-          </li>
-        ))}
-      </ol>
-    </nav>
+    <div className="exchange-history">
+      {exchanges.length > 1 && (
+        <nav className="exchange-list" aria-label="Requests sent">
+          <ol ref={list}>
+            {exchanges.map((e) => (
+              <li key={e.id}>
+                <button
+                  type="button"
+                  aria-current={e.id === shownId ? 'true' : undefined}
+                  onClick={() => store.select(e.id)}
+                  title={`${e.method} ${e.path} on ${e.target}${e.localPort !== undefined ? ` from local port ${e.localPort}` : ''}`}
+                >
+                  #{e.seq} {e.method} {shortPath(e.path)} {chipOutcome(e)}
+                  {e.localPort !== undefined && <span className="exchange-port"> :{e.localPort}</span>}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </nav>
+      )}
+      <p className="exchange-history-foot">
+        <span>
+          {exchanges.length} request{exchanges.length === 1 ? '' : 's'} in the list
+        </span>{' '}
+        <button type="button" className="link-button" onClick={() => store.clear()}>
+          Clear list
+        </button>
+      </p>
+    </div>
   );
+}
+
+/** Long paths shortened in the chip (the whole one is in the heading when it is shown). */
+function shortPath(path: string): string {
+  return path.length > 28 ? `${path.slice(0, 27)}…` : path;
+}
+
+function chipOutcome(e: ExchangeRecord): string {
+  if (e.response) return String(e.response.status);
+  return e.phase === 'failed' ? 'failed' : '…';
+}
+
+/**
+ * Scrolls the viewer's head to the top of what the user sees unless the status is
+ * already wholly in sight (in the viewer's own scrolling area, if it has one, and the page's).
+ */
+function bringIntoView(head: HTMLElement, status: HTMLElement): void {
+  const box = status.getBoundingClientRect();
+  for (let parent = status.parentElement; parent; parent = parent.parentElement) {
+    if (!/(auto|scroll)/.test(getComputedStyle(parent).overflowY)) continue;
+    const area = parent.getBoundingClientRect();
+    if (box.top < area.top || box.bottom > area.bottom) {
+      head.scrollIntoView({ block: 'start' });
+      return;
+    }
+  }
+  if (box.top < 0 || box.bottom > window.innerHeight) head.scrollIntoView({ block: 'start' });
 }

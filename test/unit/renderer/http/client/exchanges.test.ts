@@ -138,6 +138,31 @@ describe('the exchanges store', () => {
     expect(rows.at(-1)?.note).toMatch(/^connection 1 closed: /);
   });
 
+  it('keeps each request target, the newest response per URL, and clears the finished ones', async () => {
+    const port = await server((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', ETag: `"${req.url ?? ''}"`, 'Content-Length': 1 });
+      res.end('x');
+    });
+    const { app, store } = setup();
+    const host = `127.0.0.1:${port}`;
+    await send(app, store, port, `GET /a HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    await send(app, store, port, `GET /b?q=1 HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    expect(store.state.exchanges.map((e) => e.path)).toEqual(['/a', '/b?q=1']);
+    expect(store.latestFor(`http://${host}/a`)?.validators.etag).toBe('"/a"');
+    expect(store.latestFor(`http://${host}/b?q=1`)?.validators.etag).toBe('"/b?q=1"');
+    expect(store.latestFor(`http://${host}/c`)).toBeUndefined();
+    await until(() => store.state.connections.every((c) => c.closedAt !== undefined), 'the closes', 5000);
+
+    store.clear();
+    expect(store.state.exchanges).toEqual([]);
+    expect(store.state.connections).toEqual([]);
+    expect(store.selected).toBeUndefined();
+    expect(store.latestFor(`http://${host}/a`)).toBeUndefined();
+    // Numbers go on after a clear.
+    const { exchanges } = await send(app, store, port, `GET /a HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    expect(exchanges[0]?.seq).toBe(3);
+  });
+
   it('shows a JSON body pretty, and a 304 with no body', async () => {
     const port = await server((req, res) => {
       if (req.headers['if-none-match'] === '"j"') {
