@@ -50,6 +50,7 @@ export function exchangeRecord(
     timings: fields.timings ?? {},
     reused: fields.reused ?? false,
     phase: fields.phase ?? 'waiting',
+    outcome: fields.phase === 'failed' ? 'failed' : undefined,
     failure: fields.failure,
   };
 }
@@ -160,6 +161,7 @@ export function ended(
     body: { ...e.body, ...bodyFrom(event.body), complete: true },
     timings: { ...e.timings, ...timingsFrom(event.timings) },
     phase: failed ? 'failed' : 'done',
+    outcome: event.outcome,
     failure,
   });
   return { change, failure };

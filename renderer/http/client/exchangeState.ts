@@ -1,4 +1,4 @@
-import type { HttpChunk } from '../../../shared/http/client/contract';
+import type { HttpChunk, HttpExchangeOutcome } from '../../../shared/http/client/contract';
 import type { HttpDiagnostic } from '../../../shared/http/compose/diagnostics';
 import type { Validators } from '../../../shared/http/compose/editRequest';
 import type { HttpField } from '../../../shared/http/parse/fields';
@@ -87,6 +87,8 @@ export interface ExchangeRecord {
   /** The connection was reused ('keep') rather than opened for this request. */
   readonly reused: boolean;
   readonly phase: ExchangePhase;
+  /** How the Node side ended it (undefined until it ended): 'cancelled' and 'incomplete' may still have a response. */
+  readonly outcome: HttpExchangeOutcome | undefined;
   readonly failure: { code: string; message: string } | undefined;
 }
 

@@ -8,7 +8,7 @@ import { DiagnosticsList } from './DiagnosticsList';
 import type { ExchangeRecord } from '../exchangeState';
 import type { HttpExchanges } from '../exchanges';
 import { HeadersTable } from './HeadersTable';
-import { StatusView } from './StatusView';
+import { cutShort, StatusView } from './StatusView';
 import { TimingsView } from './TimingsView';
 import './responseViewer.css';
 
@@ -81,9 +81,10 @@ function ExchangeDetails({ store, exchange }: { store: HttpExchanges; exchange: 
             <div>
               <dt>Afterwards</dt>
               <dd>
-                {response.persistent
-                  ? 'the server keeps the connection open for another request'
-                  : 'the server closes the connection'}
+                {cutShort(exchange)?.afterwards ??
+                  (response.persistent
+                    ? 'the server keeps the connection open for another request'
+                    : 'the server closes the connection')}
               </dd>
             </div>
           </>
@@ -179,7 +180,8 @@ function shortPath(path: string): string {
 }
 
 function chipOutcome(e: ExchangeRecord): string {
-  if (e.response) return String(e.response.status);
+  const cut = cutShort(e);
+  if (e.response) return cut ? `${e.response.status} ${cut.label.toLowerCase()}` : String(e.response.status);
   return e.phase === 'failed' ? 'failed' : '…';
 }
 

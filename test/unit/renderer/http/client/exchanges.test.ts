@@ -11,6 +11,7 @@ import {
   prettyJson,
 } from '../../../../../renderer/http/client/response/bodyFormat';
 import { HttpExchanges } from '../../../../../renderer/http/client/exchanges';
+import { cutShort } from '../../../../../renderer/http/client/response/StatusView';
 import { type App, encode, startApp, until } from '../../../../support/net';
 
 /**
@@ -161,6 +162,27 @@ describe('the exchanges store', () => {
     // Numbers go on after a clear.
     const { exchanges } = await send(app, store, port, `GET /a HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
     expect(exchanges[0]?.seq).toBe(3);
+  });
+
+  it('a response cut off on the way keeps its outcome and says how much of the body came', async () => {
+    const tcp = createTcpServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 64512\r\n\r\n');
+        socket.end('x'.repeat(28_430));
+      });
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
+    const port = (tcp.address() as AddressInfo).port;
+    const { app, store } = setup();
+    const { exchanges } = await send(app, store, port, 'GET /big HTTP/1.1\r\nHost: x\r\n\r\n');
+    const [exchange] = exchanges;
+    expect(exchange?.outcome).toBe('incomplete');
+    expect(exchange && cutShort(exchange)).toMatchObject({
+      label: 'Cut off',
+      bytes: '28,430 of 64,512 bytes of the body',
+    });
   });
 
   it('shows a JSON body pretty, and a 304 with no body', async () => {
