@@ -68,6 +68,13 @@ export interface LastSend {
   readonly connectionId: string;
   readonly localPort: number;
   readonly reused: boolean;
+  /** The reused connection: its number and the request and connection choice it was opened for. */
+  readonly connection:
+    | {
+        readonly seq: number;
+        readonly openedFor: { readonly seq: number; readonly mode: ConnectionMode | undefined } | undefined;
+      }
+    | undefined;
   readonly requests: number;
   readonly bytes: number;
   readonly target: string;

@@ -28,7 +28,7 @@ export function exchangeRecord(
     ExchangeRecord,
     'id' | 'seq' | 'connectionId' | 'target' | 'origin' | 'method' | 'path' | 'request' | 'sentAt'
   > &
-    Partial<Pick<ExchangeRecord, 'localPort' | 'timings' | 'reused' | 'phase' | 'failure'>>,
+    Partial<Pick<ExchangeRecord, 'localPort' | 'timings' | 'reused' | 'phase' | 'failure' | 'onConnection' | 'mode'>>,
 ): ExchangeRecord {
   return {
     id: fields.id,
@@ -49,6 +49,8 @@ export function exchangeRecord(
     body: emptyBody,
     timings: fields.timings ?? {},
     reused: fields.reused ?? false,
+    onConnection: fields.onConnection,
+    mode: fields.mode,
     phase: fields.phase ?? 'waiting',
     outcome: fields.phase === 'failed' ? 'failed' : undefined,
     failure: fields.failure,
@@ -72,6 +74,7 @@ export function openedConnection(
     closedAt: existing?.closedAt,
     closeNote: existing?.closeNote,
     exchangeIds: existing?.exchangeIds ?? [],
+    openedFor: existing?.openedFor,
     strayBytes: existing?.strayBytes ?? 0,
   };
 }
@@ -89,6 +92,7 @@ export function connectionFromSend(connectionId: string, record: ExchangeRecord,
     closedAt: undefined,
     closeNote: undefined,
     exchangeIds: [record.id],
+    openedFor: record.reused ? undefined : { seq: record.seq, mode: record.mode },
     strayBytes: 0,
   };
 }

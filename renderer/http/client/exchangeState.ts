@@ -57,6 +57,9 @@ export interface BodyProgress {
   forgotten?: boolean | undefined;
 }
 
+/** The composer's connection choices (composerState's ConnectionMode). */
+export type SendMode = 'new' | 'keep' | 'pipeline';
+
 export type ExchangePhase = 'sending' | 'waiting' | 'receiving' | 'done' | 'failed';
 
 export interface ExchangeRecord {
@@ -86,6 +89,10 @@ export interface ExchangeRecord {
   readonly timings: ExchangeTimings;
   /** The connection was reused ('keep') rather than opened for this request. */
   readonly reused: boolean;
+  /** 1, 2, 3… on its connection (the server's count, and the parser's), beside `seq`, the page's count. */
+  readonly onConnection: number | undefined;
+  /** The composer's connection choice it was sent with. */
+  readonly mode: SendMode | undefined;
   readonly phase: ExchangePhase;
   /** How the Node side ended it (undefined until it ended): 'cancelled' and 'incomplete' may still have a response. */
   readonly outcome: HttpExchangeOutcome | undefined;
@@ -105,6 +112,8 @@ export interface ConnectionRecord {
   /** Who closed it and why, in words ("the server closed the connection"). */
   readonly closeNote: string | undefined;
   readonly exchangeIds: readonly string[];
+  /** The request it was opened for, and the connection choice it was sent with. */
+  readonly openedFor: { readonly seq: number; readonly mode: SendMode | undefined } | undefined;
   /** Bytes that arrived while no request was outstanding. */
   readonly strayBytes: number;
 }

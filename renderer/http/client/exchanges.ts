@@ -19,6 +19,7 @@ import type {
   ExchangesState,
   ExchangeTimings,
   LatestResponse,
+  SendMode,
 } from './exchangeState';
 
 export type {
@@ -56,6 +57,8 @@ export interface TrackedRequest {
   localPort?: number | undefined;
   reused?: boolean | undefined;
   timings?: ExchangeTimings | undefined;
+  /** The composer's connection choice. */
+  mode?: SendMode | undefined;
 }
 
 type ProgressEvent = EventPayloadOf<'http.progress'>;
@@ -91,6 +94,8 @@ export class HttpExchanges extends Store<ExchangesState> {
   private connectionSeq = 0;
   private failedSeq = 0;
   private readonly early = new Map<string, Array<() => void>>();
+  /** Requests tracked per connection so far (the server's numbering), kept through a clear. */
+  private readonly perConnection = new Map<string, number>();
   /** The newest final response per URL asked for (origin + request target), for the conditional-GET helper. */
   private readonly latestByUrl = new Map<string, LatestResponse>();
   private earlyCount = 0;
@@ -118,6 +123,11 @@ export class HttpExchanges extends Store<ExchangesState> {
   /** Start following one request of an `http.send` (the composer calls this per sent exchange). */
   track(sent: TrackedRequest): void {
     if (this.find(sent.exchangeId)) return;
+    let onConnection: number | undefined;
+    if (sent.connectionId !== undefined) {
+      onConnection = (this.perConnection.get(sent.connectionId) ?? 0) + 1;
+      this.perConnection.set(sent.connectionId, onConnection);
+    }
     const record = exchangeRecord({
       id: sent.exchangeId,
       seq: ++this.exchangeSeq,
@@ -131,6 +141,8 @@ export class HttpExchanges extends Store<ExchangesState> {
       localPort: sent.localPort,
       timings: sent.timings,
       reused: sent.reused,
+      onConnection,
+      mode: sent.mode,
     });
     this.add(record);
     if (sent.connectionId !== undefined) {
@@ -146,7 +158,10 @@ export class HttpExchanges extends Store<ExchangesState> {
   }
 
   /** Start following every request of one `http.send` (several when pipelined). */
-  trackSend(result: HttpSendResult, sent: { raw: Uint8Array; target: string; origin?: string | undefined }): void {
+  trackSend(
+    result: HttpSendResult,
+    sent: { raw: Uint8Array; target: string; origin?: string | undefined; mode?: SendMode | undefined },
+  ): void {
     for (const exchange of result.exchanges) {
       this.track({
         exchangeId: exchange.exchangeId,
@@ -160,6 +175,7 @@ export class HttpExchanges extends Store<ExchangesState> {
         sentMono: result.mono,
         localPort: result.local.port,
         reused: result.reused,
+        mode: sent.mode,
         timings:
           exchange.index === 0 && result.connect
             ? { lookupMs: result.connect.lookupMs, connectMs: result.connect.connectMs, tlsMs: result.connect.tlsMs }
@@ -411,7 +427,11 @@ export class HttpExchanges extends Store<ExchangesState> {
 
   private linkConnection(connectionId: string, record: ExchangeRecord): void {
     if (this.connection(connectionId)) {
-      this.patchConnection(connectionId, (c) => ({ ...c, exchangeIds: [...c.exchangeIds, record.id] }));
+      this.patchConnection(connectionId, (c) => ({
+        ...c,
+        exchangeIds: [...c.exchangeIds, record.id],
+        openedFor: c.openedFor ?? (record.reused ? undefined : { seq: record.seq, mode: record.mode }),
+      }));
       return;
     }
     // http.connectionOpened comes first; this covers a connection opened before this page listened.

@@ -17,6 +17,13 @@ export const connectionModeLabels: Record<ConnectionMode, string> = {
   pipeline: 'Pipelining: every request in the text at once',
 };
 
+/** The choices in a word, for sentences ("opened in persistent mode"). */
+export const connectionModeWords: Record<ConnectionMode, string> = {
+  new: 'non-persistent',
+  keep: 'persistent',
+  pipeline: 'pipelining',
+};
+
 export const initialSend: SendFields = {
   connection: 'new',
   connectDeadline: '10',
@@ -171,7 +178,9 @@ export class ComposerSend {
       return 'failed';
     }
     const { result } = outcome;
-    this.exchanges.trackSend(result, { raw, target: target.label, origin: target.url.origin });
+    const mode = this.state.connection;
+    this.exchanges.trackSend(result, { raw, target: target.label, origin: target.url.origin, mode });
+    const carrier = this.exchanges.connection(result.connectionId);
     const waiting = result.exchanges.map((e) => e.exchangeId).filter((id) => !this.endedEarly.delete(id));
     this.pending.clear();
     for (const id of waiting) this.pending.add(id);
@@ -187,6 +196,7 @@ export class ComposerSend {
         connectionId: result.connectionId,
         localPort: result.local.port,
         reused: result.reused,
+        connection: carrier && { seq: carrier.seq, openedFor: carrier.openedFor },
         requests: result.exchanges.length,
         bytes: result.sentBytes,
         target: target.label,

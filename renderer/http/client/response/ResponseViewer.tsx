@@ -5,7 +5,9 @@ import { BodyView } from './BodyView';
 import { ChunkList } from './ChunkList';
 import { ConnectionTranscript } from './ConnectionTranscript';
 import { DiagnosticsList } from './DiagnosticsList';
-import type { ExchangeRecord } from '../exchangeState';
+import { ordinal } from '../../../../shared/http/parse/responseParser';
+import type { ConnectionRecord, ExchangeRecord } from '../exchangeState';
+import { connectionModeWords } from '../send';
 import type { HttpExchanges } from '../exchanges';
 import { HeadersTable } from './HeadersTable';
 import { cutShort, StatusView } from './StatusView';
@@ -69,7 +71,10 @@ function ExchangeDetails({ store, exchange }: { store: HttpExchanges; exchange: 
                 (local port <span className="mono">{exchange.localPort}</span>)
               </>
             )}
-            {exchange.reused && ' reused'}
+            {exchange.onConnection !== undefined &&
+              exchange.onConnection > 1 &&
+              `, its ${ordinal(exchange.onConnection)} request`}
+            {exchange.reused && reusedNote(connection)}
           </dd>
         </div>
         {response && (
@@ -172,6 +177,14 @@ function ExchangeList({
       </p>
     </div>
   );
+}
+
+/** A reused connection: what it was opened for (pipelining may go on a connection a persistent send opened). */
+function reusedNote(connection: ConnectionRecord | undefined): string {
+  const opened = connection?.openedFor;
+  if (!opened) return ', reused';
+  const mode = opened.mode ? ` in ${connectionModeWords[opened.mode]} mode` : '';
+  return `, reused: opened${mode} for request #${opened.seq}`;
 }
 
 /** Long paths shortened in the chip (the whole one is in the heading when it is shown). */

@@ -241,6 +241,12 @@ describe('the exchanges store', () => {
     expect(exchanges.map((e) => e?.response?.status)).toEqual([200, 200]);
     expect(exchanges.map((e) => e?.localPort)).toEqual([exchanges[0]?.localPort, exchanges[0]?.localPort]);
     expect(new TextDecoder().decode(await readAll(store, exchanges[1]!.id))).toBe('/two');
+    // Each is numbered on its connection too, beside the page's numbers.
+    expect(exchanges.map((e) => [e?.seq, e?.onConnection])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(store.connection(exchanges[0]?.connectionId)?.openedFor).toEqual({ seq: 1, mode: undefined });
   });
 
   it('shows a gzip body decoded, with the bytes as received one call away', async () => {
