@@ -297,6 +297,16 @@ export class ComposerDraft {
     );
   }
 
+  /** The whole text replaced by an action (following a redirect), as one change the editor can undo. */
+  replaceText(text: string, note: string): boolean {
+    const base = this.state.text;
+    return this.applyEdit(
+      { ok: true, text, change: { from: 0, to: base.length, insert: text }, range: { from: 0, to: 0 } },
+      'send',
+      note,
+    );
+  }
+
   private contentLengthEdit(text: string): EditResult | null {
     const body = requestBody(text);
     if (body === null) return null;

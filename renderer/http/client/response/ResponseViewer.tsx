@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { fieldValue } from '../../../../shared/http/parse/fields';
 import { describeFraming } from '../../../../shared/http/parse/framing';
 import { useFrameStore } from '../../../net/useStore';
 import { BodyView } from './BodyView';
@@ -20,7 +21,15 @@ import './responseViewer.css';
  * time went, and which connection carried it. Earlier requests stay one click away.
  * Re-renders at most ~10 times a second however fast a body arrives.
  */
-export function ResponseViewer({ store }: { store: HttpExchanges }) {
+/** What the viewer can ask the composer to do with a response. */
+export interface ResponseActions {
+  followRedirect(exchangeId: string): void;
+  fetchObjects(exchangeId: string): void;
+  /** The connection choice the objects would be fetched with, in words (kept up to date by the composer). */
+  connectionChoice: ReactNode;
+}
+
+export function ResponseViewer({ store, actions }: { store: HttpExchanges; actions?: ResponseActions | undefined }) {
   const state = useFrameStore(store);
   const headingId = useId();
   const exchange = state.exchanges.find((e) => e.id === state.selectedId) ?? state.exchanges.at(-1);
@@ -47,15 +56,26 @@ export function ResponseViewer({ store }: { store: HttpExchanges }) {
       </div>
       {state.exchanges.length > 0 && <ExchangeList store={store} exchanges={state.exchanges} shownId={exchange?.id} />}
       <div ref={status}>
-        <StatusView exchange={exchange} />
+        <StatusView
+          exchange={exchange}
+          onFollowRedirect={exchange && actions ? () => actions.followRedirect(exchange.id) : undefined}
+        />
       </div>
-      {exchange && <ExchangeDetails store={store} exchange={exchange} />}
+      {exchange && <ExchangeDetails store={store} exchange={exchange} actions={actions} />}
       <ConnectionTranscript store={store} connections={state.connections} current={exchange?.connectionId} />
     </section>
   );
 }
 
-function ExchangeDetails({ store, exchange }: { store: HttpExchanges; exchange: ExchangeRecord }) {
+function ExchangeDetails({
+  store,
+  exchange,
+  actions,
+}: {
+  store: HttpExchanges;
+  exchange: ExchangeRecord;
+  actions: ResponseActions | undefined;
+}) {
   const connection = store.connection(exchange.connectionId);
   const response = exchange.response;
   return (
@@ -95,6 +115,16 @@ function ExchangeDetails({ store, exchange }: { store: HttpExchanges; exchange: 
           </>
         )}
       </dl>
+      {actions && isHtmlPage(exchange) && (
+        <p className="response-objects">
+          <button type="button" onClick={() => actions.fetchObjects(exchange.id)}>
+            Fetch the objects this page references
+          </button>{' '}
+          <span className="action-hint">
+            its style sheets, images and scripts, a GET each: {actions.connectionChoice}
+          </span>
+        </p>
+      )}
       <DiagnosticsList
         diagnostics={exchange.diagnostics}
         label={exchange.diagnostics.some((d) => d.severity !== 'info') ? 'Problems found' : 'Notes from the parser'}
@@ -185,6 +215,13 @@ function reusedNote(connection: ConnectionRecord | undefined): string {
   if (!opened) return ', reused';
   const mode = opened.mode ? ` in ${connectionModeWords[opened.mode]} mode` : '';
   return `, reused: opened${mode} for request #${opened.seq}`;
+}
+
+/** A whole HTML page from a server (what a browser would fetch the objects of). */
+function isHtmlPage(exchange: ExchangeRecord): boolean {
+  const response = exchange.response;
+  if (!response || response.status !== 200 || exchange.outcome !== 'complete' || !exchange.origin) return false;
+  return /^\s*text\/html\b/i.test(fieldValue(response.fields, 'Content-Type') ?? '');
 }
 
 /** Long paths shortened in the chip (the whole one is in the heading when it is shown). */

@@ -9,7 +9,14 @@ import type { ExchangeRecord } from '../exchangeState';
  * cancelled or cut off on the way says so first, with how much of the body arrived:
  * its status line alone would read as a success.
  */
-export function StatusView({ exchange }: { exchange: ExchangeRecord | undefined }) {
+export function StatusView({
+  exchange,
+  onFollowRedirect,
+}: {
+  exchange: ExchangeRecord | undefined;
+  /** Sends the request again to where a 3xx's Location points. */
+  onFollowRedirect?: (() => void) | undefined;
+}) {
   const response = exchange?.response;
   const info = response ? describeStatus(response.status, exchange?.method) : undefined;
   const location = response ? fieldValue(response.fields, 'Location') : undefined;
@@ -51,6 +58,14 @@ export function StatusView({ exchange }: { exchange: ExchangeRecord | undefined 
             <>
               {' '}
               Location: <code className="status-location">{location}</code>
+              {onFollowRedirect && response.status >= 300 && response.status < 400 && response.status !== 304 && (
+                <>
+                  {' '}
+                  <button type="button" className="status-follow" onClick={onFollowRedirect}>
+                    Follow redirect
+                  </button>
+                </>
+              )}
             </>
           )}
         </p>

@@ -453,6 +453,26 @@ describe('sending', () => {
     expect(model.state.text).toMatch(/\r\nIf-None-Match: "\/a\.txt"\r\n/);
   });
 
+  it('follows a 303 after a POST with a GET without a body, to where Location points', async () => {
+    const server = await nodeServer((req, res) => {
+      if (req.method === 'POST') res.writeHead(303, { Location: 'done?id=7', 'Content-Length': 0 });
+      else res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 2 });
+      res.end(req.method === 'POST' ? '' : 'ok');
+    });
+    const { model, exchanges } = sendingLab();
+    const origin = `http://127.0.0.1:${server.port}`;
+    model.setUrl(`${origin}/form/post`);
+    model.applyTemplate('post-form');
+    await model.send();
+    await responded(exchanges, 1);
+    expect(await model.followRedirect(exchanges.state.exchanges[0]!.id)).toBe('sent');
+    expect(model.state.url).toBe(`${origin}/form/done?id=7`);
+    expect(model.state.text).toBe(`GET /form/done?id=7 HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`);
+    await responded(exchanges, 2);
+    expect(server.requests[1]?.method).toBe('GET');
+    expect(server.requests[1]?.url).toBe('/form/done?id=7');
+  });
+
   it('one click aims the composer at the built-in web server; GET then conditional GET → 200 then 304', async () => {
     const { lab, model, exchanges } = sendingLab();
     lab.webServer.setPort(String(await closedPort()));
