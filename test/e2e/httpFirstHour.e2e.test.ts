@@ -371,6 +371,8 @@ describe.skipIf(skipWithoutChromium('HTTP first-hour end-to-end spec'))("HTTP in
         await help.getByText(/Other:/).waitFor();
         expect(await help.textContent()).toMatch(/not network time/);
         expect(await help.isVisible()).toBe(true);
+        mkdirSync(screenshotDir, { recursive: true });
+        await timings.screenshot({ path: join(screenshotDir, `http-${viewport.width}-timings.png`) });
 
         // #12.4: 24 requests, pipelined four times six; each chip names its path.
         await chooseConnection(page, pipelining);
