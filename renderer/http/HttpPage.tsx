@@ -4,6 +4,9 @@ import { useLab } from '../net/useLab';
 import '../net/net.css';
 import { ComposerView } from './client/View';
 import { HttpLab } from './httpLab';
+import type { ComposerModel } from './client/model';
+import { connectionModeLabels } from './client/send';
+import { useStore } from '../net/useStore';
 import { ResponseViewer } from './client/response/ResponseViewer';
 import { WebServerPanel } from './server/View';
 import './http.css';
@@ -29,11 +32,24 @@ export function HttpPage() {
       </p>
       <div className="http-grid">
         <ComposerView model={lab.composer} webServer={lab.webServer} onShowServer={showServer} />
-        <ResponseViewer store={lab.exchanges} />
+        <ResponseViewer
+          store={lab.exchanges}
+          actions={{
+            followRedirect: (id) => void lab.composer.followRedirect(id),
+            fetchObjects: (id) => void lab.composer.fetchObjects(id),
+            connectionChoice: <ConnectionChoice model={lab.composer} />,
+          }}
+        />
         <div className="http-server" ref={server} tabIndex={-1}>
           <WebServerPanel model={lab.webServer} />
         </div>
       </div>
     </article>
   );
+}
+
+/** The composer's connection choice in words, kept up to date. */
+function ConnectionChoice({ model }: { model: ComposerModel }) {
+  const { connection } = useStore(model);
+  return <>{connectionModeLabels[connection].toLowerCase()}</>;
 }

@@ -67,7 +67,13 @@ export type {
 } from './parse/events';
 export { fieldList, fieldsNamed, fieldValue, type HttpField, sameName } from './parse/fields';
 export { type BodyFraming, describeFraming } from './parse/framing';
-export { type LintDiagnostic, lintRequest, standardMethods } from './compose/lintRequest';
+export {
+  type LintDiagnostic,
+  type LintOptions,
+  type LintUrl,
+  lintRequest,
+  standardMethods,
+} from './compose/lintRequest';
 export { createRequestParser, type RequestParser, type RequestParserOptions } from './parse/requestParser';
 export { createResponseParser, type ResponseParser, type ResponseParserOptions } from './parse/responseParser';
 export type { HttpVersion } from './parse/startLine';

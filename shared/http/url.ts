@@ -117,3 +117,49 @@ export function parseHttpUrl(input: string): UrlResult {
     },
   };
 }
+
+/**
+ * A reference (a Location header, an img src) resolved against the URL it came from,
+ * as RFC 3986 §5.2 does it: absolute, scheme-relative ("//host/x"), absolute-path
+ * ("/x"), query-only ("?q") or relative ("x", "../x"). The fragment is dropped (never
+ * sent). Undefined when the result is not an http(s) URL.
+ */
+export function resolveReference(base: string, reference: string): string | undefined {
+  const ref = reference.trim().replace(/#.*$/s, '');
+  const parsedBase = parseHttpUrl(base);
+  if (!parsedBase.ok) return undefined;
+  const { scheme, hostHeader, path: basePath } = parsedBase.target;
+  let url: string;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(ref)) url = ref;
+  else if (ref.startsWith('//')) url = `${scheme}:${ref}`;
+  else {
+    const origin = `${scheme}://${hostHeader}`;
+    const baseOnly = basePath.replace(/\?.*$/s, '');
+    let path: string;
+    if (ref === '') path = basePath;
+    else if (ref.startsWith('?')) path = `${baseOnly}${ref}`;
+    else if (ref.startsWith('/')) path = ref;
+    else path = `${baseOnly.slice(0, baseOnly.lastIndexOf('/') + 1)}${ref}`;
+    url = `${origin}${removeDotSegments(path)}`;
+  }
+  const parsed = parseHttpUrl(url);
+  return parsed.ok ? `${parsed.target.origin}${parsed.target.path}` : undefined;
+}
+
+function removeDotSegments(path: string): string {
+  const query = path.indexOf('?');
+  const [pathPart, rest] = query === -1 ? [path, ''] : [path.slice(0, query), path.slice(query)];
+  const out: string[] = [];
+  const segments = pathPart.split('/');
+  for (const [index, segment] of segments.entries()) {
+    const last = index === segments.length - 1;
+    if (segment === '.') {
+      if (last) out.push('');
+    } else if (segment === '..') {
+      if (out.length > 1) out.pop();
+      if (last) out.push('');
+    } else out.push(segment);
+  }
+  const joined = out.join('/');
+  return (joined.startsWith('/') ? joined : `/${joined}`) + rest;
+}

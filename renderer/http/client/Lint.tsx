@@ -18,12 +18,15 @@ export function ComposerLint({
   stale,
   requests,
   editor,
+  onFix,
 }: {
   diagnostics: readonly LintDiagnostic[];
   /** The text changed since these were found (the linter waits for a pause in typing). */
   stale: boolean;
   requests: number;
   editor: RefObject<RawRequestEditorHandle | null>;
+  /** Writes a finding's suggestion into the text (Host or the request target from the URL). */
+  onFix?: ((finding: LintDiagnostic) => void) | undefined;
 }) {
   const problems = diagnostics.filter((d) => d.severity === 'error').length;
   const summary =
@@ -50,10 +53,22 @@ export function ComposerLint({
                 <span className="lint-request">request {d.requestIndex + 1}</span>
               )}
               <span className="lint-message">{d.message}</span>
+              {onFix && d.suggestion !== undefined && fixLabel(d) && (
+                <button type="button" className="lint-fix" onClick={() => onFix(d)}>
+                  {fixLabel(d)}
+                </button>
+              )}
             </li>
           ))}
         </ol>
       )}
     </section>
   );
+}
+
+/** The one-click fix a finding offers, in words that say what it writes. */
+function fixLabel(d: LintDiagnostic): string | undefined {
+  if (d.code === 'host-differs-from-url') return `Write Host: ${d.suggestion ?? ''}`;
+  if (d.code === 'target-differs-from-url') return `Write ${d.suggestion ?? ''} into the request line`;
+  return undefined;
 }

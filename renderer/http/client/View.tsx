@@ -10,7 +10,7 @@ import { ComposerCookies } from './Cookies';
 import { ComposerLint } from './Lint';
 import type { ComposerState, HttpVersionChoice } from './composerState';
 import type { ComposerModel } from './model';
-import { connectionModeLabels, connectionModes } from './send';
+import { connectionModeLabels, connectionModes, connectionModeWords } from './send';
 import { RawRequestEditor, type RawRequestEditorHandle } from './editor/RawRequestEditor';
 import type { WebServerModel } from '../server/model';
 
@@ -117,6 +117,10 @@ export function ComposerView({
         stale={state.lint.text !== state.text}
         requests={state.lint.requests}
         editor={editor}
+        onFix={(finding) => {
+          if (finding.code === 'host-differs-from-url') model.hostFromTarget();
+          else if (finding.code === 'target-differs-from-url') model.pathFromUrl();
+        }}
       />
       <div className="composer-helper-bar">
         <fieldset className="composer-helpers">
@@ -335,13 +339,20 @@ function LastSendFacts({ state }: { state: ComposerState }) {
     <div className="composer-last-send">
       <p>
         Sent {sent.requests === 1 ? 'one request' : `${sent.requests} requests at once (pipelined)`} (
-        {formatByteCount(sent.bytes)}) to {sent.target}{' '}
-        {sent.reused ? 'on the connection already open' : 'on a new connection'} from local port{' '}
-        <span className="mono">{sent.localPort}</span>.
+        {formatByteCount(sent.bytes)}) to {sent.target} {sent.reused ? reusedConnection(sent) : 'on a new connection'}{' '}
+        from local port <span className="mono">{sent.localPort}</span>.
       </p>
       {sent.certificate && <CertificateFacts certificate={sent.certificate} />}
     </div>
   );
+}
+
+/** Which open connection a send went on, and what it was opened for: pipelining may reuse a persistent one. */
+function reusedConnection(sent: NonNullable<ComposerState['lastSend']>): string {
+  const opened = sent.connection?.openedFor;
+  if (!sent.connection || !opened) return 'on the connection already open';
+  const mode = opened.mode ? ` in ${connectionModeWords[opened.mode]} mode` : '';
+  return `on connection ${sent.connection.seq}, opened earlier${mode} (request #${opened.seq}) and still open`;
 }
 
 function ByteCount({ text }: { text: string }) {

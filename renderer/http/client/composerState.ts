@@ -45,7 +45,13 @@ export interface DraftFields {
   /** The last change the model made to the text, for the editor to apply (and undo) as one step. */
   readonly edit: ModelEdit | undefined;
   /** The linter's findings for `text` (a little behind while typing), and how many requests it holds. */
-  readonly lint: { readonly text: string; readonly diagnostics: readonly LintDiagnostic[]; readonly requests: number };
+  readonly lint: {
+    readonly text: string;
+    /** The target the text was linted against ("http://host:port/path"; host and port fields: no path). */
+    readonly against: string | undefined;
+    readonly diagnostics: readonly LintDiagnostic[];
+    readonly requests: number;
+  };
   readonly syncContentLength: boolean;
   readonly template: RequestTemplateKind;
   readonly version: HttpVersionChoice;
@@ -62,6 +68,13 @@ export interface LastSend {
   readonly connectionId: string;
   readonly localPort: number;
   readonly reused: boolean;
+  /** The reused connection: its number and the request and connection choice it was opened for. */
+  readonly connection:
+    | {
+        readonly seq: number;
+        readonly openedFor: { readonly seq: number; readonly mode: ConnectionMode | undefined } | undefined;
+      }
+    | undefined;
   readonly requests: number;
   readonly bytes: number;
   readonly target: string;

@@ -7,16 +7,23 @@ import {
   setHostFromUrl,
   setTargetFromUrl,
 } from '../../../shared/http/compose/editRequest';
-import { lintRequest } from '../../../shared/http/compose/lintRequest';
+import { type LintUrl, lintRequest } from '../../../shared/http/compose/lintRequest';
 import { type RequestTemplateKind, requestTemplate } from '../../../shared/http/compose/templates';
 import { cookiesFor } from '../../../shared/http/cookies';
 import { parseRequests } from '../../../shared/http/parse/collect';
 import { controlError } from '../../net/errors';
 import { without } from '../../net/session';
-import type { ComposerControl, ComposerState, ComposerStore, DraftFields, HttpVersionChoice } from './composerState';
+import type {
+  ComposerControl,
+  ComposerState,
+  ComposerStore,
+  DraftFields,
+  HttpVersionChoice,
+  TargetFields,
+} from './composerState';
 import type { HttpExchanges } from './exchanges';
 import type { EditorLineEnding, ModelEdit } from './editor/RawRequestEditor';
-import { type ComposerTarget, initialUrl } from './target';
+import { type ComposerTarget, initialTarget, initialUrl, resolveTarget } from './target';
 
 const encoder = new TextEncoder();
 
@@ -27,7 +34,7 @@ export function initialDraft(): DraftFields {
     text,
     lineEnding: 'crlf',
     edit: undefined,
-    lint: lintText(text),
+    lint: lintText(text, lintUrl(initialTarget)),
     syncContentLength: false,
     template: 'get',
     version: '1.1',
@@ -90,9 +97,11 @@ export class ComposerDraft {
     this.store.set({ ...this.state, template: kind, version });
     const target = this.target.resolve('template');
     if (!target) return false;
-    const validators = this.exchanges.state.latest?.validators ?? {};
+    const url = `${target.url.origin}${target.url.path}`;
+    // Validators belong to the object they came with: only a response for this URL gives them.
+    const validators = this.exchanges.latestFor(url)?.validators ?? {};
     const made = requestTemplate(kind, {
-      url: `${target.url.origin}${target.url.path}`,
+      url,
       version,
       ...(kind === 'conditional-get' ? validators : {}),
       now: new Date(this.store.now()),
@@ -104,7 +113,7 @@ export class ComposerDraft {
     const text = this.state.text;
     const note =
       kind === 'conditional-get' && !validators.etag && !validators.lastModified
-        ? 'No response with Last-Modified or ETag yet: the conditional GET asks about now. Send a GET first, then use the template again.'
+        ? `No response with Last-Modified or ETag yet from ${url}: the conditional GET asks about now. Send a GET for it first, then use the template again.`
         : 'Template written into the editor (Ctrl+Z brings your text back).';
     return this.applyEdit(
       { ok: true, text: made.text, change: { from: 0, to: text.length, insert: made.text }, range: { from: 0, to: 0 } },
@@ -163,19 +172,42 @@ export class ComposerDraft {
     } else if (on) this.contentLengthFromBody();
   }
 
-  /** If-Modified-Since / If-None-Match from the last response's Last-Modified / ETag. */
+  /**
+   * If-Modified-Since / If-None-Match from Last-Modified / ETag of the last response for
+   * the same URL (the target's origin and the request line's path): another object's
+   * validators would never match. Without one, it says so and writes nothing.
+   */
   conditionalFromLastResponse(): boolean {
-    const latest = this.exchanges.state.latest;
+    const target = this.target.resolve('helpers');
+    if (!target) return false;
+    const url = `${target.url.origin}${requestPath(encoder.encode(this.state.text.slice(0, 8192)))}`;
+    const latest = this.exchanges.latestFor(url);
+    const seq = latest && this.exchanges.find(latest.exchangeId)?.seq;
+    const response = seq === undefined ? 'the last response' : `response #${seq}`;
     if (!latest) {
-      this.store.setError('helpers', controlError('No response yet: send a GET first, then make it conditional.'));
+      this.store.setError(
+        'helpers',
+        controlError(
+          `No response from ${url} yet: send a GET for it first, then make it conditional. Nothing was written.`,
+        ),
+      );
       return false;
     }
     const { lastModified, etag } = latest.validators;
+    if (!lastModified && !etag) {
+      this.store.setError(
+        'helpers',
+        controlError(
+          `The last response from ${url} (${response}, ${latest.status}) had neither Last-Modified nor ETag: there is nothing to make the request conditional on. Nothing was written.`,
+        ),
+      );
+      return false;
+    }
     const names = [lastModified && 'If-Modified-Since', etag && 'If-None-Match'].filter(Boolean).join(' and ');
     return this.applyEdit(
       setConditionalHeaders(this.state.text, latest.validators),
       'helpers',
-      `${names} copied from response #${this.exchanges.find(latest.exchangeId)?.seq ?? '?'}.`,
+      `${names} copied from ${response}, the last response from ${url}.`,
     );
   }
 
@@ -265,6 +297,16 @@ export class ComposerDraft {
     );
   }
 
+  /** The whole text replaced by an action (following a redirect), as one change the editor can undo. */
+  replaceText(text: string, note: string): boolean {
+    const base = this.state.text;
+    return this.applyEdit(
+      { ok: true, text, change: { from: 0, to: base.length, insert: text }, range: { from: 0, to: 0 } },
+      'send',
+      note,
+    );
+  }
+
   private contentLengthEdit(text: string): EditResult | null {
     const body = requestBody(text);
     if (body === null) return null;
@@ -312,11 +354,17 @@ export class ComposerDraft {
     }, this.lintDelayMs);
   }
 
+  /** The target changed: the text is linted against it again (after the same pause as typing). */
+  relint(): void {
+    this.scheduleLint();
+  }
+
   /** Lints the current text now (the view calls it before sending, so what is shown matches what goes out). */
   lintNow(): void {
     const { text } = this.state;
-    if (this.state.lint.text === text) return;
-    this.store.set({ ...this.state, lint: lintText(text) });
+    const url = lintUrl(this.state);
+    if (this.state.lint.text === text && this.state.lint.against === url?.key) return;
+    this.store.set({ ...this.state, lint: lintText(text, url) });
   }
 
   dispose(): void {
@@ -324,9 +372,18 @@ export class ComposerDraft {
   }
 }
 
-function lintText(text: string): DraftFields['lint'] {
+function lintText(text: string, url: (LintUrl & { key: string }) | undefined): DraftFields['lint'] {
   const requests = text === '' ? 0 : parseRequests(encoder.encode(text)).messages.length;
-  return { text, diagnostics: lintRequest(text), requests };
+  return { text, against: url?.key, diagnostics: lintRequest(text, { url }), requests };
+}
+
+/** What the text should agree with: the URL's Host and path (host and port fields name no path). */
+function lintUrl(fields: TargetFields): (LintUrl & { key: string }) | undefined {
+  const target = resolveTarget(fields);
+  if (!target.ok) return undefined;
+  const { scheme, hostHeader, origin } = target.url;
+  const path = fields.targetMode === 'url' ? target.url.path : undefined;
+  return { scheme, hostHeader, path, key: `${origin}${path ?? ''}` };
 }
 
 /** The origin-form target of a request line ("/a/b?x"), or "/" for anything else. */

@@ -24,8 +24,11 @@ const emptyBody: BodyProgress = { received: 0, kept: 0, encodings: [], chunks: 0
 
 /** A request before anything came back: waiting when it went out, failed when it never did. */
 export function exchangeRecord(
-  fields: Pick<ExchangeRecord, 'id' | 'seq' | 'connectionId' | 'target' | 'origin' | 'method' | 'request' | 'sentAt'> &
-    Partial<Pick<ExchangeRecord, 'localPort' | 'timings' | 'reused' | 'phase' | 'failure'>>,
+  fields: Pick<
+    ExchangeRecord,
+    'id' | 'seq' | 'connectionId' | 'target' | 'origin' | 'method' | 'path' | 'request' | 'sentAt'
+  > &
+    Partial<Pick<ExchangeRecord, 'localPort' | 'timings' | 'reused' | 'phase' | 'failure' | 'onConnection' | 'mode'>>,
 ): ExchangeRecord {
   return {
     id: fields.id,
@@ -34,6 +37,7 @@ export function exchangeRecord(
     target: fields.target,
     origin: fields.origin,
     method: fields.method,
+    path: fields.path,
     request: fields.request,
     sentAt: fields.sentAt,
     localPort: fields.localPort,
@@ -45,7 +49,10 @@ export function exchangeRecord(
     body: emptyBody,
     timings: fields.timings ?? {},
     reused: fields.reused ?? false,
+    onConnection: fields.onConnection,
+    mode: fields.mode,
     phase: fields.phase ?? 'waiting',
+    outcome: fields.phase === 'failed' ? 'failed' : undefined,
     failure: fields.failure,
   };
 }
@@ -67,6 +74,7 @@ export function openedConnection(
     closedAt: existing?.closedAt,
     closeNote: existing?.closeNote,
     exchangeIds: existing?.exchangeIds ?? [],
+    openedFor: existing?.openedFor,
     strayBytes: existing?.strayBytes ?? 0,
   };
 }
@@ -84,6 +92,7 @@ export function connectionFromSend(connectionId: string, record: ExchangeRecord,
     closedAt: undefined,
     closeNote: undefined,
     exchangeIds: [record.id],
+    openedFor: record.reused ? undefined : { seq: record.seq, mode: record.mode },
     strayBytes: 0,
   };
 }
@@ -114,6 +123,7 @@ export function progressed(
       latest = {
         exchangeId: exchange.id,
         origin: exchange.origin,
+        url: requestedUrl(exchange),
         status: head.status,
         validators: validatorsFrom(head.fields),
         setCookies: fieldsNamed(head.fields, 'Set-Cookie').map((field) => field.value),
@@ -155,6 +165,7 @@ export function ended(
     body: { ...e.body, ...bodyFrom(event.body), complete: true },
     timings: { ...e.timings, ...timingsFrom(event.timings) },
     phase: failed ? 'failed' : 'done',
+    outcome: event.outcome,
     failure,
   });
   return { change, failure };
@@ -176,4 +187,17 @@ function timingsFrom(timings: HttpTimings): ExchangeTimings {
     if (timings[key] !== undefined) out[key] = timings[key];
   }
   return out;
+}
+
+/** The URL a request asked for: its origin and request-line target, or the target itself in absolute form. */
+export function requestedUrl(exchange: Pick<ExchangeRecord, 'origin' | 'path'>): string | undefined {
+  if (/^https?:\/\//i.test(exchange.path)) return exchange.path;
+  if (!exchange.origin || !exchange.path.startsWith('/')) return undefined;
+  return `${exchange.origin}${exchange.path}`;
+}
+
+/** The request line's target ("/a?b"), read from a request's first bytes; "" when there is none. */
+export function requestTarget(request: Uint8Array): string {
+  const firstLine = new TextDecoder().decode(request.subarray(0, Math.min(request.length, 8192))).split(/\r?\n/, 1)[0];
+  return firstLine?.trim().split(/[ \t]+/)[1] ?? '';
 }

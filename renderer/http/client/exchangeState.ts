@@ -1,4 +1,4 @@
-import type { HttpChunk } from '../../../shared/http/client/contract';
+import type { HttpChunk, HttpExchangeOutcome } from '../../../shared/http/client/contract';
 import type { HttpDiagnostic } from '../../../shared/http/compose/diagnostics';
 import type { Validators } from '../../../shared/http/compose/editRequest';
 import type { HttpField } from '../../../shared/http/parse/fields';
@@ -57,6 +57,9 @@ export interface BodyProgress {
   forgotten?: boolean | undefined;
 }
 
+/** The composer's connection choices (composerState's ConnectionMode). */
+export type SendMode = 'new' | 'keep' | 'pipeline';
+
 export type ExchangePhase = 'sending' | 'waiting' | 'receiving' | 'done' | 'failed';
 
 export interface ExchangeRecord {
@@ -69,6 +72,8 @@ export interface ExchangeRecord {
   /** The origin (scheme://host[:port]) for the cookie jar. */
   readonly origin: string | undefined;
   readonly method: string;
+  /** The request line's target as sent ("/known.txt"), or "" when it could not be read. */
+  readonly path: string;
   /** The request exactly as sent. */
   readonly request: Uint8Array;
   readonly sentAt: number;
@@ -84,7 +89,13 @@ export interface ExchangeRecord {
   readonly timings: ExchangeTimings;
   /** The connection was reused ('keep') rather than opened for this request. */
   readonly reused: boolean;
+  /** 1, 2, 3… on its connection (the server's count, and the parser's), beside `seq`, the page's count. */
+  readonly onConnection: number | undefined;
+  /** The composer's connection choice it was sent with. */
+  readonly mode: SendMode | undefined;
   readonly phase: ExchangePhase;
+  /** How the Node side ended it (undefined until it ended): 'cancelled' and 'incomplete' may still have a response. */
+  readonly outcome: HttpExchangeOutcome | undefined;
   readonly failure: { code: string; message: string } | undefined;
 }
 
@@ -101,6 +112,8 @@ export interface ConnectionRecord {
   /** Who closed it and why, in words ("the server closed the connection"). */
   readonly closeNote: string | undefined;
   readonly exchangeIds: readonly string[];
+  /** The request it was opened for, and the connection choice it was sent with. */
+  readonly openedFor: { readonly seq: number; readonly mode: SendMode | undefined } | undefined;
   /** Bytes that arrived while no request was outstanding. */
   readonly strayBytes: number;
 }
@@ -109,6 +122,8 @@ export interface ConnectionRecord {
 export interface LatestResponse {
   readonly exchangeId: string;
   readonly origin: string | undefined;
+  /** What was requested: the origin and the request line's target ("http://127.0.0.1:8080/known.txt"). */
+  readonly url: string | undefined;
   readonly status: number;
   readonly validators: Validators;
   /** Every Set-Cookie value of that response, in order. */

@@ -5,13 +5,21 @@ import { Store } from '../../net/store';
 import { TranscriptModel } from '../../transcript/model';
 import { BodyPages } from './response/bodyPages';
 import { closedLine, endLines, openedLine, progressLines, requestLine, strayLine } from './response/connectionLines';
-import { connectionFromSend, ended, exchangeRecord, openedConnection, progressed } from './exchangeRecords';
+import {
+  connectionFromSend,
+  ended,
+  exchangeRecord,
+  openedConnection,
+  progressed,
+  requestTarget,
+} from './exchangeRecords';
 import type {
   ConnectionRecord,
   ExchangeRecord,
   ExchangesState,
   ExchangeTimings,
   LatestResponse,
+  SendMode,
 } from './exchangeState';
 
 export type {
@@ -34,6 +42,8 @@ export interface TrackedRequest {
   exchangeId: string;
   connectionId?: string | undefined;
   method: string;
+  /** The request line's target ("/known.txt"); read from `request` when not given. */
+  path?: string | undefined;
   /** This request's bytes exactly as sent. */
   request: Uint8Array;
   /** For people: "127.0.0.1:8080" or "example.com:443 (TLS)". */
@@ -47,6 +57,8 @@ export interface TrackedRequest {
   localPort?: number | undefined;
   reused?: boolean | undefined;
   timings?: ExchangeTimings | undefined;
+  /** The composer's connection choice. */
+  mode?: SendMode | undefined;
 }
 
 type ProgressEvent = EventPayloadOf<'http.progress'>;
@@ -82,6 +94,10 @@ export class HttpExchanges extends Store<ExchangesState> {
   private connectionSeq = 0;
   private failedSeq = 0;
   private readonly early = new Map<string, Array<() => void>>();
+  /** Requests tracked per connection so far (the server's numbering), kept through a clear. */
+  private readonly perConnection = new Map<string, number>();
+  /** The newest final response per URL asked for (origin + request target), for the conditional-GET helper. */
+  private readonly latestByUrl = new Map<string, LatestResponse>();
   private earlyCount = 0;
 
   constructor(
@@ -107,6 +123,11 @@ export class HttpExchanges extends Store<ExchangesState> {
   /** Start following one request of an `http.send` (the composer calls this per sent exchange). */
   track(sent: TrackedRequest): void {
     if (this.find(sent.exchangeId)) return;
+    let onConnection: number | undefined;
+    if (sent.connectionId !== undefined) {
+      onConnection = (this.perConnection.get(sent.connectionId) ?? 0) + 1;
+      this.perConnection.set(sent.connectionId, onConnection);
+    }
     const record = exchangeRecord({
       id: sent.exchangeId,
       seq: ++this.exchangeSeq,
@@ -114,11 +135,14 @@ export class HttpExchanges extends Store<ExchangesState> {
       target: sent.target,
       origin: sent.origin,
       method: sent.method || '(unreadable request line)',
+      path: sent.path ?? requestTarget(sent.request),
       request: sent.request,
       sentAt: sent.sentAt ?? this.now(),
       localPort: sent.localPort,
       timings: sent.timings,
       reused: sent.reused,
+      onConnection,
+      mode: sent.mode,
     });
     this.add(record);
     if (sent.connectionId !== undefined) {
@@ -134,12 +158,16 @@ export class HttpExchanges extends Store<ExchangesState> {
   }
 
   /** Start following every request of one `http.send` (several when pipelined). */
-  trackSend(result: HttpSendResult, sent: { raw: Uint8Array; target: string; origin?: string | undefined }): void {
+  trackSend(
+    result: HttpSendResult,
+    sent: { raw: Uint8Array; target: string; origin?: string | undefined; mode?: SendMode | undefined },
+  ): void {
     for (const exchange of result.exchanges) {
       this.track({
         exchangeId: exchange.exchangeId,
         connectionId: result.connectionId,
         method: exchange.method,
+        path: exchange.target,
         request: sent.raw.slice(exchange.offset, exchange.offset + exchange.length),
         target: sent.target,
         origin: sent.origin,
@@ -147,6 +175,7 @@ export class HttpExchanges extends Store<ExchangesState> {
         sentMono: result.mono,
         localPort: result.local.port,
         reused: result.reused,
+        mode: sent.mode,
         timings:
           exchange.index === 0 && result.connect
             ? { lookupMs: result.connect.lookupMs, connectMs: result.connect.connectMs, tlsMs: result.connect.tlsMs }
@@ -168,12 +197,39 @@ export class HttpExchanges extends Store<ExchangesState> {
         target: sent.target,
         origin: sent.origin,
         method: sent.method ?? '',
+        path: requestTarget(sent.request),
         request: sent.request,
         sentAt: this.now(),
         phase: 'failed',
         failure: { code: error.code, message: error.message },
       }),
     );
+  }
+
+  /**
+   * Clears the list: every finished request and every closed connection go (with
+   * their transcripts and the validators they gave); requests still awaited and open
+   * connections stay. Numbers go on from where they were, so a transcript never shows
+   * one number twice.
+   */
+  clear(): void {
+    const kept = this.state.exchanges.filter((e) => e.phase !== 'done' && e.phase !== 'failed');
+    const keptIds = new Set(kept.map((e) => e.id));
+    for (const e of this.state.exchanges) if (!keptIds.has(e.id)) this.pages.forget(e.id);
+    const connections = this.state.connections
+      .filter((c) => c.closedAt === undefined)
+      .map((c) => ({ ...c, exchangeIds: c.exchangeIds.filter((id) => keptIds.has(id)) }));
+    const open = new Set(connections.map((c) => c.id));
+    for (const id of [...this.transcripts.keys()]) if (!open.has(id)) this.transcripts.delete(id);
+    this.latestByUrl.clear();
+    this.set({
+      ...this.state,
+      exchanges: kept,
+      connections,
+      selectedId: kept.at(-1)?.id,
+      latest: undefined,
+      droppedExchanges: 0,
+    });
   }
 
   select(exchangeId: string): void {
@@ -206,6 +262,14 @@ export class HttpExchanges extends Store<ExchangesState> {
   /** Bytes [offset, offset + length) of a body, decoded (Content-Encoding undone) or as received. */
   readBody(exchangeId: string, offset: number, length: number, decoded: boolean): Promise<Uint8Array> {
     return this.pages.read(exchangeId, offset, length, decoded);
+  }
+
+  /**
+   * The newest final response to a request for `url` (origin + request target, e.g.
+   * "http://127.0.0.1:8080/known.txt"): validators belong to the object they came with.
+   */
+  latestFor(url: string): LatestResponse | undefined {
+    return this.latestByUrl.get(url);
   }
 
   onResponse(listener: (latest: LatestResponse) => void): () => void {
@@ -260,6 +324,7 @@ export class HttpExchanges extends Store<ExchangesState> {
     const { change, latest } = progressed(exchange, event);
     this.patchExchange(exchange.id, change);
     if (latest) {
+      this.remember(latest);
       this.set({ ...this.state, latest });
       for (const listener of [...this.responseListeners]) listener(latest);
     }
@@ -315,6 +380,19 @@ export class HttpExchanges extends Store<ExchangesState> {
 
   // ---- plumbing ----
 
+  private remember(latest: LatestResponse): void {
+    if (latest.url === undefined) return;
+    const before = this.latestByUrl.get(latest.url);
+    // A 304 without validators still means the ones we had are good.
+    const keep = latest.status === 304 && !latest.validators.etag && !latest.validators.lastModified && before;
+    this.latestByUrl.delete(latest.url);
+    this.latestByUrl.set(latest.url, keep ? { ...latest, validators: before.validators } : latest);
+    if (this.latestByUrl.size > maxExchanges) {
+      const oldest = this.latestByUrl.keys().next().value;
+      if (oldest !== undefined) this.latestByUrl.delete(oldest);
+    }
+  }
+
   private async fetchBody(exchangeId: string, offset: number, length: number, decoded: boolean): Promise<Uint8Array> {
     if (this.find(exchangeId)?.body.forgotten) {
       throw new Error('this body is no longer kept (the app keeps the latest 200 responses and 512 MiB of bodies)');
@@ -349,7 +427,11 @@ export class HttpExchanges extends Store<ExchangesState> {
 
   private linkConnection(connectionId: string, record: ExchangeRecord): void {
     if (this.connection(connectionId)) {
-      this.patchConnection(connectionId, (c) => ({ ...c, exchangeIds: [...c.exchangeIds, record.id] }));
+      this.patchConnection(connectionId, (c) => ({
+        ...c,
+        exchangeIds: [...c.exchangeIds, record.id],
+        openedFor: c.openedFor ?? (record.reused ? undefined : { seq: record.seq, mode: record.mode }),
+      }));
       return;
     }
     // http.connectionOpened comes first; this covers a connection opened before this page listened.

@@ -1,7 +1,13 @@
 import type { Client } from '../../../shared/contract/client';
 import type { StoredCookie } from '../../../shared/http/cookies';
 import { emptyCookieJar } from '../../../shared/http/cookies';
-import type { RequestTemplateKind } from '../../../shared/http/compose/templates';
+import { removeHeader, setHostFromUrl, setTargetFromUrl } from '../../../shared/http/compose/editRequest';
+import { referencedObjects } from '../../../shared/http/compose/pageObjects';
+import { type RequestTemplateKind, requestTemplate } from '../../../shared/http/compose/templates';
+import { fieldValue } from '../../../shared/http/parse/fields';
+import { resolveReference } from '../../../shared/http/url';
+import { controlError } from '../../net/errors';
+import { requestedUrl } from './exchangeRecords';
 import type { SendOutcome } from '../../net/session';
 import { Store } from '../../net/store';
 import type { ComposerState, ComposerStore, ConnectionMode, HttpVersionChoice, TargetMode } from './composerState';
@@ -10,7 +16,7 @@ import { ComposerDraft, initialDraft } from './draft';
 import type { HttpExchanges } from './exchanges';
 import type { EditorLineEnding } from './editor/RawRequestEditor';
 import { ComposerSend, initialSend } from './send';
-import { ComposerTarget, initialTarget } from './target';
+import { ComposerTarget, initialTarget, resolveTarget } from './target';
 
 export interface ComposerOptions {
   /** Wall clock for countdowns and cookie expiry. */
@@ -35,6 +41,7 @@ export class ComposerModel extends Store<ComposerState> {
   private readonly draft: ComposerDraft;
   private readonly cookies: CookieList;
   private readonly sending: ComposerSend;
+  private readonly exchanges: HttpExchanges;
 
   constructor(client: Client, exchanges: HttpExchanges, options: ComposerOptions = {}) {
     super({
@@ -55,6 +62,7 @@ export class ComposerModel extends Store<ComposerState> {
       setError: (control, error) => write({ ...read(), errors: { ...read().errors, [control]: error } }),
       now: options.now ?? Date.now,
     };
+    this.exchanges = exchanges;
     this.target = new ComposerTarget(store);
     this.draft = new ComposerDraft(store, this.target, exchanges, options.lintDelayMs ?? 150);
     // The cookie list hears a response before the send does, as it always has.
@@ -134,11 +142,13 @@ export class ComposerModel extends Store<ComposerState> {
 
   setTargetMode(targetMode: TargetMode): void {
     this.target.setTargetMode(targetMode);
+    this.draft.relint();
   }
 
   /** Points the URL at the built-in web server and writes the matching Host into the text, both visibly. */
   targetBuiltInServer(url: string): boolean {
     this.target.pointAt(url);
+    this.draft.relint();
     const done = this.draft.hostFromTarget();
     if (done)
       this.set({ ...this.state, note: `Target set to the built-in web server, ${url}, and ${this.state.note ?? ''}` });
@@ -147,18 +157,22 @@ export class ComposerModel extends Store<ComposerState> {
 
   setUrl(url: string): void {
     this.target.setUrl(url);
+    this.draft.relint();
   }
 
   setHost(host: string): void {
     this.target.setHost(host);
+    this.draft.relint();
   }
 
   setPort(port: string): void {
     this.target.setPort(port);
+    this.draft.relint();
   }
 
   setTls(tls: boolean): void {
     this.target.setTls(tls);
+    this.draft.relint();
   }
 
   setAcceptSelfSigned(acceptSelfSigned: boolean): void {
@@ -214,6 +228,98 @@ export class ComposerModel extends Store<ComposerState> {
     return this.sending.cancelResponse();
   }
 
+  // ---- actions on a response ----
+
+  /**
+   * A 3xx with Location: the URL becomes where it points, the request that got the
+   * redirect is written again for it (request line and Host; a 303, or a 301/302 to a
+   * POST, becomes a GET without a body, as browsers do), visibly, and sent.
+   */
+  followRedirect(exchangeId: string): Promise<SendOutcome> {
+    const exchange = this.exchanges.find(exchangeId);
+    const response = exchange?.response;
+    const location = response && fieldValue(response.fields, 'Location');
+    const from = exchange && requestedUrl(exchange);
+    const url = from && location !== undefined ? resolveReference(from, location) : undefined;
+    if (!exchange || !response || url === undefined) {
+      this.set({
+        ...this.state,
+        errors: {
+          ...this.state.errors,
+          send: controlError(`The Location “${location ?? ''}” is not an http:// or https:// address to follow.`),
+        },
+      });
+      return Promise.resolve('invalid');
+    }
+    let text = new TextDecoder().decode(exchange.request);
+    const asGet =
+      response.status === 303 || ((response.status === 301 || response.status === 302) && exchange.method === 'POST');
+    if (asGet) text = withoutBody(text.replace(/^\S+/, 'GET'));
+    for (const step of [setTargetFromUrl, setHostFromUrl]) {
+      const edited = step(text, url);
+      if (edited.ok) text = edited.text;
+    }
+    this.target.pointAt(url);
+    this.draft.replaceText(
+      text,
+      `Following the ${response.status} to ${url}: URL, request line and Host rewritten${asGet ? ', and made a GET without a body' : ''} (Ctrl+Z brings the text back).`,
+    );
+    this.draft.lintNow();
+    return this.sending.send();
+  }
+
+  /**
+   * Fetches the objects an HTML response references (style sheets, images, scripts on
+   * its own server) with a GET each, on the connection choice as it stands: one after
+   * another on new connections or on one kept connection, or all at once pipelined.
+   * The requests go out as the transcript shows them; the editor's text is left alone.
+   */
+  async fetchObjects(exchangeId: string): Promise<SendOutcome> {
+    const exchange = this.exchanges.find(exchangeId);
+    const pageUrl = exchange && requestedUrl(exchange);
+    if (!exchange?.response || pageUrl === undefined) return 'invalid';
+    const decoded = exchange.body.encodings.some((coding) => coding !== 'identity');
+    const length = decoded ? (exchange.body.decodedLength ?? 0) : exchange.body.kept;
+    const html = new TextDecoder().decode(await this.exchanges.readBody(exchange.id, 0, length, decoded));
+    const all = referencedObjects(html, pageUrl);
+    const origin = exchange.origin ?? '';
+    const objects = all.filter((url) => url.startsWith(`${origin}/`));
+    const elsewhere = all.length - objects.length;
+    const skipped = elsewhere > 0 ? ` (${elsewhere} on other servers left out)` : '';
+    if (objects.length === 0) {
+      this.set({ ...this.state, note: `The page references no objects on ${origin}${skipped}.` });
+      return 'invalid';
+    }
+    const target = resolveTarget({ ...this.state, targetMode: 'url', url: `${origin}/` });
+    if (!target.ok) return 'invalid';
+    const requests: string[] = [];
+    for (const url of objects) {
+      const made = requestTemplate('get', { url, version: this.state.version });
+      if (made.ok) requests.push(made.text);
+    }
+    const mode = this.state.connection;
+    const how = {
+      new: 'one after another, each on a new connection (non-persistent)',
+      keep: 'one after another on one kept connection (persistent)',
+      pipeline: 'all at once on one connection (pipelining)',
+    }[mode];
+    this.set({
+      ...this.state,
+      note: `Fetching the ${requests.length} objects the page references, ${how}${skipped}.`,
+    });
+    if (mode === 'pipeline') return (await this.sending.sendText(requests.join(''), target, mode)).outcome;
+    for (const request of requests) {
+      const sent = await this.sending.sendText(request, target, mode);
+      if (sent.outcome !== 'sent') return sent.outcome;
+      await this.sending.whenEnded(sent.exchangeIds);
+    }
+    this.set({
+      ...this.state,
+      note: `Fetched the ${requests.length} objects the page references, ${how}${skipped}.`,
+    });
+    return 'sent';
+  }
+
   connectionLost(): void {
     this.sending.connectionLost();
   }
@@ -223,4 +329,15 @@ export class ComposerModel extends Store<ComposerState> {
     this.cookies.dispose();
     this.sending.dispose();
   }
+}
+
+/** The head only, without the headers that described the body. */
+function withoutBody(text: string): string {
+  const blank = /\r?\n\r?\n/.exec(text);
+  let head = blank ? text.slice(0, blank.index + blank[0].length) : text;
+  for (const name of ['Content-Length', 'Content-Type', 'Transfer-Encoding']) {
+    const removed = removeHeader(head, name);
+    if (removed.ok) head = removed.text;
+  }
+  return head;
 }

@@ -7,7 +7,9 @@ import type { SendOutcome } from '../../net/session';
 import { without } from '../../net/session';
 import type { ComposerControl, ComposerState, ComposerStore, ConnectionMode, SendFields } from './composerState';
 import type { HttpExchanges } from './exchanges';
-import type { ComposerTarget } from './target';
+import type { ComposerTarget, ResolvedTarget } from './target';
+
+type ResolvedSendTarget = Extract<ResolvedTarget, { ok: true }>;
 
 export const connectionModes: readonly ConnectionMode[] = ['new', 'keep', 'pipeline'];
 
@@ -15,6 +17,13 @@ export const connectionModeLabels: Record<ConnectionMode, string> = {
   new: 'New connection per request (non-persistent)',
   keep: 'Keep the connection open (persistent)',
   pipeline: 'Pipelining: every request in the text at once',
+};
+
+/** The choices in a word, for sentences ("opened in persistent mode"). */
+export const connectionModeWords: Record<ConnectionMode, string> = {
+  new: 'non-persistent',
+  keep: 'persistent',
+  pipeline: 'pipelining',
 };
 
 export const initialSend: SendFields = {
@@ -93,13 +102,26 @@ export class ComposerSend {
   /** Encodes the text as UTF-8 exactly as typed (broken requests included) and sends it. */
   async send(): Promise<SendOutcome> {
     if (this.state.phase === 'connecting') return 'failed';
-    const target = this.target.resolve('send');
+    return (await this.sendText(this.state.text, this.target.resolve('send'))).outcome;
+  }
+
+  /**
+   * Sends `text` (one request, or several pipelined) to `target` with the deadlines as
+   * they stand and `mode` as the connection choice: the editor's text, or requests an
+   * action made (fetching a page's objects). Says which exchanges it started.
+   */
+  async sendText(
+    text: string,
+    target: ResolvedSendTarget | null,
+    mode: ConnectionMode = this.state.connection,
+  ): Promise<{ outcome: SendOutcome; exchangeIds: string[] }> {
+    if (this.state.phase === 'connecting') return { outcome: 'failed', exchangeIds: [] };
     const connect = parseSecondsField(this.state.connectDeadline, false);
     const response = parseSecondsField(this.state.responseDeadline, false);
     const errors: { [C in ComposerControl]?: ControlError } = {};
     if (!connect.ok) errors.connectDeadline = controlError(connect.message);
     if (!response.ok) errors.responseDeadline = controlError(response.message);
-    const raw = encoder.encode(this.state.text);
+    const raw = encoder.encode(text);
     if (raw.length === 0) {
       errors.text = controlError(
         'The request is empty: type a request line (GET / HTTP/1.1), headers and an empty line.',
@@ -114,7 +136,7 @@ export class ComposerSend {
       raw.length === 0
     ) {
       this.store.set({ ...this.state, errors: { ...this.state.errors, ...errors } });
-      return 'invalid';
+      return { outcome: 'invalid', exchangeIds: [] };
     }
     const connectTimeoutMs = connect.ms;
     const responseTimeoutMs = response.ms;
@@ -134,7 +156,7 @@ export class ComposerSend {
         {
           target: target.send,
           raw,
-          connection: this.state.connection === 'new' ? 'new' : 'keep',
+          connection: mode === 'new' ? 'new' : 'keep',
           connectTimeoutMs,
           responseTimeoutMs,
         },
@@ -146,7 +168,7 @@ export class ComposerSend {
       this.store.set({ ...this.state, phase: 'idle', connectWait: undefined });
       if (isCancelled(error)) {
         this.store.set({ ...this.state, note: `Connecting to ${target.label} was cancelled; nothing was sent.` });
-        return 'failed';
+        return { outcome: 'failed', exchangeIds: [] };
       }
       const urlControl = this.state.targetMode === 'url' ? 'url' : 'host';
       const placed = placeError(error, 'send', {
@@ -161,17 +183,18 @@ export class ComposerSend {
       });
       if (placed.error.code !== 'E_BAD_REQUEST') {
         this.exchanges.trackFailure(
-          { method: firstMethod(this.state.text), request: raw, target: target.label, origin: target.url.origin },
+          { method: firstMethod(text), request: raw, target: target.label, origin: target.url.origin },
           placed.error,
         );
       }
       this.store.setError(placed.control, placed.error);
       if (placed.error.code === 'E_TLS_CERT')
         this.store.set({ ...this.state, refusedCertificate: refusedCertificate(error) });
-      return 'failed';
+      return { outcome: 'failed', exchangeIds: [] };
     }
     const { result } = outcome;
-    this.exchanges.trackSend(result, { raw, target: target.label, origin: target.url.origin });
+    this.exchanges.trackSend(result, { raw, target: target.label, origin: target.url.origin, mode });
+    const carrier = this.exchanges.connection(result.connectionId);
     const waiting = result.exchanges.map((e) => e.exchangeId).filter((id) => !this.endedEarly.delete(id));
     this.pending.clear();
     for (const id of waiting) this.pending.add(id);
@@ -187,13 +210,31 @@ export class ComposerSend {
         connectionId: result.connectionId,
         localPort: result.local.port,
         reused: result.reused,
+        connection: carrier && { seq: carrier.seq, openedFor: carrier.openedFor },
         requests: result.exchanges.length,
         bytes: result.sentBytes,
         target: target.label,
         certificate: result.certificate,
       },
     });
-    return 'sent';
+    return { outcome: 'sent', exchangeIds: result.exchanges.map((e) => e.exchangeId) };
+  }
+
+  /** Resolves once every one of these exchanges has ended (done or failed), as the viewer sees them. */
+  whenEnded(exchangeIds: readonly string[]): Promise<void> {
+    const ended = () =>
+      exchangeIds.every((id) => {
+        const phase = this.exchanges.find(id)?.phase;
+        return phase === undefined || phase === 'done' || phase === 'failed';
+      });
+    if (ended()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const stop = this.exchanges.subscribe(() => {
+        if (!ended()) return;
+        stop();
+        resolve();
+      });
+    });
   }
 
   /** The Cancel beside the connect countdown: nothing has been sent yet. */

@@ -339,6 +339,7 @@ export const httpExchangeOutcomes = [
   /** http.cancel / http.close / http.forget, or the session went away. */
   'cancelled',
 ] as const;
+export type HttpExchangeOutcome = (typeof httpExchangeOutcomes)[number];
 
 export const httpClientEvents = {
   /** A connection was opened for a send (before its requests are written). */

@@ -68,6 +68,8 @@ export const diagnosticCodes = [
   'length-required',
   'backslash-in-target',
   'unknown-method',
+  'host-differs-from-url',
+  'target-differs-from-url',
 ] as const;
 export type DiagnosticCode = (typeof diagnosticCodes)[number];
 

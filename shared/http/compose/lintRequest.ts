@@ -24,6 +24,22 @@ export interface LintDiagnostic {
   byteLength: number;
   /** Which request of a pipelined text it is about (0 for the first). */
   requestIndex?: number;
+  /** What one click would write instead (the URL's Host value or path), for findings that have one. */
+  suggestion?: string;
+}
+
+/** Where the composer will send the text: the request should agree with it. */
+export interface LintUrl {
+  scheme: 'http' | 'https';
+  /** The Host value the URL implies ("127.0.0.1:8080"; no port when it is the default). */
+  hostHeader: string;
+  /** The URL's path and query; undefined when the target names no path (host and port fields). */
+  path?: string | undefined;
+}
+
+export interface LintOptions {
+  /** Warn when Host or the request target differ from it. */
+  url?: LintUrl | undefined;
 }
 
 export const standardMethods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'];
@@ -44,7 +60,7 @@ function run(bytes: Uint8Array): RequestParseEvent[] {
  * server will not read as one, a missing empty line. Several requests one
  * after another (pipelining) are linted each.
  */
-export function lintRequest(input: string | Uint8Array): LintDiagnostic[] {
+export function lintRequest(input: string | Uint8Array, options: LintOptions = {}): LintDiagnostic[] {
   const bytes = typeof input === 'string' ? encodeUtf8(input) : input;
   const found: HttpDiagnostic[] = [];
   if (bytes.length === 0) {
@@ -105,6 +121,7 @@ export function lintRequest(input: string | Uint8Array): LintDiagnostic[] {
     found.push(...message.diagnostics.filter((d) => d.offset < stopAt).map((d) => rephrase(d, message, bytes)));
     const extra = message.complete === true ? extraBytes(message, collected.messages[i + 1], bytes) : null;
     lintHead(message, extra !== null, found);
+    if (options.url) lintAgainstUrl(message.head, options.url, collected.messages.length === 1, found);
     if (extra) {
       found.push(extra);
       stopAt = message.endOffset ?? stopAt;
@@ -219,6 +236,53 @@ function lintHead(message: CollectedMessage<RequestHead>, extraFollows: boolean,
       ),
     );
   }
+}
+
+/** A finding with the value one click would write instead. */
+type Finding = HttpDiagnostic & { suggestion?: string };
+
+/** Host and the request target against the URL the text is sent to: a mismatch fetches something else. */
+function lintAgainstUrl(head: RequestHead, url: LintUrl, single: boolean, out: Finding[]): void {
+  const at = { messageIndex: head.index };
+  const hosts = fieldsNamed(head.fields, 'Host');
+  const host = hosts[0];
+  if (host && hosts.length === 1 && !hostProblem(host.value)) {
+    const written = withoutDefaultPort(host.value.toLowerCase(), url.scheme);
+    if (written !== withoutDefaultPort(url.hostHeader.toLowerCase(), url.scheme)) {
+      out.push({
+        ...diagnostic(
+          'host-differs-from-url',
+          'warning',
+          host.valueOffset,
+          host.valueLength,
+          `Host says ${host.value} but the URL is on ${url.hostHeader}: the request goes to the URL’s server, which reads Host to choose the site it answers for.`,
+          at,
+        ),
+        suggestion: url.hostHeader,
+      });
+    }
+  }
+  // Several requests in one text (pipelining) may each ask for another path on purpose.
+  if (!single || url.path === undefined || !head.target.startsWith('/') || head.target === url.path) return;
+  const line = headText(head.raw, 0, Math.min(head.raw.length, 8192));
+  const from = line.indexOf(head.target, head.method.length);
+  if (from === -1) return;
+  out.push({
+    ...diagnostic(
+      'target-differs-from-url',
+      'warning',
+      head.offset + from,
+      head.target.length,
+      `The request line asks for ${head.target} but the URL’s path is ${url.path}: the server answers what the request line asks for, whatever the URL says.`,
+      at,
+    ),
+    suggestion: url.path,
+  });
+}
+
+function withoutDefaultPort(host: string, scheme: 'http' | 'https'): string {
+  const suffix = scheme === 'https' ? ':443' : ':80';
+  return host.endsWith(suffix) ? host.slice(0, -suffix.length) : host;
 }
 
 function trimLineEnding(raw: Uint8Array, length: number): number {
@@ -346,6 +410,8 @@ function position(input: string | Uint8Array, bytes: Uint8Array, found: HttpDiag
       byteLength: d.length,
     };
     if (d.messageIndex !== undefined) out.requestIndex = d.messageIndex;
+    const suggestion = (d as Finding).suggestion;
+    if (suggestion !== undefined) out.suggestion = suggestion;
     return out;
   });
 }

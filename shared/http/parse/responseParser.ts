@@ -219,9 +219,17 @@ class ResponseStream extends Http1Stream<ResponseHead> {
         'error',
         this.offset,
         0,
-        `No response to request #${request.index + 1} (${request.method}): the server closed the connection first.`,
+        // Counted on this connection, and said so: the app numbers requests across connections.
+        `No response to the ${ordinal(request.index + 1)} request on this connection (${request.method}): the server closed the connection first.`,
         undefined,
       );
     }
   }
+}
+
+/** 1st, 2nd, 3rd, 4th, 11th, 12th, 21st… */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }

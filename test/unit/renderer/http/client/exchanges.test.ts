@@ -11,6 +11,7 @@ import {
   prettyJson,
 } from '../../../../../renderer/http/client/response/bodyFormat';
 import { HttpExchanges } from '../../../../../renderer/http/client/exchanges';
+import { cutShort } from '../../../../../renderer/http/client/response/StatusView';
 import { type App, startApp } from '../../../../support/appClient';
 import { encode } from '../../../../support/bytes';
 import { until } from '../../../../support/waits';
@@ -140,6 +141,52 @@ describe('the exchanges store', () => {
     expect(rows.at(-1)?.note).toMatch(/^connection 1 closed: /);
   });
 
+  it('keeps each request target, the newest response per URL, and clears the finished ones', async () => {
+    const port = await server((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', ETag: `"${req.url ?? ''}"`, 'Content-Length': 1 });
+      res.end('x');
+    });
+    const { app, store } = setup();
+    const host = `127.0.0.1:${port}`;
+    await send(app, store, port, `GET /a HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    await send(app, store, port, `GET /b?q=1 HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    expect(store.state.exchanges.map((e) => e.path)).toEqual(['/a', '/b?q=1']);
+    expect(store.latestFor(`http://${host}/a`)?.validators.etag).toBe('"/a"');
+    expect(store.latestFor(`http://${host}/b?q=1`)?.validators.etag).toBe('"/b?q=1"');
+    expect(store.latestFor(`http://${host}/c`)).toBeUndefined();
+    await until(() => store.state.connections.every((c) => c.closedAt !== undefined), 'the closes', 5000);
+
+    store.clear();
+    expect(store.state.exchanges).toEqual([]);
+    expect(store.state.connections).toEqual([]);
+    expect(store.selected).toBeUndefined();
+    expect(store.latestFor(`http://${host}/a`)).toBeUndefined();
+    // Numbers go on after a clear.
+    const { exchanges } = await send(app, store, port, `GET /a HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    expect(exchanges[0]?.seq).toBe(3);
+  });
+
+  it('a response cut off on the way keeps its outcome and says how much of the body came', async () => {
+    const tcp = createTcpServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 64512\r\n\r\n');
+        socket.end('x'.repeat(28_430));
+      });
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
+    const port = (tcp.address() as AddressInfo).port;
+    const { app, store } = setup();
+    const { exchanges } = await send(app, store, port, 'GET /big HTTP/1.1\r\nHost: x\r\n\r\n');
+    const [exchange] = exchanges;
+    expect(exchange?.outcome).toBe('incomplete');
+    expect(exchange && cutShort(exchange)).toMatchObject({
+      label: 'Cut off',
+      bytes: '28,430 of 64,512 bytes of the body',
+    });
+  });
+
   it('shows a JSON body pretty, and a 304 with no body', async () => {
     const port = await server((req, res) => {
       if (req.headers['if-none-match'] === '"j"') {
@@ -196,6 +243,12 @@ describe('the exchanges store', () => {
     expect(exchanges.map((e) => e?.response?.status)).toEqual([200, 200]);
     expect(exchanges.map((e) => e?.localPort)).toEqual([exchanges[0]?.localPort, exchanges[0]?.localPort]);
     expect(new TextDecoder().decode(await readAll(store, exchanges[1]!.id))).toBe('/two');
+    // Each is numbered on its connection too, beside the page's numbers.
+    expect(exchanges.map((e) => [e?.seq, e?.onConnection])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect(store.connection(exchanges[0]?.connectionId)?.openedFor).toEqual({ seq: 1, mode: undefined });
   });
 
   it('shows a gzip body decoded, with the bytes as received one call away', async () => {

@@ -106,6 +106,7 @@ describe('helpers write into the text where the user sees them', () => {
 
   it('Content-Length from the body counts UTF-8 bytes, and "keep in sync" follows every edit', () => {
     const model = composer();
+    model.setUrl('http://a/p');
     model.setText('POST /p HTTP/1.1\r\nHost: a\r\n\r\nhé');
     expect(model.state.lint.diagnostics.map((d) => d.code)).toContain('body-without-length');
     model.contentLengthFromBody();
@@ -133,12 +134,13 @@ describe('helpers write into the text where the user sees them', () => {
     expect(model.contentLengthFromBody()).toBe(false);
     expect(model.state.errors.helpers?.message).toMatch(/empty line/);
     expect(model.conditionalFromLastResponse()).toBe(false);
-    expect(model.state.errors.helpers?.message).toMatch(/No response yet/);
+    expect(model.state.errors.helpers?.message).toMatch(/No response from http:\/\/127\.0\.0\.1:8080\/ yet/);
     expect(model.state.text).toBe(text);
   });
 
   it('turns the bare LF and CR the linter flags into CRLF, heads only, as one change', () => {
     const model = composer();
+    model.setUrl('http://a/');
     const text = 'POST / HTTP/1.1\nHost: a\rContent-Length: 3\r\n\na\nb';
     model.setText(text);
     expect(model.fixLineEndings()).toBe(true);
@@ -174,6 +176,7 @@ describe('the linter', () => {
     const lab = new HttpLab(connectedClient(closers), { lintDelayMs: 50 });
     closers.push(() => lab.dispose());
     const model = lab.composer;
+    model.setUrl('http://a/');
     model.setText('GET / HTTP/1.1\r\n\r\n');
     expect(model.state.lint.text).not.toBe(model.state.text);
     model.lintNow();
@@ -181,6 +184,29 @@ describe('the linter', () => {
     model.setText('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
     await until(() => model.state.lint.text === model.state.text, 'the debounced lint', 2000);
     expect(model.state.lint.diagnostics).toEqual([]);
+  });
+});
+
+describe('the text against the URL', () => {
+  it('warns when Host or the request target differ from the URL; each fix is one click', () => {
+    const model = composer();
+    model.setUrl('http://127.0.0.1:27080/known.txt');
+    const found = model.state.lint.diagnostics.map((d) => [d.code, d.severity, d.suggestion]);
+    expect(found).toEqual([
+      ['target-differs-from-url', 'warning', '/known.txt'],
+      ['host-differs-from-url', 'warning', '127.0.0.1:27080'],
+    ]);
+    expect(model.state.lint.diagnostics[1]?.message).toMatch(
+      /^Host says 127\.0\.0\.1:8080 but the URL is on 127\.0\.0\.1:27080/,
+    );
+    model.hostFromTarget();
+    model.pathFromUrl();
+    expect(model.state.text).toBe('GET /known.txt HTTP/1.1\r\nHost: 127.0.0.1:27080\r\n\r\n');
+    expect(model.state.lint.diagnostics).toEqual([]);
+    // Host and port fields name no path: only Host is compared.
+    model.setTargetMode('parts');
+    model.setPort('8080');
+    expect(model.state.lint.diagnostics.map((d) => d.code)).toEqual(['host-differs-from-url']);
   });
 });
 
@@ -372,6 +398,56 @@ describe('sending', () => {
     await responded(exchanges, 2);
     expect(exchanges.state.exchanges[1]?.response?.status).toBe(304);
     expect(server.requests[1]?.headers.cookie).toBe('theme=dark; cart=3; session=abc');
+  });
+
+  it('takes validators only from the last response for the same URL, and says so when there is none', async () => {
+    const server = await nodeServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', ETag: `"${req.url ?? ''}"` });
+      res.end('x');
+    });
+    const { model, exchanges } = sendingLab();
+    const origin = `http://127.0.0.1:${server.port}`;
+    model.setUrl(`${origin}/a.txt`);
+    model.applyTemplate('get');
+    await model.send();
+    await responded(exchanges, 1);
+    model.setUrl(`${origin}/b.txt`);
+    model.applyTemplate('get');
+    const before = model.state.text;
+    expect(model.conditionalFromLastResponse()).toBe(false);
+    expect(model.state.errors.helpers?.message).toBe(
+      `No response from ${origin}/b.txt yet: send a GET for it first, then make it conditional. Nothing was written.`,
+    );
+    expect(model.state.text).toBe(before);
+    await model.send();
+    await responded(exchanges, 2);
+    expect(model.conditionalFromLastResponse()).toBe(true);
+    expect(model.state.text).toMatch(/\r\nIf-None-Match: "\/b\.txt"\r\n/);
+    expect(model.state.note).toBe(`If-None-Match copied from response #2, the last response from ${origin}/b.txt.`);
+    // The template for /a.txt takes /a.txt's.
+    model.setUrl(`${origin}/a.txt`);
+    model.applyTemplate('conditional-get');
+    expect(model.state.text).toMatch(/\r\nIf-None-Match: "\/a\.txt"\r\n/);
+  });
+
+  it('follows a 303 after a POST with a GET without a body, to where Location points', async () => {
+    const server = await nodeServer((req, res) => {
+      if (req.method === 'POST') res.writeHead(303, { Location: 'done?id=7', 'Content-Length': 0 });
+      else res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 2 });
+      res.end(req.method === 'POST' ? '' : 'ok');
+    });
+    const { model, exchanges } = sendingLab();
+    const origin = `http://127.0.0.1:${server.port}`;
+    model.setUrl(`${origin}/form/post`);
+    model.applyTemplate('post-form');
+    await model.send();
+    await responded(exchanges, 1);
+    expect(await model.followRedirect(exchanges.state.exchanges[0]!.id)).toBe('sent');
+    expect(model.state.url).toBe(`${origin}/form/done?id=7`);
+    expect(model.state.text).toBe(`GET /form/done?id=7 HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`);
+    await responded(exchanges, 2);
+    expect(server.requests[1]?.method).toBe('GET');
+    expect(server.requests[1]?.url).toBe('/form/done?id=7');
   });
 
   it('one click aims the composer at the built-in web server; GET then conditional GET → 200 then 304', async () => {

@@ -201,3 +201,28 @@ describe('lintRequest', () => {
     ]);
   });
 });
+
+describe('the request against the URL it is sent to', () => {
+  const url = { scheme: 'http' as const, hostHeader: '127.0.0.1:27080', path: '/known.txt' };
+
+  it('says when Host or the target differ, with what the URL would write', () => {
+    const text = 'GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n';
+    const found = lintRequest(text, { url });
+    expect(found.map((d) => [d.code, text.slice(d.offset, d.offset + d.length), d.suggestion])).toEqual([
+      ['target-differs-from-url', '/', '/known.txt'],
+      ['host-differs-from-url', '127.0.0.1:8080', '127.0.0.1:27080'],
+    ]);
+    expect(lintRequest('GET /known.txt HTTP/1.1\r\nHost: 127.0.0.1:27080\r\n\r\n', { url })).toEqual([]);
+  });
+
+  it('reads Host case-insensitively and with or without the default port', () => {
+    const example = { scheme: 'https' as const, hostHeader: 'example.com', path: '/' };
+    expect(lintRequest('GET / HTTP/1.1\r\nHost: Example.COM:443\r\n\r\n', { url: example })).toEqual([]);
+  });
+
+  it('leaves the targets of pipelined requests alone, and has nothing to say without a URL', () => {
+    const two = 'GET /a HTTP/1.1\r\nHost: 127.0.0.1:27080\r\n\r\nGET /b HTTP/1.1\r\nHost: 127.0.0.1:27080\r\n\r\n';
+    expect(lintRequest(two, { url })).toEqual([]);
+    expect(lintRequest('GET / HTTP/1.1\r\nHost: elsewhere\r\n\r\n')).toEqual([]);
+  });
+});

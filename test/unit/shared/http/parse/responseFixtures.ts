@@ -583,8 +583,8 @@ export const responseFixtures: ResponseFixture[] = [
       expect(result.messages).toHaveLength(1);
       expect(message(result, 0).head.persistent).toBe(false);
       expect(result.diagnostics.map((d) => d.message)).toEqual([
-        'No response to request #2 (GET): the server closed the connection first.',
-        'No response to request #3 (GET): the server closed the connection first.',
+        'No response to the 2nd request on this connection (GET): the server closed the connection first.',
+        'No response to the 3rd request on this connection (GET): the server closed the connection first.',
       ]);
     },
   },
