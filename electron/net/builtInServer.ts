@@ -12,7 +12,7 @@ import type { ResolvedNetOptions } from './options';
 import { ServerLog } from './serverLog';
 
 /** The built-in servers' log events. */
-export type ServerLogEvent = 'tcpServer.log' | 'udpServer.log' | 'webServer.log' | 'mailServer.log';
+export type ServerLogEvent = 'tcpServer.log' | 'udpServer.log' | 'webServer.log' | 'mailServer.log' | 'dnsServer.log';
 export type ServerLogEntryOf<E extends ServerLogEvent> = EventPayloadOf<E>['entries'][number];
 export type ServerCountersOf<E extends ServerLogEvent> = EventPayloadOf<E>['counters'];
 

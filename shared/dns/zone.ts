@@ -7,7 +7,7 @@
 
 export type ZoneRdata =
   | { type: 'A' | 'AAAA'; address: string }
-  | { type: 'NS' | 'CNAME'; name: string }
+  | { type: 'NS' | 'CNAME'; target: string }
   | { type: 'MX'; preference: number; exchange: string }
   | { type: 'TXT'; strings: string[] }
   | {
@@ -292,7 +292,7 @@ function parseRdata(
     case 'CNAME': {
       if (!want(1, 'one name')) return undefined;
       const n = name(tokens[0]!);
-      return n === undefined ? undefined : { type, name: n };
+      return n === undefined ? undefined : { type, target: n };
     }
     case 'MX': {
       if (!want(2, 'a preference and a name, e.g. MX 10 mail')) return undefined;

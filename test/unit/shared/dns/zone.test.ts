@@ -13,7 +13,10 @@ describe('parseZone', () => {
       serial: 2026010101,
       minimum: 300,
     });
-    expect(zone.records.find((r) => r.type === 'CNAME')).toMatchObject({ name: 'www.example.lab.' });
+    expect(zone.records.find((r) => r.type === 'CNAME')).toMatchObject({
+      name: 'www.example.lab.',
+      target: 'example.lab.',
+    });
     expect(zone.records.find((r) => r.type === 'MX')).toMatchObject({
       preference: 10,
       exchange: 'mail.example.lab.',

@@ -1,0 +1,231 @@
+import dgram from 'node:dgram';
+import net from 'node:net';
+import dnsPacket from 'dns-packet';
+import type { ParsedRequestOf, ResponseOf } from '../../../shared/contract/index';
+import type { DnsServerCounters, DnsServerLogEntry } from '../../../shared/dns/server/contract';
+import { parseZone } from '../../../shared/dns/zone';
+import { PlaygroundError } from '../../../shared/contract/errors';
+import type { SocketAddress } from '../../../shared/net/contract';
+import type { Session } from '../../service';
+import { allInterfacesWarning, toSocketAddress } from '../../net/address';
+import { BuiltInServer, closeListening } from '../../net/builtInServer';
+import { stamp } from '../../net/clock';
+import { netError } from '../../net/errors';
+import { listenAt, resolveBindAddress } from '../../net/listen';
+import type { ResolvedNetOptions } from '../../net/options';
+import type { Opened } from '../../net/registry';
+import { answerQuery, encodeReply, formErr, indexZone, udpLimit, type ZoneIndex } from './answer';
+
+type StartRequest = ParsedRequestOf<'dnsServer.start'>;
+
+/** How a server turns one query into a reply; the resolver answers differently from a zone. */
+export type Responder = (
+  query: dnsPacket.DecodedPacket,
+  client: SocketAddress,
+) => Promise<{ packet: dnsPacket.Packet; summary: string }> | { packet: dnsPacket.Packet; summary: string };
+
+/** A zone that does not parse is refused with every error at its line and column. */
+export function zoneOrError(text: string): ZoneIndex {
+  const zone = parseZone(text);
+  if (zone.errors.length > 0) {
+    throw new PlaygroundError({
+      code: 'E_BAD_ZONE',
+      message: `the zone has ${zone.errors.length} error${zone.errors.length === 1 ? '' : 's'}: ${zone.errors
+        .slice(0, 5)
+        .map((e) => `line ${e.line}, column ${e.column}: ${e.message}`)
+        .join('; ')}`,
+      details: { errors: zone.errors },
+    });
+  }
+  if (!zone.records.some((r) => r.type === 'SOA')) {
+    throw new PlaygroundError({
+      code: 'E_BAD_ZONE',
+      message: 'the zone has no SOA record: an authoritative zone starts with one',
+    });
+  }
+  return indexZone(zone);
+}
+
+function firstQuestion(query: dnsPacket.DecodedPacket): string {
+  const q = query.questions?.[0];
+  return q ? `${q.name === '.' ? '.' : q.name + '.'} ${q.type}` : '(no question)';
+}
+
+/**
+ * A DNS server on UDP and TCP at the same port (RFC 1035 §4.2: TCP messages carry a 2-byte
+ * length). Each query and reply goes to the log with its bytes and who asked.
+ */
+export class DnsServer extends BuiltInServer<'dnsServer.log'> {
+  private readonly counters: DnsServerCounters = { queries: 0, replies: 0, bytesReceived: 0, bytesReplied: 0 };
+  private readonly connections = new Set<net.Socket>();
+  private udp: dgram.Socket | undefined;
+  private tcp: net.Server | undefined;
+
+  constructor(
+    id: string,
+    session: Session,
+    options: ResolvedNetOptions,
+    keepBytes: number | undefined,
+    private readonly respond: Responder,
+  ) {
+    super(id, session, { event: 'dnsServer.log', options, keepLimit: keepBytes ?? options.keepBytes });
+  }
+
+  /** The authoritative server for a zone the user typed. */
+  static async start(
+    id: string,
+    request: StartRequest,
+    session: Session,
+    options: ResolvedNetOptions,
+    signal: AbortSignal,
+  ): Promise<Opened<DnsServer, ResponseOf<'dnsServer.start'>>> {
+    const zone = zoneOrError(request.zone);
+    const server = new DnsServer(id, session, options, request.keepBytes, (query) => answerQuery(zone, query));
+    const local = await server.open(request, signal, 'authoritative for ' + zone.origin);
+    return {
+      opened: server,
+      result: server.started(local, 'authoritative for ' + zone.origin, {
+        origin: zone.origin,
+        records: [...zone.byName.values()].reduce((n, list) => n + list.length, 0),
+      }),
+    };
+  }
+
+  /** Binds UDP, then TCP on the port UDP got (port 0: a few tries until both are free). */
+  async open(at: { bindAddress: string; port: number }, signal: AbortSignal, _role: string): Promise<SocketAddress> {
+    const target = await resolveBindAddress('UDP', at, signal);
+    for (let attempt = 0; ; attempt++) {
+      const udp = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4');
+      const local = await this.listen(udp, 'UDP', at, target);
+      const tcp = net.createServer((socket) => this.accept(socket));
+      try {
+        // Not this.listen: a failure here must not stop the server while a retry may still succeed.
+        await listenAt(tcp, 'TCP', { bindAddress: at.bindAddress, port: local.port }, target);
+      } catch (error) {
+        udp.close();
+        if (at.port !== 0 || attempt >= 4) {
+          void this.dispose('error', false);
+          throw error;
+        }
+        continue;
+      }
+      this.udp = udp;
+      this.tcp = tcp;
+      udp.on('message', (message, info) => void this.receiveUdp(message, info));
+      udp.on('error', (error) => this.logError(error));
+      return local;
+    }
+  }
+
+  started<Extra extends object>(local: SocketAddress, role: string, extra: Extra) {
+    return this.listening(local, {
+      warning: ({ address, port }) => allInterfacesWarning(address, port, 'UDP'),
+      logged: { role },
+      answered: extra,
+    });
+  }
+
+  /** A line from the resolver's walk (a hop, or an answer from the cache). */
+  note(
+    entry: Extract<DnsServerLogEntry, { kind: 'hop' | 'cache' }> extends infer E ? Omit<E, 'at' | 'mono'> : never,
+  ): void {
+    if (!this.stopped) this.log.add({ ...stamp(), ...entry } as DnsServerLogEntry);
+  }
+
+  protected snapshot(): DnsServerCounters {
+    return { ...this.counters };
+  }
+
+  protected shutDown(): Promise<void> {
+    try {
+      this.udp?.close();
+    } catch {
+      // already closed
+    }
+    return this.tcp ? closeListening(this.tcp, this.connections) : Promise.resolve();
+  }
+
+  private async handle(
+    bytes: Uint8Array,
+    client: SocketAddress,
+    transport: 'udp' | 'tcp',
+  ): Promise<Buffer | undefined> {
+    this.counters.queries++;
+    this.counters.bytesReceived += bytes.byteLength;
+    let query: dnsPacket.DecodedPacket | undefined;
+    try {
+      query = dnsPacket.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    } catch {
+      query = undefined;
+    }
+    this.log.add(
+      {
+        ...stamp(),
+        kind: 'query',
+        client,
+        transport,
+        data: this.log.keep(bytes),
+        bytes: bytes.byteLength,
+        summary: query ? `ID ${query.id}: ${firstQuestion(query)}` : 'not a DNS message (answered FORMERR)',
+      },
+      bytes.byteLength,
+    );
+    let reply: Buffer | undefined;
+    let summary = 'FORMERR';
+    if (query) {
+      const answered = await this.respond(query, client);
+      summary = answered.summary;
+      reply = encodeReply(answered.packet, transport === 'udp' ? udpLimit(query) : undefined);
+      if (reply[2]! & 0x02) summary += ' — too big for UDP: cut, TC=1';
+    } else reply = formErr(bytes);
+    if (!reply || this.stopped) return undefined;
+    this.counters.replies++;
+    this.counters.bytesReplied += reply.byteLength;
+    this.log.add(
+      { ...stamp(), kind: 'reply', client, transport, data: this.log.keep(reply), bytes: reply.byteLength, summary },
+      reply.byteLength,
+    );
+    return reply;
+  }
+
+  private async receiveUdp(message: Buffer, info: dgram.RemoteInfo): Promise<void> {
+    if (this.stopped) return;
+    const reply = await this.handle(message, toSocketAddress(info), 'udp');
+    if (reply && !this.stopped)
+      this.udp?.send(reply, info.port, info.address, (error) => error && this.logError(error));
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.stopped) return void socket.destroy();
+    this.connections.add(socket);
+    const client = toSocketAddress({
+      address: socket.remoteAddress ?? '',
+      family: socket.remoteFamily ?? 'IPv4',
+      port: socket.remotePort ?? 0,
+    });
+    let pending = Buffer.alloc(0);
+    socket.setTimeout(10_000, () => socket.destroy());
+    socket.on('data', (chunk) => {
+      pending = Buffer.concat([pending, chunk]);
+      // Every complete length-prefixed message in the buffer; bounded by its size.
+      while (pending.length >= 2 && pending.length >= 2 + pending.readUInt16BE(0)) {
+        const size = pending.readUInt16BE(0);
+        const message = pending.subarray(2, 2 + size);
+        pending = pending.subarray(2 + size);
+        void this.handle(message, client, 'tcp').then((reply) => {
+          if (!reply || socket.destroyed) return;
+          const prefix = Buffer.alloc(2);
+          prefix.writeUInt16BE(reply.length);
+          socket.write(Buffer.concat([prefix, reply]));
+        });
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.connections.delete(socket));
+  }
+
+  private logError(error: Error): void {
+    if (this.stopped) return;
+    this.log.add({ ...stamp(), kind: 'error', error: netError(error, { protocol: 'UDP', action: 'send' }).toInfo() });
+  }
+}
