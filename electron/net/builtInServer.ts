@@ -4,11 +4,12 @@ import type { EventPayloadOf } from '../../shared/contract';
 import type { ErrorInfo } from '../../shared/contract/errors';
 import type { ResolvedAddress, SocketAddress, Stamp } from '../../shared/net/contract';
 import type { Closable, Session } from '../service';
-import { isAllInterfaces, toSocketAddress } from './address';
+import { allInterfacesWarning, isAllInterfaces, toSocketAddress } from './address';
 import { stamp } from './clock';
 import { netError } from './errors';
-import { type ListenAt, listenAt } from './listen';
+import { type ListenAt, listenAt, resolveBindAddress } from './listen';
 import type { ResolvedNetOptions } from './options';
+import type { Opened } from './registry';
 import { ServerLog } from './serverLog';
 
 /** The built-in servers' log events. */
@@ -16,50 +17,107 @@ export type ServerLogEvent = 'tcpServer.log' | 'udpServer.log' | 'webServer.log'
 export type ServerLogEntryOf<E extends ServerLogEvent> = EventPayloadOf<E>['entries'][number];
 export type ServerCountersOf<E extends ServerLogEvent> = EventPayloadOf<E>['counters'];
 
+/** What every start of a built-in server runs with, besides the request itself. */
+export interface StartContext {
+  /** The new server's id. */
+  id: string;
+  session: Session;
+  options: ResolvedNetOptions;
+  /** Cancels the start command. */
+  signal: AbortSignal;
+}
+
 export interface ServerLogSetup<E extends ServerLogEvent> {
   /** The event the log goes out as. */
   event: E;
-  options: ResolvedNetOptions;
-  /** Bytes of data the log keeps in all. */
-  keepLimit: number;
+  /** Bytes of data the log keeps in all, when the start request sets it; the options' otherwise. */
+  keepBytes?: number | undefined;
   /** Entry kinds a flood may leave out (counted); ServerLog's default when not given. */
   droppableKinds?: ReadonlySet<ServerLogEntryOf<E>['kind']>;
 }
 
 /** What the start answer and the 'listening' entry say beyond the address and the warning. */
 export interface Listening<Logged extends object, Answered extends object> {
-  /** The all-interfaces warning for this kind of server. */
-  warning: (local: SocketAddress) => string;
+  /** The all-interfaces warning for this kind of server; the plain TCP or UDP server's when left out. */
+  warning?: (local: SocketAddress) => string;
   logged: Logged;
   answered: Answered;
 }
 
+/** How one kind of built-in server comes up, in what it differs from the others (see `BuiltInServer.startListening`). */
+export interface StartSteps<S, Logged extends object, Answered extends object> {
+  protocol: 'TCP' | 'UDP';
+  /** Makes the server and its listening (TCP) or bound (UDP) socket, not yet open, for the resolved address. */
+  create(target: ResolvedAddress): Created<S> | Promise<Created<S>>;
+  /**
+   * Once the socket is open, before the 'listening' entry: opens what else the server listens
+   * with at the same address and port (the DNS server's TCP socket beside its UDP one). A
+   * failure undoes the start, unannounced, and is thrown.
+   */
+  alsoListen?(server: S, local: SocketAddress): Promise<void>;
+  /** Once the socket is open: attaches the server's handlers and says what its 'listening' entry and answer add. */
+  listening(server: S, local: SocketAddress): Listening<Logged, Answered>;
+}
+
+/** A built-in server of any kind (the class is not covariant in its log event). */
+type AnyBuiltInServer = { [E in ServerLogEvent]: BuiltInServer<E> }[ServerLogEvent];
+
+/** A start command's answer: the address listened on, the warning if it is all interfaces, and what the server adds. */
+export type StartAnswer<Answered extends object> = Stamp & {
+  serverId: string;
+  local: SocketAddress;
+  warning?: string;
+} & Answered;
+
+interface Created<S> {
+  server: S;
+  socket: net.Server | dgram.Socket;
+}
+
 /**
- * What every built-in server (TCP, UDP, web, mail) does alike. It belongs to the session
+ * What every built-in server (TCP, UDP, web, mail, DNS) does alike. It belongs to the session
  * while it runs, so a closed window stops it; its log goes out as one event kind with its
  * counters; a listen that fails undoes the start; and stopping closes the listening socket
  * and every connection, logs `stopped`, and resolves once the port is free again.
  */
 export abstract class BuiltInServer<E extends ServerLogEvent> {
+  readonly id: string;
+  protected readonly session: Session;
   protected stopped = false;
   protected readonly log: ServerLog<ServerLogEntryOf<E>>;
   private readonly resource: Closable = { close: () => void this.dispose('local') };
 
-  protected constructor(
-    readonly id: string,
-    protected readonly session: Session,
-    setup: ServerLogSetup<E>,
-  ) {
-    const { event, options, keepLimit, droppableKinds } = setup;
+  protected constructor({ id, session, options }: StartContext, setup: ServerLogSetup<E>) {
+    const { event, keepBytes, droppableKinds } = setup;
+    this.id = id;
+    this.session = session;
     this.log = new ServerLog<ServerLogEntryOf<E>>(
       options,
-      keepLimit,
+      keepBytes ?? options.keepBytes,
       (entries, omitted) => {
         const payload = { serverId: id, entries, counters: this.snapshot(), omittedEntries: omitted };
         session.emit(event, payload as EventPayloadOf<E>);
       },
       droppableKinds,
     );
+  }
+
+  /**
+   * What starting any built-in server takes: resolve the address the user asked for, make
+   * the server, open its socket, and log the 'listening' entry beside the start answer.
+   */
+  protected static async startListening<S extends AnyBuiltInServer, Logged extends object, Answered extends object>(
+    at: ListenAt,
+    { signal }: StartContext,
+    steps: StartSteps<S, Logged, Answered>,
+  ): Promise<Opened<S, StartAnswer<NoInfer<Answered>>>> {
+    const { protocol } = steps;
+    const target = await resolveBindAddress(protocol, at, signal);
+    const { server, socket } = await steps.create(target);
+    const local = await server.listen(socket, protocol, at, target);
+    if (steps.alsoListen) await server.undoneOnFailure(steps.alsoListen(server, local));
+    const result = server.listening(local, steps.listening(server, local), protocol);
+    return { opened: server, result };
   }
 
   /** Stops listening and closes every connection; resolves once the port is free again. */
@@ -81,7 +139,7 @@ export abstract class BuiltInServer<E extends ServerLogEvent> {
    * Opens the listening (TCP) or bound (UDP) socket, owned by the session from here on;
    * a failure stops the server again, unannounced, and is thrown. Answers the address it got.
    */
-  protected async listen(
+  private async listen(
     socket: net.Server | dgram.Socket,
     protocol: 'TCP' | 'UDP',
     at: ListenAt,
@@ -97,16 +155,28 @@ export abstract class BuiltInServer<E extends ServerLogEvent> {
     return toSocketAddress(socket.address() as net.AddressInfo);
   }
 
+  /** Waits for one more step of the start; its failure stops the server again, unannounced, and is thrown. */
+  private async undoneOnFailure(step: Promise<void>): Promise<void> {
+    try {
+      await step;
+    } catch (error) {
+      void this.dispose('error', false);
+      throw error;
+    }
+  }
+
   /**
    * Logs the 'listening' entry and gives the start answer, both with the warning when the
    * server listens on all interfaces (last, as the contract lists it).
    */
-  protected listening<Logged extends object, Answered extends object>(
+  private listening<Logged extends object, Answered extends object>(
     local: SocketAddress,
     { warning, logged, answered }: Listening<Logged, Answered>,
-  ) {
+    protocol: 'TCP' | 'UDP',
+  ): StartAnswer<Answered> {
     const at = stamp();
-    const warned = isAllInterfaces(local.address) ? { warning: warning(local) } : {};
+    const warn = warning ?? (({ address, port }: SocketAddress) => allInterfacesWarning(address, port, protocol));
+    const warned = isAllInterfaces(local.address) ? { warning: warn(local) } : {};
     this.log.add({ ...at, kind: 'listening', local, ...logged, ...warned } as ServerLogEntryOf<E>);
     return { ...at, serverId: this.id, local, ...answered, ...warned };
   }

@@ -34,10 +34,15 @@ export function platformName(platform: string, arch: string): string {
   return `${platformNames[platform] ?? platform} ${arch}`;
 }
 
-/** 24-hour HH:MM:SS in the viewer's time zone, the same in every locale. */
-export function clockTime(epochMs: number): string {
+/**
+ * The app's one time of day: 24-hour HH:MM:SS in the viewer's time zone, the same in every
+ * locale, with milliseconds (HH:MM:SS.mmm) where timing matters.
+ */
+export function clockTime(epochMs: number, options: { milliseconds?: boolean } = {}): string {
   const date = new Date(epochMs);
-  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const time = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  return options.milliseconds ? `${time}.${pad(date.getMilliseconds(), 3)}` : time;
 }
 
 export function milliseconds(ms: number): string {

@@ -120,7 +120,9 @@ export function MessageComposer(props: MessageComposerProps) {
           Send
         </button>
         {props.children}
-        {props.sendBlocked && <span className="action-hint">{props.sendBlocked}</span>}
+        <span className="action-hint">
+          {props.sendBlocked ?? 'Enter in the message sends; Shift+Enter starts a new line'}
+        </span>
       </div>
       <ErrorText error={props.sendError} />
     </div>

@@ -57,6 +57,7 @@ export function ListenFields({ model, state }: { model: ListenModel; state: List
         onChange={(value) => model.setBindAddress(value)}
         disabled={locked}
         error={state.errors.bindAddress}
+        hint={bindChoices.find((choice) => choice.value === state.bindAddress)?.meaning}
       />
     </div>
   );

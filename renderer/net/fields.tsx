@@ -84,6 +84,8 @@ interface SelectFieldProps<V extends string> {
   disabled?: boolean;
   error?: ControlError | undefined;
   className?: string;
+  /** Shown below the choice, e.g. what the chosen value means. */
+  hint?: ReactNode;
 }
 
 export function SelectField<V extends string>(props: SelectFieldProps<V>) {
@@ -96,7 +98,9 @@ export function SelectField<V extends string>(props: SelectFieldProps<V>) {
         value={props.value}
         disabled={props.disabled}
         aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? `${id}-error` : undefined}
+        aria-describedby={
+          [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
+        }
         onChange={(event) => props.onChange(event.target.value as V)}
       >
         {props.options.map((option) => (
@@ -105,6 +109,11 @@ export function SelectField<V extends string>(props: SelectFieldProps<V>) {
           </option>
         ))}
       </select>
+      {props.hint && (
+        <span id={`${id}-hint`} className="field-hint">
+          {props.hint}
+        </span>
+      )}
       <ErrorText id={`${id}-error`} error={props.error} />
     </div>
   );

@@ -9,17 +9,34 @@ export type ServerControl = 'port' | 'bindAddress' | 'mode' | 'start' | 'stop';
 
 export interface BindChoice {
   readonly value: string;
+  /** Short enough for a narrow panel at 1024 px; `meaning` is shown below the choice. */
   readonly label: string;
+  readonly meaning: string;
   /** Other machines can reach it: the panel warns before and while it runs. */
   readonly allInterfaces: boolean;
 }
 
 /** 127.0.0.1 first: a lab server stays on this machine unless the user asks otherwise. */
 export const bindChoices: readonly BindChoice[] = [
-  { value: '127.0.0.1', label: '127.0.0.1 — this computer only', allInterfaces: false },
-  { value: '::1', label: '::1 — this computer only, IPv6', allInterfaces: false },
-  { value: '0.0.0.0', label: '0.0.0.0 — all interfaces (other machines can connect)', allInterfaces: true },
-  { value: '::', label: ':: — all interfaces, IPv6 (other machines can connect)', allInterfaces: true },
+  {
+    value: '127.0.0.1',
+    label: '127.0.0.1 (this computer)',
+    meaning: 'Only this computer can connect.',
+    allInterfaces: false,
+  },
+  {
+    value: '::1',
+    label: '::1 (this computer, IPv6)',
+    meaning: 'Only this computer can connect, over IPv6.',
+    allInterfaces: false,
+  },
+  { value: '0.0.0.0', label: '0.0.0.0 (all interfaces)', meaning: 'Other machines can connect.', allInterfaces: true },
+  {
+    value: '::',
+    label: ':: (all interfaces, IPv6)',
+    meaning: 'Other machines can connect, over IPv6 (and often IPv4).',
+    allInterfaces: true,
+  },
 ];
 
 export function isAllInterfaces(bindAddress: string): boolean {

@@ -1,5 +1,5 @@
 import { formatByteCount } from '../../shared/bytes';
-import { tcpServerModes } from '../../shared/tcp/contract';
+import { tcpServerModes } from '../../shared/tcp/server/contract';
 import { ServerPanel } from '../net/ServerPanel';
 import { SessionTabs } from '../net/SessionTabs';
 import { useLab } from '../net/useLab';

@@ -1,5 +1,5 @@
 import { formatByteCount } from '../../shared/bytes';
-import { textbookRecvBufferBytes, udpServerModes } from '../../shared/udp/contract';
+import { textbookRecvBufferBytes, udpServerModes } from '../../shared/udp/server/contract';
 import { CheckboxField } from '../net/fields';
 import { ServerPanel } from '../net/ServerPanel';
 import { SessionTabs } from '../net/SessionTabs';

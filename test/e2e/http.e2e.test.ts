@@ -15,9 +15,9 @@ import { gzipSync } from 'node:zlib';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeSelfSignedCertificate } from '../../electron/net/selfSignedCertificate';
+import { freeTcpPort } from '../support/ports';
 import { type PageProblems, skipWithoutChromium } from './support/browser';
 import { browserPages } from './support/pages';
-import { freePort } from './support/webApp';
 
 const screenshotDir = process.env.SCREENSHOT_DIR ?? '/tmp/pp/shots3';
 
@@ -40,7 +40,7 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () 
   }
 
   async function startWebServer(page: Page): Promise<number> {
-    const port = await freePort();
+    const port = await freeTcpPort();
     const server = page.getByRole('region', { name: 'Web server' });
     await server.getByLabel('Port', { exact: true }).fill(String(port));
     await server.getByRole('button', { name: 'Start' }).click();
@@ -341,7 +341,7 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec at 1280×800'))('HTTP 
     await expect(server.getByRole('textbox', { name: 'Folder' }).inputValue()).resolves.toBe('');
     // Browser mode has no folder dialog: the folder is typed, and no "Choose folder…" is offered.
     await expect(page.getByRole('button', { name: 'Choose folder…' }).count()).resolves.toBe(0);
-    const port = await freePort();
+    const port = await freeTcpPort();
     await server.getByRole('textbox', { name: 'Port' }).fill(String(port));
     await server.getByRole('button', { name: 'Start' }).click();
     await server.getByRole('button', { name: 'Stop' }).waitFor();

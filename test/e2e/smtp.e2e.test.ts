@@ -9,9 +9,9 @@ import net from 'node:net';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freeTcpPort } from '../support/ports';
 import { type PageProblems, skipWithoutChromium } from './support/browser';
 import { browserPages } from './support/pages';
-import { freePort } from './support/webApp';
 
 const shots = process.env.SCREENSHOT_DIR ?? '/tmp/pp/shots3';
 
@@ -94,7 +94,7 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
 
   async function startMailServer(page: Page): Promise<{ server: Locator; port: number }> {
     const server = page.getByRole('region', { name: 'Mail server' });
-    const port = await freePort();
+    const port = await freeTcpPort();
     await server.getByLabel('Port', { exact: true }).fill(String(port));
     await server.getByRole('button', { name: 'Start', exact: true }).click();
     await server.getByRole('button', { name: 'Stop', exact: true }).waitFor();
@@ -169,7 +169,7 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
   it('with the teacher’s STARTTLS and AUTH on: EHLO’s extensions explained, TLS with its certificate, AUTH PLAIN decoded', async () => {
     const { page, problems, builder } = await openSmtp();
     const server = page.getByRole('region', { name: 'Mail server' });
-    const port = await freePort();
+    const port = await freeTcpPort();
     await server.getByLabel('Port', { exact: true }).fill(String(port));
     await server.getByText('Options').click();
     await server.getByLabel('Offer STARTTLS (a certificate is made on the spot)').check();
@@ -231,7 +231,7 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
   it('a slow server: the waiting step counts down, Cancel stops Send all, and the late reply is still shown', async () => {
     const { page, problems, builder } = await openSmtp();
     const server = page.getByRole('region', { name: 'Mail server' });
-    const port = await freePort();
+    const port = await freeTcpPort();
     await server.getByLabel('Port', { exact: true }).fill(String(port));
     await server.getByText('Options').click();
     await server.getByLabel('DATA reply delay (seconds)').fill('3');

@@ -9,9 +9,9 @@ import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { freeTcpPort } from '../support/ports';
 import { type PageProblems, skipWithoutChromium } from './support/browser';
 import { browserPages } from './support/pages';
-import { freePort } from './support/webApp';
 
 describe.skipIf(skipWithoutChromium('UDP/TCP lab end-to-end spec'))('the UDP/TCP lab', () => {
   const pages = browserPages({ width: 1440, height: 1100 });
@@ -38,7 +38,7 @@ describe.skipIf(skipWithoutChromium('UDP/TCP lab end-to-end spec'))('the UDP/TCP
 
   it('TCP: start the server from the UI, connect, send hello, see HELLO and the accepted connection', async () => {
     const { page, problems } = await open('tcp');
-    const port = await freePort();
+    const port = await freeTcpPort();
     const server = page.getByRole('region', { name: 'TCP server' });
     // Line by line keeps the connection open, so the client can be seen connected afterwards.
     await server.getByLabel('Mode').selectOption({ label: await lineModeLabel(server) });
@@ -77,7 +77,7 @@ describe.skipIf(skipWithoutChromium('UDP/TCP lab end-to-end spec'))('the UDP/TCP
 
   it('UDP: start the server from the UI, send straße and hello (Enter), see STRASSE and HELLO and the client port in its log', async () => {
     const { page, problems } = await open('udp');
-    const port = await freePort();
+    const port = await freeTcpPort();
     const server = page.getByRole('region', { name: 'UDP server' });
     await startServer(server, port);
 
@@ -111,7 +111,7 @@ describe.skipIf(skipWithoutChromium('UDP/TCP lab end-to-end spec'))('the UDP/TCP
   it('two TCP clients in tabs, driven from the keyboard: two connection sockets, two source ports', async () => {
     const { page, problems } = await open('tcp');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-    const port = await freePort();
+    const port = await freeTcpPort();
     const server = page.getByRole('region', { name: 'TCP server' });
     await server.getByLabel('Mode').selectOption({ label: await lineModeLabel(server) });
     // Enter in the server's Port field starts it.
@@ -219,7 +219,7 @@ describe.skipIf(skipWithoutChromium('UDP/TCP lab end-to-end spec'))('the UDP/TCP
     await expect.poll(() => client.textContent()).toMatch(/port must be from 1 to 65535/i);
 
     // Nobody listens on a port we just freed: the OS refuses and the UI says what to try.
-    const closed = await freePort();
+    const closed = await freeTcpPort();
     await client.getByLabel('Port', { exact: true }).fill(String(closed));
     await client.getByRole('button', { name: 'Connect', exact: true }).click();
     await expect.poll(() => client.textContent()).toMatch(/refused/i);

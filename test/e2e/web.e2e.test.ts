@@ -25,7 +25,7 @@ describe.skipIf(skipWithoutChromium('Browser-mode end-to-end spec'))('browser mo
     const statusBar = page.getByRole('contentinfo', { name: 'Status bar' });
     await statusBar.getByText('Connected', { exact: true }).waitFor({ timeout: 15_000 });
     await expect.poll(() => statusBar.textContent()).toContain(`v${packageJson.version}`);
-    await expect.poll(() => statusBar.textContent()).toMatch(/Round trip\s*\d+(\.\d+)? ms/);
+    await expect.poll(() => statusBar.textContent()).toMatch(/App link\s*\d+(\.\d+)? ms/);
     const text = (await statusBar.textContent()) ?? '';
     expect(text).toContain('Browser (WebSocket)');
     expect(text).toContain(`Node ${process.versions.node}`);

@@ -1,8 +1,7 @@
 import type { ResponseOf } from '../../../shared/contract/index';
 import { sampleZone } from '../../../shared/dns/zone';
-import type { Session } from '../../service';
+import type { StartContext } from '../../net/builtInServer';
 import { stamp } from '../../net/clock';
-import type { ResolvedNetOptions } from '../../net/options';
 import { nextId } from '../../net/ids';
 import { answerQuery } from './answer';
 import { Resolver } from './resolver';
@@ -40,12 +39,11 @@ export class DnsHierarchy {
 
   static async start(
     port: number,
-    session: Session,
-    options: ResolvedNetOptions,
-    signal: AbortSignal,
+    { session, options, signal }: Omit<StartContext, 'id'>,
   ): Promise<{ hierarchy: DnsHierarchy; result: ResponseOf<'dnsHierarchy.start'> }> {
     const servers: DnsServer[] = [];
     const described: ResponseOf<'dnsHierarchy.start'>['servers'] = [];
+    const contextOf = (): StartContext => ({ id: nextId('dnsServer'), session, options, signal });
     try {
       let shared = port;
       for (const [role, zoneText, address] of [
@@ -54,12 +52,15 @@ export class DnsHierarchy {
         ['authoritative', authoritativeZone, '127.0.0.3'],
       ] as const) {
         const zone = zoneOrError(zoneText);
-        const server = new DnsServer(nextId('dnsServer'), session, options, undefined, (q) => answerQuery(zone, q));
-        servers.push(server);
-        const local = await server.open({ bindAddress: address, port: shared }, signal, role);
-        shared = local.port;
-        server.started(local, `${role} (${zone.origin})`, {});
-        described.push({ role, zone: zone.origin, serverId: server.id, local });
+        const { opened, result } = await DnsServer.listenWith(contextOf(), {
+          at: { bindAddress: address, port: shared },
+          role: `${role} (${zone.origin})`,
+          respond: (q) => answerQuery(zone, q),
+          answered: {},
+        });
+        servers.push(opened);
+        shared = result.local.port;
+        described.push({ role, zone: zone.origin, serverId: opened.id, local: result.local });
       }
       const root = described[0]!.local;
       let resolverServer: DnsServer | undefined;
@@ -68,16 +69,20 @@ export class DnsHierarchy {
         (entry) => resolverServer?.note(entry),
         (entries) => session.emit('dnsResolver.cache', { serverId: resolverServer!.id, entries }),
       );
-      resolverServer = new DnsServer(nextId('dnsServer'), session, options, undefined, (q) => resolver.respond(q));
-      servers.push(resolverServer);
-      const local = await resolverServer.open({ bindAddress: '127.0.0.1', port: 0 }, signal, 'resolver');
-      resolverServer.started(local, 'local resolver (recursive, caching)', {});
+      const { opened, result } = await DnsServer.listenWith(contextOf(), {
+        at: { bindAddress: '127.0.0.1', port: 0 },
+        role: 'local resolver (recursive, caching)',
+        respond: (q) => resolver.respond(q),
+        answered: {},
+      });
+      resolverServer = opened;
+      servers.push(opened);
       return {
         hierarchy: new DnsHierarchy(servers),
         result: {
           ...stamp(),
           servers: described,
-          resolver: { role: 'resolver', zone: '.', serverId: resolverServer.id, local },
+          resolver: { role: 'resolver', zone: '.', serverId: opened.id, local: result.local },
         },
       };
     } catch (error) {

@@ -15,7 +15,7 @@ export function createDnsServerService(serviceOptions: NetServiceOptions = {}): 
 
     return {
       'dnsServer.start': (request, { signal }) =>
-        servers.open((id) => DnsServer.start(id, request, session, options, signal)),
+        servers.open((id) => DnsServer.start(request, { id, session, options, signal })),
       'dnsServer.stop': ({ serverId }) => servers.remove(serverId, (server) => server.stop()),
       'dnsHierarchy.start': async ({ port }, { signal }) => {
         if (hierarchy) {
@@ -24,7 +24,7 @@ export function createDnsServerService(serviceOptions: NetServiceOptions = {}): 
             message: 'the DNS hierarchy is already running: stop it first',
           });
         }
-        const started = await DnsHierarchy.start(port, session, options, signal);
+        const started = await DnsHierarchy.start(port, { session, options, signal });
         hierarchy = started.hierarchy;
         return started.result;
       },

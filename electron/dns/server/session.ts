@@ -6,13 +6,11 @@ import type { DnsServerCounters, DnsServerLogEntry } from '../../../shared/dns/s
 import { parseZone } from '../../../shared/dns/zone';
 import { PlaygroundError } from '../../../shared/contract/errors';
 import type { SocketAddress } from '../../../shared/net/contract';
-import type { Session } from '../../service';
 import { allInterfacesWarning, toSocketAddress } from '../../net/address';
-import { BuiltInServer, closeListening } from '../../net/builtInServer';
+import { BuiltInServer, closeListening, type StartAnswer, type StartContext } from '../../net/builtInServer';
 import { stamp } from '../../net/clock';
 import { netError } from '../../net/errors';
-import { listenAt, resolveBindAddress } from '../../net/listen';
-import type { ResolvedNetOptions } from '../../net/options';
+import { type ListenAt, listenAt } from '../../net/listen';
 import type { Opened } from '../../net/registry';
 import { answerQuery, encodeReply, formErr, indexZone, udpLimit, type ZoneIndex } from './answer';
 
@@ -51,6 +49,20 @@ function firstQuestion(query: dnsPacket.DecodedPacket): string {
   return q ? `${q.name === '.' ? '.' : q.name + '.'} ${q.type}` : '(no question)';
 }
 
+/** What a DNS server starts with besides the start context: where, as what, and how it answers. */
+export interface DnsServerSetup<Answered extends object> {
+  at: ListenAt;
+  keepBytes?: number | undefined;
+  /** Its role in the 'listening' entry: `authoritative for example.lab.`, `root (.)`, … */
+  role: string;
+  respond: Responder;
+  /** What its start answer adds. */
+  answered: Answered;
+}
+
+/** Port 0: how many times a DNS server tries another port when TCP finds the one UDP got taken. */
+const anyPortAttempts = 5;
+
 /**
  * A DNS server on UDP and TCP at the same port (RFC 1035 §4.2: TCP messages carry a 2-byte
  * length). Each query and reply goes to the log with its bytes and who asked.
@@ -58,71 +70,77 @@ function firstQuestion(query: dnsPacket.DecodedPacket): string {
 export class DnsServer extends BuiltInServer<'dnsServer.log'> {
   private readonly counters: DnsServerCounters = { queries: 0, replies: 0, bytesReceived: 0, bytesReplied: 0 };
   private readonly connections = new Set<net.Socket>();
-  private udp: dgram.Socket | undefined;
   private tcp: net.Server | undefined;
 
-  constructor(
-    id: string,
-    session: Session,
-    options: ResolvedNetOptions,
+  private constructor(
+    context: StartContext,
+    private readonly udp: dgram.Socket,
     keepBytes: number | undefined,
     private readonly respond: Responder,
   ) {
-    super(id, session, { event: 'dnsServer.log', options, keepLimit: keepBytes ?? options.keepBytes });
+    super(context, { event: 'dnsServer.log', keepBytes });
   }
 
   /** The authoritative server for a zone the user typed. */
   static async start(
-    id: string,
     request: StartRequest,
-    session: Session,
-    options: ResolvedNetOptions,
-    signal: AbortSignal,
+    context: StartContext,
   ): Promise<Opened<DnsServer, ResponseOf<'dnsServer.start'>>> {
     const zone = zoneOrError(request.zone);
-    const server = new DnsServer(id, session, options, request.keepBytes, (query) => answerQuery(zone, query));
-    const local = await server.open(request, signal, 'authoritative for ' + zone.origin);
-    return {
-      opened: server,
-      result: server.started(local, 'authoritative for ' + zone.origin, {
+    return DnsServer.listenWith(context, {
+      at: request,
+      keepBytes: request.keepBytes,
+      role: 'authoritative for ' + zone.origin,
+      respond: (query) => answerQuery(zone, query),
+      answered: {
         origin: zone.origin,
         records: [...zone.byName.values()].reduce((n, list) => n + list.length, 0),
-      }),
-    };
-  }
-
-  /** Binds UDP, then TCP on the port UDP got (port 0: a few tries until both are free). */
-  async open(at: { bindAddress: string; port: number }, signal: AbortSignal, _role: string): Promise<SocketAddress> {
-    const target = await resolveBindAddress('UDP', at, signal);
-    for (let attempt = 0; ; attempt++) {
-      const udp = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4');
-      const local = await this.listen(udp, 'UDP', at, target);
-      const tcp = net.createServer((socket) => this.accept(socket));
-      try {
-        // Not this.listen: a failure here must not stop the server while a retry may still succeed.
-        await listenAt(tcp, 'TCP', { bindAddress: at.bindAddress, port: local.port }, target);
-      } catch (error) {
-        udp.close();
-        if (at.port !== 0 || attempt >= 4) {
-          void this.dispose('error', false);
-          throw error;
-        }
-        continue;
-      }
-      this.udp = udp;
-      this.tcp = tcp;
-      udp.on('message', (message, info) => void this.receiveUdp(message, info));
-      udp.on('error', (error) => this.logError(error));
-      return local;
-    }
-  }
-
-  started<Extra extends object>(local: SocketAddress, role: string, extra: Extra) {
-    return this.listening(local, {
-      warning: ({ address, port }) => allInterfacesWarning(address, port, 'UDP'),
-      logged: { role },
-      answered: extra,
+      },
     });
+  }
+
+  /**
+   * Binds UDP, then listens on TCP at the port UDP got. With port 0 the port UDP picked may
+   * be taken on TCP: a few more tries, each a fresh start under the same id.
+   */
+  static async listenWith<Answered extends object>(
+    context: StartContext,
+    setup: DnsServerSetup<Answered>,
+  ): Promise<Opened<DnsServer, StartAnswer<Answered>>> {
+    for (let attempt = 1; ; attempt++) {
+      let tcpFailed = false;
+      try {
+        return await BuiltInServer.startListening(setup.at, context, {
+          protocol: 'UDP',
+          create: (target) => {
+            const udp = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4');
+            return { server: new DnsServer(context, udp, setup.keepBytes, setup.respond), socket: udp };
+          },
+          alsoListen: async (server, local) => {
+            const tcp = net.createServer((socket) => server.accept(socket));
+            server.tcp = tcp;
+            const target = { address: local.address, family: local.family };
+            try {
+              await listenAt(tcp, 'TCP', { bindAddress: setup.at.bindAddress, port: local.port }, target);
+            } catch (error) {
+              tcpFailed = true;
+              throw error;
+            }
+          },
+          listening: (server) => {
+            server.udp.on('message', (message, info) => void server.receiveUdp(message, info));
+            server.udp.on('error', (error) => server.logError(error));
+            return {
+              warning: ({ address, port }) => allInterfacesWarning(address, port, 'UDP'),
+              logged: { role: setup.role },
+              answered: setup.answered,
+            };
+          },
+        });
+      } catch (error) {
+        if (!(tcpFailed && setup.at.port === 0 && attempt < anyPortAttempts)) throw error;
+      }
+    }
   }
 
   /** A line from the resolver's walk (a hop, or an answer from the cache). */
@@ -138,7 +156,7 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
 
   protected shutDown(): Promise<void> {
     try {
-      this.udp?.close();
+      this.udp.close();
     } catch {
       // already closed
     }
@@ -191,8 +209,7 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
   private async receiveUdp(message: Buffer, info: dgram.RemoteInfo): Promise<void> {
     if (this.stopped) return;
     const reply = await this.handle(message, toSocketAddress(info), 'udp');
-    if (reply && !this.stopped)
-      this.udp?.send(reply, info.port, info.address, (error) => error && this.logError(error));
+    if (reply && !this.stopped) this.udp.send(reply, info.port, info.address, (error) => error && this.logError(error));
   }
 
   private accept(socket: net.Socket): void {

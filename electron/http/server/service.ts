@@ -10,7 +10,7 @@ export function createWebServerService(serviceOptions: NetServiceOptions = {}): 
     const servers = new Registry<WebServer>('web server', 'webServer');
     return {
       'webServer.start': (request, { signal }) =>
-        servers.open((id) => WebServer.start(id, request, session, options, signal)),
+        servers.open((id) => WebServer.start(request, { id, session, options, signal })),
       'webServer.stop': ({ serverId }) => servers.removeOnceStopped(serverId, (server) => server.stop()),
     };
   };

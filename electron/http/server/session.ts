@@ -10,12 +10,9 @@ import {
   type webServerCloseReasons,
 } from '../../../shared/http/server/contract';
 import type { SocketAddress } from '../../../shared/net/contract';
-import type { Session } from '../../service';
 import { allInterfacesWarning, localAddressOf, remoteAddressOf } from '../../net/address';
-import { BuiltInServer, closeListening, failedBy, tcpServerError } from '../../net/builtInServer';
+import { BuiltInServer, closeListening, failedBy, tcpServerError, type StartContext } from '../../net/builtInServer';
 import { stamp } from '../../net/clock';
-import { resolveBindAddress } from '../../net/listen';
-import type { ResolvedNetOptions } from '../../net/options';
 import type { Opened } from '../../net/registry';
 import { resolveServedFolder } from './folder';
 import { handleRequest, type ResponseNote, respondWithPage } from './handler';
@@ -72,52 +69,51 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
   };
 
   private constructor(
-    id: string,
-    session: Session,
+    context: StartContext,
     private readonly server: http.Server,
     private readonly request: StartRequest,
     private readonly root: string,
-    options: ResolvedNetOptions,
   ) {
-    super(id, session, {
+    super(context, {
       event: 'webServer.log',
-      options,
-      keepLimit: request.keepBytes ?? options.keepBytes,
+      keepBytes: request.keepBytes,
       droppableKinds: floodDroppableKinds,
     });
   }
 
   static async start(
-    id: string,
     request: StartRequest,
-    session: Session,
-    options: ResolvedNetOptions,
-    signal: AbortSignal,
+    context: StartContext,
   ): Promise<Opened<WebServer, ResponseOf<'webServer.start'>>> {
     const folder = await resolveServedFolder(request.folder);
-    const target = await resolveBindAddress('TCP', request, signal);
-    // requireHostHeader off: Node would answer a Host-less HTTP/1.1 request itself, unlogged.
-    const listener = http.createServer({ requireHostHeader: false });
-    listener.keepAliveTimeout = request.keepAliveTimeoutMs;
-    // The same bound for a connection that never sends anything, or stalls mid-response.
-    listener.timeout = request.keepAliveTimeoutMs;
-    const server = new WebServer(id, session, listener, request, folder.root, options);
-    const local = await server.listen(listener, 'TCP', request, target);
-    listener.on('connection', (socket: net.Socket) => server.accept(socket));
-    listener.on('request', (req: IncomingMessage, res: ServerResponse) => server.onRequest(req, res));
-    listener.on('clientError', (error: Error & { code?: string; reason?: string }, socket: net.Socket) =>
-      server.onClientError(error, socket),
-    );
-    listener.on('connect', (req: IncomingMessage, socket: net.Socket) => server.onConnect(req, socket));
-    listener.on('error', (error) => server.log.add({ ...stamp(), kind: 'error', error: tcpServerError(error) }));
-    const served = { folder: folder.root, sampleSite: folder.sampleSite };
-    const result: ResponseOf<'webServer.start'> = server.listening(local, {
-      warning: ({ address, port }) =>
-        allInterfacesWarning(address, port, 'TCP').replace('The TCP server', 'The web server'),
-      logged: served,
-      answered: { ...served, cookieDemo: request.cookieDemo },
+    return BuiltInServer.startListening(request, context, {
+      protocol: 'TCP',
+      create: () => {
+        // requireHostHeader off: Node would answer a Host-less HTTP/1.1 request itself, unlogged.
+        const listener = http.createServer({ requireHostHeader: false });
+        listener.keepAliveTimeout = request.keepAliveTimeoutMs;
+        // The same bound for a connection that never sends anything, or stalls mid-response.
+        listener.timeout = request.keepAliveTimeoutMs;
+        return { server: new WebServer(context, listener, request, folder.root), socket: listener };
+      },
+      listening: (server) => {
+        const listener = server.server;
+        listener.on('connection', (socket: net.Socket) => server.accept(socket));
+        listener.on('request', (req: IncomingMessage, res: ServerResponse) => server.onRequest(req, res));
+        listener.on('clientError', (error: Error & { code?: string; reason?: string }, socket: net.Socket) =>
+          server.onClientError(error, socket),
+        );
+        listener.on('connect', (req: IncomingMessage, socket: net.Socket) => server.onConnect(req, socket));
+        listener.on('error', (error) => server.log.add({ ...stamp(), kind: 'error', error: tcpServerError(error) }));
+        const served = { folder: folder.root, sampleSite: folder.sampleSite };
+        return {
+          warning: ({ address, port }) =>
+            allInterfacesWarning(address, port, 'TCP').replace('The TCP server', 'The web server'),
+          logged: served,
+          answered: { ...served, cookieDemo: request.cookieDemo },
+        };
+      },
     });
-    return { opened: server, result };
   }
 
   protected snapshot(): WebServerCounters {

@@ -16,7 +16,7 @@ export function createMailServerService(serviceOptions: NetServiceOptions = {}):
       'mailServer.start': (request, { signal }) => {
         for (const id of stopped) servers.delete(id);
         stopped = [];
-        return servers.open((id) => MailServer.start(id, request, session, options, signal));
+        return servers.open((id) => MailServer.start(request, { id, session, options, signal }));
       },
       'mailServer.stop': async ({ serverId }) => {
         const running = server(serverId);

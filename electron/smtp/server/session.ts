@@ -7,67 +7,30 @@ import {
   type SMTPServerAuthentication,
   type SMTPServerAuthenticationResponse,
   type SMTPServerDataStream,
-  type SMTPServerOptions,
   type SMTPServerSession,
 } from 'smtp-server';
-import { type ErrorInfo, isPlaygroundError } from '../../../shared/contract/errors';
+import { isPlaygroundError } from '../../../shared/contract/errors';
 import type { ParsedRequestOf, ResponseOf } from '../../../shared/contract/index';
 import type { SocketAddress } from '../../../shared/net/contract';
-import type { connectionCloseReasons } from '../../../shared/net/serverContract';
 import type {
   MailMessage,
   MailServerCertificate,
   MailServerCounters,
   MailSummary,
 } from '../../../shared/smtp/server/contract';
-import type { Session } from '../../service';
 import { formatAddress, localAddressOf, remoteAddressOf } from '../../net/address';
-import { BuiltInServer, closeListening, failedBy, tcpServerError } from '../../net/builtInServer';
+import { BuiltInServer, closeListening, failedBy, tcpServerError, type StartContext } from '../../net/builtInServer';
 import { stamp } from '../../net/clock';
 import { Coalescer } from '../../net/coalescer';
-import { resolveBindAddress } from '../../net/listen';
-import type { ResolvedNetOptions } from '../../net/options';
 import type { Opened } from '../../net/registry';
 import { makeSelfSignedCertificate } from '../../net/selfSignedCertificate';
+import { MailConnection } from './connection';
 import { checkFolderWritable, emlFileName, removeStalePartials, resolveFolder, saveEml } from './eml';
 import { MailInbox } from './inbox';
 import { parseMail } from './parse';
-import { ConnectionTranscript } from './transcript';
+import { replies, replyError, smtpServerOptions } from './smtpServerOptions';
 
 type StartRequest = ParsedRequestOf<'mailServer.start'>;
-type ClosedBy = (typeof connectionCloseReasons)[number];
-
-interface Connection {
-  readonly id: string;
-  readonly client: SocketAddress;
-  readonly transcript: ConnectionTranscript;
-  sessionId: string | undefined;
-  tls: boolean;
-  /** Replies sent so far (the first 220 is the greeting, a later one answers STARTTLS). */
-  replies: number;
-  /** STARTTLS was answered with 220 and the handshake has not completed yet. */
-  upgrading: boolean;
-  closed: boolean;
-  closedBy: ClosedBy | undefined;
-  error: ErrorInfo | undefined;
-}
-
-/** The textbook's replies where smtp-server lets us choose the words. */
-const replies = {
-  helo: '%s Hello %s, pleased to meet you',
-  accepted: 'Message accepted for delivery',
-  authRequired: 'Authentication required: send AUTH PLAIN or AUTH LOGIN first',
-  authFailed: 'Authentication credentials invalid',
-};
-
-/** Commands an unauthenticated client may send while AUTH is required (smtp-server's 10 is tight for typing). */
-const maxUnauthenticatedCommands = 50;
-const maxClients = 100;
-const maxRecipients = 100;
-
-function replyError(code: number, message: string): Error {
-  return Object.assign(new Error(message), { responseCode: code });
-}
 
 /**
  * The built-in mail server: a sink. smtp-server (nodemailer's SMTP server library) speaks
@@ -78,8 +41,8 @@ function replyError(code: number, message: string): Error {
 export class MailServer extends BuiltInServer<'mailServer.log'> {
   private nextConnection = 1;
   private nextMessage = 1;
-  private readonly connections = new Set<Connection>();
-  private readonly bySession = new Map<string, Connection>();
+  private readonly connections = new Set<MailConnection>();
+  private readonly bySession = new Map<string, MailConnection>();
   private readonly sockets = new Set<net.Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly rejected: Set<string>;
@@ -98,14 +61,13 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
   private readonly smtp: SMTPServer;
 
   private constructor(
-    id: string,
-    session: Session,
+    context: StartContext,
     private readonly request: StartRequest,
     private readonly saveFolder: string | undefined,
-    certificate: { key: string; cert: string } | undefined,
-    options: ResolvedNetOptions,
+    private readonly certificate: { key: string; cert: string } | undefined,
   ) {
-    super(id, session, { event: 'mailServer.log', options, keepLimit: options.keepBytes });
+    super(context, { event: 'mailServer.log' });
+    const { id, session, options } = context;
     this.rejected = new Set(request.rejectRecipients.map((address) => address.toLowerCase()));
     this.inbox = new MailInbox(request.inboxLimit);
     this.inboxEvents = new Coalescer<true>({
@@ -122,45 +84,62 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
         });
       },
     });
-    this.smtp = new SMTPServer(this.smtpOptions(certificate));
+    this.smtp = new SMTPServer({
+      ...smtpServerOptions(request, certificate),
+      onConnect: (session, callback) => {
+        this.connected(session);
+        callback();
+      },
+      onSecure: (socket, session, callback) => {
+        this.secured(socket, session);
+        callback();
+      },
+      onAuth: (auth, session, callback) => this.authenticate(auth, session, callback),
+      onRcptTo: (address, session, callback) => this.recipient(address, session, callback),
+      onData: (stream, session, callback) => this.data(stream, session, callback),
+      onClose: (session) => {
+        const connection = this.bySession.get(session.id);
+        if (connection) this.closed(connection);
+      },
+    });
     this.smtp.on('error', (error: Error) => this.serverError(error));
     // Ahead of smtp-server's own listener, so the transcript sees the greeting too.
     this.smtp.server.prependListener('connection', (socket: net.Socket) => this.accept(socket));
   }
 
   static async start(
-    id: string,
     request: StartRequest,
-    session: Session,
-    options: ResolvedNetOptions,
-    signal: AbortSignal,
+    context: StartContext,
   ): Promise<Opened<MailServer, ResponseOf<'mailServer.start'>>> {
-    const target = await resolveBindAddress('TCP', request, signal);
-    const saveFolder = request.saveFolder === undefined ? undefined : resolveFolder(request.saveFolder);
-    if (saveFolder !== undefined) {
-      await checkFolderWritable(saveFolder);
-      await removeStalePartials(saveFolder);
-    }
-    const made = request.startTls ? await makeSelfSignedCertificate(request.hostname) : undefined;
-    const server = new MailServer(id, session, request, saveFolder, made, options);
-    const local = await server.listen(server.smtp.server, 'TCP', request, target);
-    const result: ResponseOf<'mailServer.start'> = server.listening(local, {
-      warning: (at) => allInterfacesWarning(at, request),
-      logged: {
-        hostname: request.hostname,
-        startTls: request.startTls,
-        authRequired: request.requireAuth !== undefined,
-        maxMessageBytes: request.maxMessageBytes,
+    return BuiltInServer.startListening(request, context, {
+      protocol: 'TCP',
+      create: async () => {
+        const saveFolder = request.saveFolder === undefined ? undefined : resolveFolder(request.saveFolder);
+        if (saveFolder !== undefined) {
+          await checkFolderWritable(saveFolder);
+          await removeStalePartials(saveFolder);
+        }
+        const made = request.startTls ? await makeSelfSignedCertificate(request.hostname) : undefined;
+        const server = new MailServer(context, request, saveFolder, made);
+        return { server, socket: server.smtp.server };
       },
-      answered: {
-        hostname: request.hostname,
-        maxMessageBytes: request.maxMessageBytes,
-        inboxLimit: request.inboxLimit,
-        ...(made ? { certificate: describeCertificate(made.cert) } : {}),
-        ...(saveFolder !== undefined ? { saveFolder } : {}),
-      },
+      listening: ({ saveFolder, certificate }) => ({
+        warning: (at) => allInterfacesWarning(at, request),
+        logged: {
+          hostname: request.hostname,
+          startTls: request.startTls,
+          authRequired: request.requireAuth !== undefined,
+          maxMessageBytes: request.maxMessageBytes,
+        },
+        answered: {
+          hostname: request.hostname,
+          maxMessageBytes: request.maxMessageBytes,
+          inboxLimit: request.inboxLimit,
+          ...(certificate ? { certificate: describeCertificate(certificate.cert) } : {}),
+          ...(saveFolder !== undefined ? { saveFolder } : {}),
+        },
+      }),
     });
-    return { opened: server, result };
   }
 
   get running(): boolean {
@@ -200,48 +179,6 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     return { ...stamp(), serverId: this.id, removed };
   }
 
-  private smtpOptions(certificate: { key: string; cert: string } | undefined): SMTPServerOptions {
-    const { request } = this;
-    return {
-      name: request.hostname,
-      heloResponse: replies.helo,
-      size: request.maxMessageBytes,
-      rejectOversized: true,
-      authMethods: ['PLAIN', 'LOGIN'],
-      authOptional: request.requireAuth === undefined,
-      // Students see AUTH on loopback without TLS; the panel says the password crosses in clear.
-      allowInsecureAuth: true,
-      authRequiredMessage: replies.authRequired,
-      disabledCommands: [...(request.startTls ? [] : ['STARTTLS']), ...(request.requireAuth ? [] : ['AUTH'])],
-      hideSTARTTLS: !request.startTls,
-      ...(certificate ? { key: certificate.key, cert: certificate.cert } : {}),
-      // The log is our own transcript of the socket; smtp-server's would go to the console.
-      logger: false,
-      // A reverse lookup of 127.0.0.1 is useless here and would delay every greeting.
-      disableReverseLookup: true,
-      maxClients,
-      maxRecipients,
-      maxAllowedUnauthenticatedCommands: maxUnauthenticatedCommands,
-      socketTimeout: request.idleTimeoutMs,
-      closeTimeout: 1000,
-      onConnect: (session, callback) => {
-        this.connected(session);
-        callback();
-      },
-      onSecure: (socket, session, callback) => {
-        this.secured(socket, session);
-        callback();
-      },
-      onAuth: (auth, session, callback) => this.authenticate(auth, session, callback),
-      onRcptTo: (address, session, callback) => this.recipient(address, session, callback),
-      onData: (stream, session, callback) => this.data(stream, session, callback),
-      onClose: (session) => {
-        const connection = this.bySession.get(session.id);
-        if (connection) this.closed(connection);
-      },
-    };
-  }
-
   protected snapshot(): MailServerCounters {
     return {
       ...this.counters,
@@ -258,35 +195,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     }
     const client = remoteAddressOf(socket);
     const local = localAddressOf(socket);
-    const connection: Connection = {
-      id: `c${this.nextConnection++}`,
-      client,
-      transcript: new ConnectionTranscript({
-        received: (data, message) => {
-          this.counters.bytesReceived += data.byteLength;
-          this.log.add(
-            {
-              ...stamp(),
-              kind: 'received',
-              connectionId: connection.id,
-              data: this.log.keep(data),
-              bytes: data.byteLength,
-              tls: connection.tls,
-              message,
-            },
-            data.byteLength,
-          );
-        },
-        replied: (data) => this.replied(connection, data),
-      }),
-      sessionId: undefined,
-      tls: false,
-      replies: 0,
-      upgrading: false,
-      closed: false,
-      closedBy: undefined,
-      error: undefined,
-    };
+    const connection = new MailConnection(`c${this.nextConnection++}`, client, this.log, this.counters);
     this.connections.add(connection);
     this.counters.connectionsAccepted++;
     this.counters.connectionsOpen++;
@@ -296,7 +205,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
   }
 
   /** Follows one socket of a connection (the plain one, then the TLS one after STARTTLS). */
-  private watch(connection: Connection, socket: net.Socket): void {
+  private watch(connection: MailConnection, socket: net.Socket): void {
     this.sockets.add(socket);
     socket.on('error', (error) => {
       connection.error ??= tcpServerError(error, connection.client);
@@ -308,27 +217,6 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
       if (connection.tls && !('encrypted' in socket)) return;
       this.closed(connection);
     });
-  }
-
-  private replied(connection: Connection, data: Uint8Array): void {
-    this.counters.bytesReplied += data.byteLength;
-    const code = Number.parseInt(Buffer.from(data.subarray(0, 3)).toString('latin1'), 10);
-    connection.replies++;
-    if (code === 220 && connection.replies > 1 && !connection.tls) connection.upgrading = true;
-    if (code === 221) connection.closedBy ??= 'server';
-    if (code === 421) connection.closedBy ??= /timeout/i.test(Buffer.from(data).toString('latin1')) ? 'idle' : 'server';
-    this.log.add(
-      {
-        ...stamp(),
-        kind: 'replied',
-        connectionId: connection.id,
-        data: this.log.keep(data),
-        bytes: data.byteLength,
-        tls: connection.tls,
-        ...(Number.isInteger(code) ? { code } : {}),
-      },
-      data.byteLength,
-    );
   }
 
   private connected(session: SMTPServerSession): void {
@@ -344,18 +232,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
   private secured(socket: net.Socket | tls.TLSSocket, session: SMTPServerSession): void {
     const connection = this.bySession.get(session.id);
     if (!connection || connection.tls) return;
-    connection.tls = true;
-    connection.upgrading = false;
-    const secure = socket as tls.TLSSocket;
-    const protocol = secure.getProtocol?.() ?? undefined;
-    const cipher = secure.getCipher?.()?.name;
-    this.log.add({
-      ...stamp(),
-      kind: 'tls',
-      connectionId: connection.id,
-      ...(protocol ? { protocol } : {}),
-      ...(cipher ? { cipher } : {}),
-    });
+    connection.secured(socket as tls.TLSSocket);
     this.watch(connection, socket);
     connection.transcript.attach(socket);
   }
@@ -458,7 +335,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     });
   }
 
-  private abandoned(connection: Connection | undefined, bytes: number): void {
+  private abandoned(connection: MailConnection | undefined, bytes: number): void {
     this.counters.messagesAbandoned++;
     if (connection) this.log.add({ ...stamp(), kind: 'abandoned', connectionId: connection.id, bytes });
     else this.log.countersChanged();
@@ -468,7 +345,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     raw: Buffer,
     received: ReturnType<typeof stamp>,
     session: SMTPServerSession,
-    connection: Connection | undefined,
+    connection: MailConnection | undefined,
   ): Promise<void> {
     const messageId = `m${this.nextMessage++}`;
     // Read before anything waits: smtp-server starts a new envelope once the reply is sent.
@@ -540,7 +417,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     this.timers.add(timer);
   }
 
-  private closed(connection: Connection): void {
+  private closed(connection: MailConnection): void {
     if (connection.closed) return;
     connection.closed = true;
     connection.transcript.flush();
@@ -548,25 +425,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     if (connection.sessionId !== undefined) this.bySession.delete(connection.sessionId);
     this.counters.connectionsOpen--;
     if (this.stopped) return;
-    if (connection.upgrading) {
-      this.log.add({
-        ...stamp(),
-        kind: 'error',
-        connectionId: connection.id,
-        error: {
-          code: 'E_TLS',
-          message:
-            'the TLS handshake after STARTTLS did not complete: the client gave up. A client that does not trust this self-signed certificate stops here; give it the certificate (or check its SHA-256 fingerprint) or let it accept self-signed certificates for this lab.',
-        },
-      });
-    }
-    this.log.add({
-      ...stamp(),
-      kind: 'closed',
-      connectionId: connection.id,
-      by: connection.closedBy ?? 'client',
-      ...(connection.error ? { error: connection.error } : {}),
-    });
+    connection.logClosed();
   }
 
   private serverError(error: Error): void {

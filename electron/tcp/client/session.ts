@@ -2,7 +2,7 @@ import type net from 'node:net';
 import { PlaygroundError } from '../../../shared/contract/errors';
 import type { EventPayloadOf, ParsedRequestOf, ResponseOf } from '../../../shared/contract/index';
 import type { SocketAddress, Stamp } from '../../../shared/net/contract';
-import type { TcpChunk } from '../../../shared/tcp/contract';
+import type { TcpChunk } from '../../../shared/tcp/client/contract';
 import type { Session } from '../../service';
 import { formatSocketAddress, localAddressOf } from '../../net/address';
 import { ByteBudget } from '../../net/byteBudget';

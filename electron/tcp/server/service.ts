@@ -11,7 +11,7 @@ export function createTcpServerService(serviceOptions: NetServiceOptions = {}): 
 
     return {
       'tcpServer.start': (request, { signal }) =>
-        servers.open((id) => TcpUpperServer.start(id, request, session, options, signal)),
+        servers.open((id) => TcpUpperServer.start(request, { id, session, options, signal })),
       'tcpServer.stop': ({ serverId }) => servers.removeOnceStopped(serverId, (server) => server.stop()),
     };
   };

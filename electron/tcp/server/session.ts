@@ -8,13 +8,10 @@ import {
   type TcpServerLogEntry,
   type TcpServerMode,
   textbookRecvBytes,
-} from '../../../shared/tcp/contract';
-import type { Session } from '../../service';
-import { allInterfacesWarning, localAddressOf, remoteAddressOf } from '../../net/address';
-import { BuiltInServer, closeListening, failedBy, tcpServerError } from '../../net/builtInServer';
+} from '../../../shared/tcp/server/contract';
+import { localAddressOf, remoteAddressOf } from '../../net/address';
+import { BuiltInServer, closeListening, failedBy, tcpServerError, type StartContext } from '../../net/builtInServer';
 import { stamp } from '../../net/clock';
-import { resolveBindAddress } from '../../net/listen';
-import type { ResolvedNetOptions } from '../../net/options';
 import type { Opened } from '../../net/registry';
 
 type StartRequest = ParsedRequestOf<'tcpServer.start'>;
@@ -42,34 +39,31 @@ export class TcpUpperServer extends BuiltInServer<'tcpServer.log'> {
   };
 
   private constructor(
-    id: string,
-    session: Session,
+    context: StartContext,
     private readonly server: net.Server,
     private readonly request: StartRequest,
-    options: ResolvedNetOptions,
   ) {
-    super(id, session, { event: 'tcpServer.log', options, keepLimit: request.keepBytes ?? options.keepBytes });
+    super(context, { event: 'tcpServer.log', keepBytes: request.keepBytes });
   }
 
   static async start(
-    id: string,
     request: StartRequest,
-    session: Session,
-    options: ResolvedNetOptions,
-    signal: AbortSignal,
+    context: StartContext,
   ): Promise<Opened<TcpUpperServer, ResponseOf<'tcpServer.start'>>> {
-    const target = await resolveBindAddress('TCP', request, signal);
-    const listener = net.createServer({ allowHalfOpen: true, noDelay: true });
-    const server = new TcpUpperServer(id, session, listener, request, options);
-    const local = await server.listen(listener, 'TCP', request, target);
-    listener.on('connection', (socket) => server.accept(socket));
-    listener.on('error', (error) => server.log.add({ ...stamp(), kind: 'error', error: tcpServerError(error) }));
-    const result: ResponseOf<'tcpServer.start'> = server.listening(local, {
-      warning: ({ address, port }) => allInterfacesWarning(address, port, 'TCP'),
-      logged: {},
-      answered: { mode: request.mode },
+    return BuiltInServer.startListening(request, context, {
+      protocol: 'TCP',
+      create: () => {
+        const listener = net.createServer({ allowHalfOpen: true, noDelay: true });
+        return { server: new TcpUpperServer(context, listener, request), socket: listener };
+      },
+      listening: (server) => {
+        server.server.on('connection', (socket) => server.accept(socket));
+        server.server.on('error', (error) =>
+          server.log.add({ ...stamp(), kind: 'error', error: tcpServerError(error) }),
+        );
+        return { logged: {}, answered: { mode: request.mode } };
+      },
     });
-    return { opened: server, result };
   }
 
   protected snapshot(): TcpServerCounters {

@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import { PlaygroundError } from '../../../shared/contract/errors';
 import type { ParsedRequestOf, ResponseOf } from '../../../shared/contract/index';
 import type { AddressFamily, ResolvedAddress, SocketAddress } from '../../../shared/net/contract';
-import type { UdpDatagram } from '../../../shared/udp/contract';
+import type { UdpDatagram } from '../../../shared/udp/client/contract';
 import type { Session } from '../../service';
 import { formatSocketAddress, ipFamily, toSocketAddress } from '../../net/address';
 import { ByteBudget } from '../../net/byteBudget';

@@ -11,7 +11,7 @@ export function createUdpServerService(serviceOptions: NetServiceOptions = {}): 
 
     return {
       'udpServer.start': (request, { signal }) =>
-        servers.open((id) => UdpUpperServer.start(id, request, session, options, signal)),
+        servers.open((id) => UdpUpperServer.start(request, { id, session, options, signal })),
       'udpServer.stop': ({ serverId }) => servers.remove(serverId, (server) => server.stop()),
     };
   };

@@ -2,14 +2,11 @@ import dgram from 'node:dgram';
 import { upperBytesWithReport } from '../../../shared/bytes';
 import type { ParsedRequestOf, ResponseOf } from '../../../shared/contract/index';
 import type { SocketAddress } from '../../../shared/net/contract';
-import type { UdpServerCounters, UdpServerLogEntry } from '../../../shared/udp/contract';
-import type { Session } from '../../service';
-import { allInterfacesWarning, toSocketAddress } from '../../net/address';
-import { BuiltInServer } from '../../net/builtInServer';
+import type { UdpServerCounters, UdpServerLogEntry } from '../../../shared/udp/server/contract';
+import { toSocketAddress } from '../../net/address';
+import { BuiltInServer, type StartContext } from '../../net/builtInServer';
 import { stamp } from '../../net/clock';
 import { netError } from '../../net/errors';
-import { resolveBindAddress } from '../../net/listen';
-import type { ResolvedNetOptions } from '../../net/options';
 import type { Opened } from '../../net/registry';
 
 type StartRequest = ParsedRequestOf<'udpServer.start'>;
@@ -30,35 +27,30 @@ export class UdpUpperServer extends BuiltInServer<'udpServer.log'> {
   private local: SocketAddress | undefined;
 
   private constructor(
-    id: string,
-    session: Session,
+    context: StartContext,
     private readonly socket: dgram.Socket,
     private readonly request: StartRequest,
-    options: ResolvedNetOptions,
   ) {
-    super(id, session, { event: 'udpServer.log', options, keepLimit: request.keepBytes ?? options.keepBytes });
+    super(context, { event: 'udpServer.log', keepBytes: request.keepBytes });
   }
 
   static async start(
-    id: string,
     request: StartRequest,
-    session: Session,
-    options: ResolvedNetOptions,
-    signal: AbortSignal,
+    context: StartContext,
   ): Promise<Opened<UdpUpperServer, ResponseOf<'udpServer.start'>>> {
-    const target = await resolveBindAddress('UDP', request, signal);
-    const socket = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4');
-    const server = new UdpUpperServer(id, session, socket, request, options);
-    const local = await server.listen(socket, 'UDP', request, target);
-    server.local = local;
-    socket.on('message', (message, info) => server.receive(message, info));
-    socket.on('error', (error) => server.socketError(error));
-    const result: ResponseOf<'udpServer.start'> = server.listening(local, {
-      warning: ({ address, port }) => allInterfacesWarning(address, port, 'UDP'),
-      logged: {},
-      answered: { mode: request.mode, recvBufferBytes: request.recvBufferBytes },
+    return BuiltInServer.startListening(request, context, {
+      protocol: 'UDP',
+      create: (target) => {
+        const socket = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4');
+        return { server: new UdpUpperServer(context, socket, request), socket };
+      },
+      listening: (server, local) => {
+        server.local = local;
+        server.socket.on('message', (message, info) => server.receive(message, info));
+        server.socket.on('error', (error) => server.socketError(error));
+        return { logged: {}, answered: { mode: request.mode, recvBufferBytes: request.recvBufferBytes } };
+      },
     });
-    return { opened: server, result };
   }
 
   protected snapshot(): UdpServerCounters {

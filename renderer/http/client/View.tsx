@@ -8,13 +8,9 @@ import { useStore } from '../../net/useStore';
 import { CertificateFacts } from '../../smtp/client/StepCard';
 import { ComposerCookies } from './Cookies';
 import { ComposerLint } from './Lint';
-import {
-  type ComposerModel,
-  type ComposerState,
-  connectionModeLabels,
-  connectionModes,
-  type HttpVersionChoice,
-} from './model';
+import type { ComposerState, HttpVersionChoice } from './composerState';
+import type { ComposerModel } from './model';
+import { connectionModeLabels, connectionModes } from './send';
 import { RawRequestEditor, type RawRequestEditorHandle } from './editor/RawRequestEditor';
 import type { WebServerModel } from '../server/model';
 

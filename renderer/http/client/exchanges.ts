@@ -1,26 +1,17 @@
-import { formatByteCount } from '../../../shared/bytes';
 import type { Client } from '../../../shared/contract/client';
 import type { EventPayloadOf } from '../../../shared/contract/index';
-import {
-  type HttpBodyProgress,
-  type HttpSendResult,
-  type HttpTimings,
-  maxHttpBodySliceBytes,
-} from '../../../shared/http/client/contract';
-import { validatorsFrom } from '../../../shared/http/compose/editRequest';
-import { fieldsNamed } from '../../../shared/http/parse/fields';
-import { formatAddress } from '../../net/format';
+import { type HttpSendResult, maxHttpBodySliceBytes } from '../../../shared/http/client/contract';
 import { Store } from '../../net/store';
 import { TranscriptModel } from '../../transcript/model';
 import { BodyPages } from './response/bodyPages';
+import { closedLine, endLines, openedLine, progressLines, requestLine, strayLine } from './response/connectionLines';
+import { connectionFromSend, ended, exchangeRecord, openedConnection, progressed } from './exchangeRecords';
 import type {
-  BodyProgress,
   ConnectionRecord,
   ExchangeRecord,
   ExchangesState,
   ExchangeTimings,
   LatestResponse,
-  ResponseHeadView,
 } from './exchangeState';
 
 export type {
@@ -37,8 +28,6 @@ export type {
 const maxExchanges = 200;
 /** Events held for an exchange whose send result has not come back yet. */
 const maxEarlyEvents = 1000;
-
-const emptyBody: BodyProgress = { received: 0, kept: 0, encodings: [], chunks: 0, complete: false };
 
 /** One request of an `http.send`, as the composer knows it. */
 export interface TrackedRequest {
@@ -69,6 +58,9 @@ type ExchangeEndEvent = EventPayloadOf<'http.exchangeEnd'>;
  * Store (views subscribe with useFrameStore, so a fast body stream repaints ~10 times
  * a second, not per chunk; the Node side already coalesces progress to one event per
  * ~25 ms). Bodies stay on the Node side and are read a slice at a time (readBody).
+ * This class holds the records and routes the events; what an event does to a record
+ * is in exchangeRecords.ts, what it says in the connection's transcript is beside
+ * the transcript's view, in response/connectionLines.ts.
  *
  * API for the composer (H3):
  * - `track(request)` per exchange of an `http.send` result, or `trackSend(result, {raw,
@@ -115,7 +107,7 @@ export class HttpExchanges extends Store<ExchangesState> {
   /** Start following one request of an `http.send` (the composer calls this per sent exchange). */
   track(sent: TrackedRequest): void {
     if (this.find(sent.exchangeId)) return;
-    const record: ExchangeRecord = {
+    const record = exchangeRecord({
       id: sent.exchangeId,
       seq: ++this.exchangeSeq,
       connectionId: sent.connectionId,
@@ -125,29 +117,13 @@ export class HttpExchanges extends Store<ExchangesState> {
       request: sent.request,
       sentAt: sent.sentAt ?? this.now(),
       localPort: sent.localPort,
-      interim: [],
-      response: undefined,
-      trailers: [],
-      chunks: [],
-      diagnostics: [],
-      body: emptyBody,
-      timings: sent.timings ?? {},
-      reused: sent.reused ?? false,
-      phase: 'waiting',
-      failure: undefined,
-    };
+      timings: sent.timings,
+      reused: sent.reused,
+    });
     this.add(record);
     if (sent.connectionId !== undefined) {
       this.linkConnection(sent.connectionId, record);
-      this.transcriptOf(sent.connectionId).append({
-        direction: 'client-to-server',
-        at: record.sentAt,
-        mono: sent.sentMono,
-        data: record.request,
-        seq: record.seq,
-        stream: `${sent.connectionId}:out`,
-        note: `request #${record.seq}: ${record.method}${record.reused ? ' (on the open connection)' : ''}`,
-      });
+      this.transcriptOf(sent.connectionId).append(requestLine(record, sent.connectionId, sent.sentMono));
     }
     const held = this.early.get(record.id);
     if (held) {
@@ -184,28 +160,20 @@ export class HttpExchanges extends Store<ExchangesState> {
     sent: { method?: string | undefined; request: Uint8Array; target: string; origin?: string | undefined },
     error: { code: string; message: string },
   ): void {
-    const record: ExchangeRecord = {
-      id: `not-sent-${++this.failedSeq}`,
-      seq: ++this.exchangeSeq,
-      connectionId: undefined,
-      target: sent.target,
-      origin: sent.origin,
-      method: sent.method ?? '',
-      request: sent.request,
-      sentAt: this.now(),
-      localPort: undefined,
-      interim: [],
-      response: undefined,
-      trailers: [],
-      chunks: [],
-      diagnostics: [],
-      body: emptyBody,
-      timings: {},
-      reused: false,
-      phase: 'failed',
-      failure: { code: error.code, message: error.message },
-    };
-    this.add(record);
+    this.add(
+      exchangeRecord({
+        id: `not-sent-${++this.failedSeq}`,
+        seq: ++this.exchangeSeq,
+        connectionId: undefined,
+        target: sent.target,
+        origin: sent.origin,
+        method: sent.method ?? '',
+        request: sent.request,
+        sentAt: this.now(),
+        phase: 'failed',
+        failure: { code: error.code, message: error.message },
+      }),
+    );
   }
 
   select(exchangeId: string): void {
@@ -274,96 +242,23 @@ export class HttpExchanges extends Store<ExchangesState> {
 
   private connectionOpened(event: EventPayloadOf<'http.connectionOpened'>): void {
     const existing = this.connection(event.connectionId);
-    const record: ConnectionRecord = {
-      id: event.connectionId,
-      seq: existing?.seq ?? ++this.connectionSeq,
-      target: event.target,
-      localAddress: event.local.address,
-      localPort: event.local.port,
-      remoteAddress: formatAddress(event.peer.address, event.peer.port),
-      openedAt: event.at,
-      closedAt: existing?.closedAt,
-      closeNote: existing?.closeNote,
-      exchangeIds: existing?.exchangeIds ?? [],
-      strayBytes: existing?.strayBytes ?? 0,
-    };
+    const record = openedConnection(event, existing, existing?.seq ?? ++this.connectionSeq);
     this.set({
       ...this.state,
       connections: existing
         ? this.state.connections.map((c) => (c.id === record.id ? record : c))
         : [...this.state.connections, record],
     });
-    this.transcriptOf(record.id).append({
-      direction: 'system',
-      at: event.at,
-      mono: event.mono,
-      note: `connection ${record.seq} opened: ${formatAddress(event.local.address, event.local.port)} → ${record.remoteAddress}${event.tls ? ' over TLS' : ''}`,
-      tone: 'ok',
-    });
+    this.transcriptOf(record.id).append(openedLine(event, record.seq));
   }
 
   private progress(event: ProgressEvent): void {
     const exchange = this.find(event.exchangeId);
     if (!exchange) return;
     const transcript = this.transcriptOf(event.connectionId);
-    let latest: LatestResponse | undefined;
-    let response = exchange.response;
-    const interim = [...exchange.interim];
-    for (const head of event.heads) {
-      const view: ResponseHeadView = {
-        status: head.status,
-        reason: head.reason,
-        versionText: head.versionText,
-        startLine: head.startLine,
-        fields: head.fields,
-        framing: head.framing,
-        raw: head.raw,
-        persistent: head.persistent,
-        at: head.at,
-      };
-      if (head.interim) interim.push(view);
-      else {
-        response = view;
-        latest = {
-          exchangeId: exchange.id,
-          origin: exchange.origin,
-          status: head.status,
-          validators: validatorsFrom(head.fields),
-          setCookies: fieldsNamed(head.fields, 'Set-Cookie').map((field) => field.value),
-          fields: head.fields,
-        };
-      }
-      transcript.append({
-        direction: 'server-to-client',
-        at: head.at,
-        mono: head.mono,
-        data: head.raw,
-        seq: exchange.seq,
-        note: `${head.interim ? 'interim response' : 'response'} to #${exchange.seq}: ${head.startLine}`,
-        tone: head.status >= 400 ? 'warn' : 'ok',
-      });
-    }
-    for (const part of event.unparsed) {
-      transcript.append({
-        direction: 'server-to-client',
-        at: event.at,
-        mono: event.mono,
-        data: part.data,
-        size: part.length,
-        note: unparsedNote[part.reason],
-        tone: part.reason === 'switched' ? 'info' : 'warn',
-      });
-    }
-    this.patchExchange(exchange.id, (e) => ({
-      ...e,
-      interim,
-      response,
-      trailers: event.trailers.length > 0 ? [...e.trailers, ...event.trailers] : e.trailers,
-      chunks: event.chunks.length > 0 ? e.chunks.concat(event.chunks) : e.chunks,
-      diagnostics: event.diagnostics.length > 0 ? [...e.diagnostics, ...event.diagnostics] : e.diagnostics,
-      body: { ...e.body, ...bodyFrom(event.body) },
-      phase: e.phase === 'waiting' && (response || interim.length > 0) ? 'receiving' : e.phase,
-    }));
+    for (const line of progressLines(exchange, event)) transcript.append(line);
+    const { change, latest } = progressed(exchange, event);
+    this.patchExchange(exchange.id, change);
     if (latest) {
       this.set({ ...this.state, latest });
       for (const listener of [...this.responseListeners]) listener(latest);
@@ -373,47 +268,12 @@ export class HttpExchanges extends Store<ExchangesState> {
   private exchangeEnd(event: ExchangeEndEvent): void {
     const exchange = this.find(event.exchangeId);
     if (!exchange) return;
-    const failed = event.outcome === 'failed' || event.outcome === 'cancelled' || !exchange.response;
-    const failure = failed
-      ? {
-          code: event.error?.code ?? (event.outcome === 'cancelled' ? 'E_CANCELLED' : 'E_NO_RESPONSE'),
-          message:
-            event.error?.message ??
-            (event.outcome === 'cancelled'
-              ? 'Cancelled: the connection was closed before the response was complete.'
-              : 'The connection closed before any response arrived.'),
-        }
-      : undefined;
-    this.patchExchange(exchange.id, (e) => ({
-      ...e,
-      body: { ...e.body, ...bodyFrom(event.body), complete: true },
-      timings: { ...e.timings, ...timingsFrom(event.timings) },
-      phase: failed ? 'failed' : 'done',
-      failure,
-    }));
+    const { change, failure } = ended(exchange, event);
+    this.patchExchange(exchange.id, change);
     const done = this.find(exchange.id);
     if (exchange.connectionId && done) {
       const transcript = this.transcriptOf(exchange.connectionId);
-      if (done.response && done.body.received > 0) {
-        transcript.append({
-          direction: 'server-to-client',
-          at: event.at,
-          mono: event.mono,
-          size: done.body.received,
-          seq: done.seq,
-          note: `body of #${done.seq}: ${formatByteCount(done.body.received)}${event.outcome === 'incomplete' ? ', cut short: the connection closed before its declared end' : ''} (see Body)`,
-          tone: event.outcome === 'incomplete' ? 'warn' : 'info',
-        });
-      }
-      if (failure) {
-        transcript.append({
-          direction: 'system',
-          at: event.at,
-          mono: event.mono,
-          note: `request #${done.seq}: ${failure.message}`,
-          tone: event.outcome === 'cancelled' ? 'warn' : 'error',
-        });
-      }
+      for (const line of endLines(done, event, failure)) transcript.append(line);
     }
     if (done && done.body.encodings.length > 0 && done.body.kept > 0) void this.learnDecodedLength(done.id);
   }
@@ -434,27 +294,13 @@ export class HttpExchanges extends Store<ExchangesState> {
 
   private stray(event: EventPayloadOf<'http.stray'>): void {
     this.patchConnection(event.connectionId, (c) => ({ ...c, strayBytes: c.strayBytes + event.length }));
-    this.transcriptOf(event.connectionId).append({
-      direction: 'server-to-client',
-      at: event.at,
-      mono: event.mono,
-      data: event.data,
-      size: event.length,
-      note: 'bytes on an idle connection: no request was outstanding, so they belong to no response',
-      tone: 'warn',
-    });
+    this.transcriptOf(event.connectionId).append(strayLine(event));
   }
 
   private connectionClosed(event: EventPayloadOf<'http.connectionClosed'>): void {
     this.patchConnection(event.connectionId, (c) => ({ ...c, closedAt: event.at, closeNote: event.message }));
     const connection = this.connection(event.connectionId);
-    this.transcriptOf(event.connectionId).append({
-      direction: 'system',
-      at: event.at,
-      mono: event.mono,
-      note: `connection ${connection?.seq ?? ''} closed: ${event.message}`.replace('  ', ' '),
-      tone: event.by === 'error' || event.by === 'timeout' ? 'error' : event.by === 'server' ? 'warn' : 'info',
-    });
+    this.transcriptOf(event.connectionId).append(closedLine(event, connection?.seq));
   }
 
   private forgotten(exchangeIds: readonly string[]): void {
@@ -507,19 +353,7 @@ export class HttpExchanges extends Store<ExchangesState> {
       return;
     }
     // http.connectionOpened comes first; this covers a connection opened before this page listened.
-    const connection: ConnectionRecord = {
-      id: connectionId,
-      seq: ++this.connectionSeq,
-      target: record.target,
-      localAddress: undefined,
-      localPort: record.localPort,
-      remoteAddress: undefined,
-      openedAt: record.sentAt,
-      closedAt: undefined,
-      closeNote: undefined,
-      exchangeIds: [record.id],
-      strayBytes: 0,
-    };
+    const connection = connectionFromSend(connectionId, record, ++this.connectionSeq);
     this.set({ ...this.state, connections: [...this.state.connections, connection] });
   }
 
@@ -541,29 +375,4 @@ export class HttpExchanges extends Store<ExchangesState> {
       connections: this.state.connections.map((c) => (c.id === connectionId ? change(c) : c)),
     });
   }
-}
-
-const unparsedNote = {
-  error: 'bytes after a response the parser could not follow: not read as HTTP',
-  switched: 'bytes after the protocol switch: another protocol, not HTTP',
-  incomplete: 'a response head cut short by the close',
-  idle: 'bytes on an idle connection: they belong to no response',
-} as const;
-
-function bodyFrom(body: HttpBodyProgress): Partial<BodyProgress> {
-  return {
-    received: body.receivedBytes,
-    kept: body.keptBytes,
-    capBytes: body.cappedAt,
-    chunks: body.chunkCount,
-    encodings: body.encodings,
-  };
-}
-
-function timingsFrom(timings: HttpTimings): ExchangeTimings {
-  const out: ExchangeTimings = {};
-  for (const key of ['lookupMs', 'connectMs', 'tlsMs', 'firstByteMs', 'transferMs', 'totalMs'] as const) {
-    if (timings[key] !== undefined) out[key] = timings[key];
-  }
-  return out;
 }

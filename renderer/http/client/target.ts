@@ -1,18 +1,8 @@
 import type { HttpTargetInput } from '../../../shared/http/client/contract';
 import { type HttpTarget, parseHttpUrl } from '../../../shared/http/url';
-import { parsePortField } from '../../net/errors';
-
-/** How the user names where requests go: one URL, or host + port + TLS. */
-export type TargetMode = 'url' | 'parts';
-
-export interface TargetFields {
-  readonly targetMode: TargetMode;
-  readonly url: string;
-  readonly host: string;
-  readonly port: string;
-  readonly tls: boolean;
-  readonly acceptSelfSigned: boolean;
-}
+import { controlError, parsePortField } from '../../net/errors';
+import { without } from '../../net/session';
+import type { ComposerControl, ComposerStore, TargetFields, TargetMode } from './composerState';
 
 export type TargetControl = 'url' | 'host' | 'port';
 
@@ -82,4 +72,87 @@ export function urlFromFields(host: string, port: string, tls: boolean): string 
   if (!parsedPort.ok || host.trim() === '') return null;
   const parsed = parseHttpUrl(urlFromParts(host, parsedPort.port, tls));
   return parsed.ok ? `${parsed.target.origin}/` : null;
+}
+
+export const initialUrl = 'http://127.0.0.1:8080/';
+
+export const initialTarget: TargetFields = {
+  targetMode: 'url',
+  url: initialUrl,
+  host: '127.0.0.1',
+  port: '8080',
+  tls: false,
+  acceptSelfSigned: false,
+};
+
+/**
+ * The composer's target fields: a URL, or host, port and TLS. A field's edit clears its
+ * own error and the send's, since the send's error may have been about this target.
+ */
+export class ComposerTarget {
+  constructor(private readonly store: ComposerStore) {}
+
+  /** The target, or null with the reason beside the wrong field (and beside `control`, which needed it). */
+  resolve(control: ComposerControl): Extract<ResolvedTarget, { ok: true }> | null {
+    const { state } = this.store;
+    const target = resolveTarget(state);
+    if (target.ok) return target;
+    const errors = { ...state.errors, [target.control]: controlError(target.message) };
+    if (control !== 'send')
+      errors[control] = controlError(
+        `Fix the ${target.control === 'url' ? 'URL' : target.control === 'host' ? 'host' : 'port'} first: ${target.message}`,
+      );
+    this.store.set({ ...state, errors });
+    return null;
+  }
+
+  /** "127.0.0.1:8080" for the fields as they stand, or undefined while they are not a valid target. */
+  label(): string | undefined {
+    const target = resolveTarget(this.store.state);
+    return target.ok ? target.label : undefined;
+  }
+
+  setTargetMode(targetMode: TargetMode): void {
+    const { state } = this.store;
+    if (targetMode === state.targetMode) return;
+    const errors = without(state.errors, 'url', 'host', 'port');
+    if (targetMode === 'parts') {
+      const parts = partsFromUrl(state.url);
+      this.store.set({ ...state, targetMode, ...(parts ?? {}), errors });
+    } else {
+      const url = urlFromFields(state.host, state.port, state.tls);
+      this.store.set({ ...state, targetMode, url: url ?? state.url, errors });
+    }
+  }
+
+  /** The URL replaces whatever named the target, with every target error gone. */
+  pointAt(url: string): void {
+    const { state } = this.store;
+    this.store.set({ ...state, targetMode: 'url', url, errors: without(state.errors, 'url', 'host', 'port', 'send') });
+  }
+
+  setUrl(url: string): void {
+    const { state } = this.store;
+    this.store.set({ ...state, url, errors: without(state.errors, 'url', 'send') });
+  }
+
+  setHost(host: string): void {
+    const { state } = this.store;
+    this.store.set({ ...state, host, errors: without(state.errors, 'host', 'send') });
+  }
+
+  setPort(port: string): void {
+    const { state } = this.store;
+    this.store.set({ ...state, port, errors: without(state.errors, 'port', 'send') });
+  }
+
+  setTls(tls: boolean): void {
+    const { state } = this.store;
+    this.store.set({ ...state, tls, errors: without(state.errors, 'send') });
+  }
+
+  setAcceptSelfSigned(acceptSelfSigned: boolean): void {
+    const { state } = this.store;
+    this.store.set({ ...state, acceptSelfSigned, errors: without(state.errors, 'send') });
+  }
 }

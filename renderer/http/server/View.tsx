@@ -63,10 +63,7 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
         )}
       </StartStop>
       {state.phase === 'running' && settings.served && (
-        <p className="web-server-folder">
-          {settings.served.sampleSite ? 'The sample site, from ' : 'Folder '}
-          <span className="mono">{settings.served.folder}</span>
-        </p>
+        <ServedFolder folder={settings.served.folder} sampleSite={settings.served.sampleSite} />
       )}
       <ErrorText error={state.errors.start} />
       <ErrorText error={state.errors.stop} />
@@ -77,5 +74,21 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
         emptyText="Start the server, then send it a request: each connection, the request's exact bytes (CR and LF shown) and the response line appear here."
       />
     </section>
+  );
+}
+
+/** What is served: the sample site by name (its path only on demand: it is the app's own), or the chosen folder. */
+function ServedFolder({ folder, sampleSite }: { folder: string; sampleSite: boolean }) {
+  if (!sampleSite)
+    return (
+      <p className="web-server-folder">
+        Serving folder <span className="mono">{folder}</span>
+      </p>
+    );
+  return (
+    <details className="web-server-folder">
+      <summary>Serving the sample site</summary>
+      <span className="mono">{folder}</span>
+    </details>
   );
 }

@@ -1,4 +1,4 @@
-import { encodeUtf8, formatByteCount } from '../../../shared/bytes';
+import { formatByteCount } from '../../../shared/bytes';
 import type { Client } from '../../../shared/contract/client';
 import { isPlaygroundError } from '../../../shared/contract/errors';
 import {
@@ -8,11 +8,11 @@ import {
 } from '../../../shared/http/server/contract';
 import type { ControlError } from '../../net/errors';
 import type { FolderChooser } from '../../net/folderChooser';
-import { formatSocketAddress, plural, sentence } from '../../net/format';
-import { listeningLines, stoppedLine } from '../../net/serverLog';
+import { sentence } from '../../net/format';
 import { ServerModel, type StartedServer } from '../../net/serverModel';
 import { Store } from '../../net/store';
-import type { TranscriptInput, TranscriptOptions, TranscriptTone } from '../../transcript/model';
+import type { TranscriptInput, TranscriptOptions } from '../../transcript/model';
+import { type ConnectionLines, webServerLogLines } from './logLines';
 
 /** The web server has one way of working; the shared server model wants a mode. */
 export type WebServerMode = 'files';
@@ -32,23 +32,23 @@ export class WebServerSettingsStore extends Store<WebServerSettings> {
   }
 }
 
-const closedBy: Record<Extract<WebServerLogEntry, { kind: 'closed' }>['by'], string> = {
-  server: 'the server closed the connection',
-  client: 'the client closed the connection',
-  reset: 'the client reset the connection (RST)',
-  error: 'the connection failed',
-  idle: 'the server closed the idle connection (keep-alive timeout)',
-  stopped: 'closed because the server stopped',
-};
-
 /**
  * The built-in web server's panel: folder (empty = sample site), port, the Set-Cookie
  * demo switch, Start/Stop, counters, and the log, where each request appears with its
- * raw bytes and its number on its connection, followed by the response head as sent.
+ * raw bytes and its number on its connection, followed by the response head as sent
+ * (worded in logLines.ts).
  */
 export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters, WebServerLogEntry> {
   protected readonly protocol = 'TCP';
   readonly settings = new WebServerSettingsStore({ folder: '', folderError: undefined, served: undefined });
+  /** The shared model's connection-naming lines, lent to the log's wording in logLines.ts. */
+  private readonly lines: ConnectionLines = {
+    listeningNote: (local) => this.listeningNote(local),
+    party: (connectionId) => this.party(connectionId),
+    acceptedLine: (base, entry, note) => this.acceptedLine(base, entry, note),
+    closedLine: (base, entry, how) => this.closedLine(base, entry, how),
+    connectionErrorLine: (base, entry) => this.connectionErrorLine(base, entry),
+  };
 
   /**
    * @param folders the desktop app's folder dialog, behind "Choose folder…" beside
@@ -117,100 +117,8 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
   }
 
   protected logInputs(entry: WebServerLogEntry): TranscriptInput[] {
-    const base = { at: entry.at, mono: entry.mono };
-    switch (entry.kind) {
-      case 'listening': {
-        const what = entry.sampleSite ? 'the sample site' : entry.folder;
-        return listeningLines(base, `${this.listeningNote(entry.local)}, serving ${what}`, entry.warning);
-      }
-      case 'accepted':
-        return [this.acceptedLine(base, entry, `new TCP connection from ${formatSocketAddress(entry.client)}`)];
-      case 'refused':
-        return [
-          {
-            ...base,
-            direction: 'system',
-            tone: 'warn',
-            note: `refused ${formatSocketAddress(entry.client)}: ${entry.reason}`,
-          },
-        ];
-      case 'request':
-        return [
-          {
-            ...base,
-            direction: 'client-to-server',
-            party: this.party(entry.connectionId),
-            seq: entry.requestNumber,
-            data: entry.raw,
-            size: entry.rawBytes,
-            tone: entry.problem ? 'warn' : undefined,
-            note: requestNote(entry),
-          },
-        ];
-      case 'response':
-        return [
-          {
-            ...base,
-            direction: 'server-to-client',
-            party: this.party(entry.connectionId),
-            seq: entry.requestNumber,
-            data: responseHead(entry),
-            tone: statusTone(entry.status),
-            note: responseNote(entry),
-          },
-        ];
-      case 'ignored':
-        return [
-          {
-            ...base,
-            direction: 'client-to-server',
-            party: this.party(entry.connectionId),
-            data: entry.raw,
-            size: entry.rawBytes,
-            tone: 'warn',
-            note: `not read: ${entry.reason}`,
-          },
-        ];
-      case 'closed': {
-        const served = `after ${plural(entry.requestsServed, 'request')}`;
-        return [this.closedLine(base, entry, `${closedBy[entry.by]} ${served}`)];
-      }
-      case 'error':
-        return [this.connectionErrorLine(base, entry)];
-      case 'stopped':
-        return [stoppedLine(base, entry.reason, 'stopped: the listening socket and every connection are closed')];
-    }
+    return webServerLogLines(entry, this.lines);
   }
-}
-
-type RequestEntry = Extract<WebServerLogEntry, { kind: 'request' }>;
-type ResponseEntry = Extract<WebServerLogEntry, { kind: 'response' }>;
-
-function requestNote(entry: RequestEntry): string {
-  const which = `request ${entry.requestNumber} on this connection`;
-  if (entry.problem) return `${which}, could not be parsed: ${entry.problem}`;
-  return `${which}: ${entry.method ?? '?'} ${entry.target ?? '?'} ${entry.version ?? ''}`.trimEnd();
-}
-
-/** The response's status line and headers as they went out, so CR/LF show like the request's. */
-export function responseHead(entry: ResponseEntry): Uint8Array {
-  const lines = [entry.statusLine, ...entry.headers.map((h) => `${h.name}: ${h.value}`)];
-  return encodeUtf8(`${lines.join('\r\n')}\r\n\r\n`);
-}
-
-export function responseNote(entry: ResponseEntry): string {
-  const parts = [entry.statusLine.replace(/^HTTP\/\d\.\d /, '')];
-  if (entry.file) parts.push(entry.file);
-  if (entry.reason) parts.push(entry.reason);
-  parts.push(entry.bodyBytes > 0 ? `body ${formatByteCount(entry.bodyBytes)} (not shown)` : 'no body');
-  parts.push(entry.keepAlive ? 'connection stays open' : 'server closes the connection');
-  return parts.join(' · ');
-}
-
-function statusTone(status: number): TranscriptTone {
-  if (status >= 500) return 'error';
-  if (status >= 400) return 'warn';
-  return 'ok';
 }
 
 /** The counters as the panel lists them. */

@@ -8,10 +8,12 @@ import type { ControlError } from '../../net/errors';
 import { ErrorText, SelectField, TextField } from '../../net/fields';
 import { SecondsField } from '../../net/TargetFields';
 import { Segments } from '../../transcript/ByteView';
-import { type ConversationModel, hideSecret, type StepRun, type StepWait } from './model';
+import type { ConversationModel } from './model';
 import { MessageEditor } from './MessageEditor';
 import type { MessageDraft } from './messageDraft';
 import { ReplyBlock } from './ReplyBlock';
+import { hideSecret } from './sending';
+import type { StepRun, StepWait } from './state';
 
 /** Bytes of a step shown before "show all": a message with a big attachment must not freeze the page. */
 const previewBytes = 3000;
@@ -95,7 +97,7 @@ export const StepCard = memo(function StepCard(props: StepCardProps) {
             type="button"
             onClick={() => void model.sendStep(step.id)}
             disabled={!props.canSend}
-            aria-label={`Send ${name} now`}
+            aria-label={`Send now: ${name}`}
             title="Send this step now, in order or not"
           >
             Send now

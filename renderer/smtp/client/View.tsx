@@ -7,8 +7,9 @@ import { formatAddress } from '../../net/format';
 import { HostPortFields, SecondsField } from '../../net/TargetFields';
 import { useStore } from '../../net/useStore';
 import { TranscriptView } from '../../transcript/TranscriptView';
-import { type ConversationModel, type SmtpConnection, securityLabels, type Security } from './model';
+import type { ConversationModel } from './model';
 import { ReplyBlock } from './ReplyBlock';
+import { type SmtpConnection, securityLabels, type Security } from './state';
 import { CertificateFacts, StepCard } from './StepCard';
 
 const securities: readonly Security[] = ['plain', 'implicit-tls'];

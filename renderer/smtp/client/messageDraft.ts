@@ -1,11 +1,17 @@
-import { formatByteCount } from '../../../shared/bytes';
+import { decodeValidUtf8, formatByteCount } from '../../../shared/bytes';
+import type { Client } from '../../../shared/contract/client';
+import type { RequestOf } from '../../../shared/contract/index';
+import { lintMessageStep, type SmtpSessionSnapshot, type SmtpStep, updateStep } from '../../../shared/smtp';
 import { maxAttachmentBytes } from '../../../shared/smtp/client/contract';
+import { type ControlErrors, controlError, placeError } from '../../net/errors';
+import { without } from '../../net/session';
 
 /**
  * The message editor's fields for one message step: headers, body and attachments
  * as the user fills them in. The Node side turns them into MIME source
  * (`smtp.composeMessage`); the source becomes the step's text, which is what is
- * sent and what the raw mode edits. Plain data, so a conversation can be saved.
+ * sent and what the raw mode edits. The drafts are plain data, so a conversation
+ * can be saved; MessageDrafts edits and builds them inside the conversation's state.
  */
 
 export const messageEditModes = ['raw', 'compose'] as const;
@@ -120,4 +126,144 @@ export function addressList(text: string): string[] {
     .split(/[,;]/)
     .map((part) => part.trim())
     .filter((part) => part !== '');
+}
+
+/** The editor's fields as nodemailer's MailComposer takes them; empty optional fields are left to it. */
+export function composeRequest(draft: MessageDraft): RequestOf<'smtp.composeMessage'> {
+  return {
+    from: draft.from,
+    to: addressList(draft.to),
+    cc: addressList(draft.cc),
+    subject: draft.subject,
+    ...(draft.date.trim() === '' ? {} : { date: draft.date.trim() }),
+    ...(draft.messageId.trim() === '' ? {} : { messageId: draft.messageId.trim() }),
+    text: draft.body,
+    ...(draft.html.trim() === '' ? {} : { html: draft.html }),
+    attachments: draft.attachments.map((attachment) => ({
+      filename: attachment.filename,
+      contentType: attachment.contentType,
+      data: attachment.content,
+    })),
+  };
+}
+
+/** The part of the conversation's state the message editor reads and writes. */
+interface DraftSlices {
+  readonly steps: readonly SmtpStep[];
+  readonly drafts: Readonly<Record<string, MessageDraft>>;
+  readonly session: SmtpSessionSnapshot;
+  readonly stepErrors: ControlErrors<string>;
+}
+
+interface DraftCell {
+  readonly state: DraftSlices;
+  update(change: Partial<DraftSlices>): void;
+}
+
+/**
+ * The message editor of each message step in a conversation: its fields, attachments, the
+ * build of the MIME source into the step's text, and the text typed in Raw kept when a
+ * build replaces it.
+ */
+export class MessageDrafts {
+  constructor(
+    private readonly cell: DraftCell,
+    private readonly client: Client,
+  ) {}
+
+  private get state(): DraftSlices {
+    return this.cell.state;
+  }
+
+  setMode(id: string, mode: MessageEditMode): void {
+    const draft = this.state.drafts[id] ?? defaultDraft({ body: this.stepText(id) ?? '' });
+    this.setDraft(id, { ...draft, mode });
+  }
+
+  edit(id: string, field: DraftField, value: string): void {
+    const draft = this.state.drafts[id];
+    if (draft) this.setDraft(id, patchDraft(draft, { [field]: value }));
+  }
+
+  /** Adds a file's bytes as an attachment; returns why not, when it cannot. */
+  attach(id: string, file: { name: string; type: string; content: Uint8Array }): string | undefined {
+    const draft = this.state.drafts[id];
+    if (!draft) return 'This step is not a message.';
+    const problem = attachmentProblem(draft, file.content.length);
+    if (problem) {
+      this.cell.update({ stepErrors: { ...this.state.stepErrors, [id]: controlError(problem) } });
+      return problem;
+    }
+    const attachment: DraftAttachment = {
+      id: `a${draft.version + 1}-${draft.attachments.length + 1}`,
+      filename: file.name || 'attachment.bin',
+      contentType: file.type || 'application/octet-stream',
+      content: file.content,
+    };
+    this.setDraft(id, patchDraft(draft, { attachments: [...draft.attachments, attachment] }));
+    return undefined;
+  }
+
+  detach(id: string, attachmentId: string): void {
+    const draft = this.state.drafts[id];
+    if (!draft) return;
+    this.setDraft(id, patchDraft(draft, { attachments: draft.attachments.filter((a) => a.id !== attachmentId) }));
+  }
+
+  /**
+   * Builds the MIME source from the editor's fields on the Node side (nodemailer's
+   * MailComposer) and puts it in the step: what is sent, shown raw, editable.
+   */
+  async build(id: string): Promise<boolean> {
+    const draft = this.state.drafts[id];
+    if (!draft) return false;
+    try {
+      const result = await this.client.call('smtp.composeMessage', composeRequest(draft), { timeoutMs: 30_000 });
+      const text = decodeValidUtf8(result.raw);
+      const current = this.state.drafts[id] ?? draft;
+      const typed = this.stepText(id) ?? '';
+      const replacedText = isTypedInRaw(current, typed) ? typed : current.replacedText;
+      this.cell.update({
+        steps: updateStep(this.state.steps, id, { text }),
+        drafts: {
+          ...this.state.drafts,
+          [id]: { ...current, builtVersion: draft.version, builtText: text, replacedText },
+        },
+        stepErrors: without(this.state.stepErrors, id),
+      });
+      return true;
+    } catch (error) {
+      const shown = placeError(error, 'send').error;
+      this.cell.update({
+        stepErrors: {
+          ...this.state.stepErrors,
+          [id]: controlError(`Could not build the message: ${shown.message}`, shown.code),
+        },
+      });
+      return false;
+    }
+  }
+
+  /** Puts back in Raw the text a build replaced (the built source is one Build away). */
+  restoreTypedText(id: string): void {
+    const draft = this.state.drafts[id];
+    if (draft?.replacedText === undefined) return;
+    this.cell.update({
+      steps: updateStep(this.state.steps, id, { text: draft.replacedText }),
+      drafts: { ...this.state.drafts, [id]: { ...draft, mode: 'raw', replacedText: undefined } },
+    });
+  }
+
+  /** The message linter's findings for a message step, knowing what the server offered. */
+  lint(step: SmtpStep) {
+    return lintMessageStep(step, { eightBitMime: this.state.session.ehlo?.eightBitMime ?? false });
+  }
+
+  private stepText(id: string): string | undefined {
+    return this.state.steps.find((step) => step.id === id)?.text;
+  }
+
+  private setDraft(id: string, draft: MessageDraft): void {
+    this.cell.update({ drafts: { ...this.state.drafts, [id]: draft } });
+  }
 }

@@ -7,7 +7,7 @@ import { ErrorText, TextField } from '../../net/fields';
 import { formatSocketAddress } from '../../net/format';
 import { useStore } from '../../net/useStore';
 import { Segments } from '../../transcript/ByteView';
-import type { InboxModel } from './model';
+import type { InboxModel } from './inbox';
 
 /** Raw source and text shown before "Show all": a 10 MB message must not freeze the page. */
 const previewBytes = 64 * 1024;

@@ -1,11 +1,12 @@
 import { useId } from 'react';
 import { formatByteCount } from '../../../shared/bytes';
+import { clockTime } from '../../app/format';
 import type { MailSummary } from '../../../shared/smtp/server/contract';
 import { ErrorText } from '../../net/fields';
 import { plural } from '../../net/format';
 import { useStore } from '../../net/useStore';
 import { InboxMessage } from './InboxMessage';
-import { type InboxModel, inboxLimitNote } from './model';
+import { type InboxModel, inboxLimitNote } from './inbox';
 
 /** The messages the server accepted, newest first; choosing one opens it below the list. */
 export function InboxView(props: {
@@ -62,7 +63,7 @@ export function InboxView(props: {
 
 function InboxItem(props: { summary: MailSummary; open: boolean; onOpen: () => void }) {
   const { summary } = props;
-  const time = new Date(summary.received.at).toLocaleTimeString();
+  const time = clockTime(summary.received.at);
   return (
     <li className={props.open ? 'is-open' : undefined}>
       <button type="button" aria-current={props.open ? 'true' : undefined} onClick={props.onOpen}>

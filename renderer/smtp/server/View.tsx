@@ -14,7 +14,7 @@ import './mailServer.css';
 /**
  * The built-in mail server: a region named "Mail server" with its Port, the teacher's
  * options, Start/Stop, the "Server log" (the session from the server's side, CR and LF
- * visible) and the "Inbox". The model lives outside React (see mailServerModel.ts).
+ * visible) and the "Inbox". The model lives outside React (see model.ts).
  */
 export function MailServerPanel({ model }: { model: MailServerModel }) {
   const state = useStore(model);

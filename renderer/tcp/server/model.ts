@@ -1,5 +1,5 @@
 import type { Client } from '../../../shared/contract/client';
-import type { TcpServerCounters, TcpServerLogEntry, TcpServerMode } from '../../../shared/tcp/contract';
+import type { TcpServerCounters, TcpServerLogEntry, TcpServerMode } from '../../../shared/tcp/server/contract';
 import { formatSocketAddress } from '../../net/format';
 import { listeningLines, stoppedLine, unchangedBytesNote } from '../../net/serverLog';
 import { ServerModel, type StartedServer } from '../../net/serverModel';

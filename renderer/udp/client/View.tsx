@@ -1,4 +1,4 @@
-import { textbookRecvBufferBytes } from '../../../shared/udp/contract';
+import { textbookRecvBufferBytes } from '../../../shared/udp/server/contract';
 import { ClientMessage, ClientPanel, usePanelFocus } from '../../net/ClientPanel';
 import { CheckboxField, ErrorText } from '../../net/fields';
 import { formatSocketAddress } from '../../net/format';
@@ -53,7 +53,6 @@ export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClo
               type="button"
               data-action="connect"
               disabled={busy !== undefined}
-              title="connect() the socket to Host:Port: it then talks only to that peer, and hears 'port unreachable'"
               onClick={async () => {
                 const done = await model.connect();
                 focus(done ? 'textarea' : '[data-action="connect"]');
@@ -70,6 +69,10 @@ export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClo
         )}
         <span className="action-hint">{socketHint(socket, busy)}</span>
       </div>
+      <p className="field-hint udp-connect-note">
+        <code>connect()</code> on a UDP socket only fixes its peer: no handshake, nothing is sent. The socket then talks
+        only to that Host and Port, and can hear &ldquo;port unreachable&rdquo; when nobody listens there.
+      </p>
       <ErrorText error={errors.connect} />
       <ErrorText error={errors.disconnect} />
       {socket && <SocketFacts socket={socket} traffic={model.traffic} />}

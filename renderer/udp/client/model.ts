@@ -1,7 +1,7 @@
 import type { Client } from '../../../shared/contract/client';
 import type { EventPayloadOf, ResponseOf } from '../../../shared/contract/index';
 import type { SocketAddress } from '../../../shared/net/contract';
-import { textbookRecvBufferBytes } from '../../../shared/udp/contract';
+import { textbookRecvBufferBytes } from '../../../shared/udp/server/contract';
 import { type ComposerState, compose } from '../../net/composer';
 import { controlError, parsePortField, parseSecondsField, placeError } from '../../net/errors';
 import { type ModelOptions, type SendOutcome, without } from '../../net/session';

@@ -5,7 +5,7 @@ import {
   type UdpServerCounters,
   type UdpServerLogEntry,
   type udpServerModes,
-} from '../../../shared/udp/contract';
+} from '../../../shared/udp/server/contract';
 import { formatSocketAddress } from '../../net/format';
 import { errorLine, listeningLines, stoppedLine, unchangedBytesNote } from '../../net/serverLog';
 import { ServerModel, type StartedServer } from '../../net/serverModel';

@@ -7,7 +7,7 @@ import { dissectDns } from '../../../shared/dns/dissect';
 import { buildQuery, queryFlags } from '../../../shared/dns/query';
 import { recordTypes } from '../../../shared/dns/types';
 import { sampleZone } from '../../../shared/dns/zone';
-import { type App, startApp } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
 
 let app: App;
 beforeEach(() => {

@@ -1,12 +1,12 @@
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../../electron/service';
-import { serve } from '../../../electron/serve';
 import { createHttpClientService } from '../../../electron/http/client/service';
-import { createClient } from '../../../shared/contract/client';
-import { createMemoryPortPair } from '../../../shared/transport/memoryPort';
 import { crlf, ended, nodeServer, progressOf, rawServer, readBody, type Running, target } from './clientHarness';
-import { type App, encode, freeTcpPort, startApp, until } from '../../support/net';
+import { type App, connectApp, startApp } from '../../support/appClient';
+import { encode } from '../../support/bytes';
+import { freeTcpPort } from '../../support/ports';
+import { until } from '../../support/waits';
 
 let app: App;
 const servers: Running[] = [];
@@ -628,15 +628,12 @@ describe('http client: deadlines, cancel, errors', () => {
 
 describe('http client: what a session keeps', () => {
   function appWith(service: Service) {
-    const [pageSide, nodeSide] = createMemoryPortPair();
-    serve(nodeSide, { transport: 'memory', services: [service], log: () => {} });
-    const client = createClient();
-    client.connect(pageSide);
+    const { client, close } = connectApp({ services: [service] });
     const forgotten: string[][] = [];
     client.on('http.forgotten', (e) => forgotten.push(e.exchangeIds));
     const endedIds = new Set<string>();
     client.on('http.exchangeEnd', (e) => endedIds.add(e.exchangeId));
-    return { client, forgotten, endedIds, close: () => pageSide.close() };
+    return { client, forgotten, endedIds, close };
   }
 
   it('beyond the bound on kept exchanges, the oldest finished ones are forgotten, and said to be', async () => {

@@ -2,18 +2,14 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { EventPayloadOf, RequestOf } from '../../../shared/contract/index';
-import type { App } from '../../support/net';
+import type { App } from '../../support/appClient';
+import { listenOnFreePort } from '../../support/ports';
 
 type Progress = EventPayloadOf<'http.progress'>;
 
 export interface Running {
   port: number;
   close(): Promise<void>;
-}
-
-async function listening(server: net.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as net.AddressInfo).port;
 }
 
 function closer(server: net.Server, sockets: Set<net.Socket>): () => Promise<void> {
@@ -42,7 +38,7 @@ export async function rawServer(
     });
     onConnection(socket, () => Buffer.concat(parts));
   });
-  const port = await listening(server);
+  const port = await listenOnFreePort(server);
   return { port, received, close: closer(server, sockets) };
 }
 
@@ -60,7 +56,7 @@ export async function nodeServer(
     remotePorts.push(socket.remotePort ?? 0);
     socket.on('close', () => sockets.delete(socket));
   });
-  const port = await listening(server);
+  const port = await listenOnFreePort(server);
   return { port, remotePorts, connections: () => remotePorts.length, close: closer(server, sockets) };
 }
 

@@ -3,7 +3,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeSelfSignedCertificate, type SelfSignedCertificate } from '../../../electron/net/selfSignedCertificate';
 import type { TlsCertificate } from '../../../shared/net/contract';
 import { crlf, ended, nodeServer, rawServer, readBody, type Running, target } from './clientHarness';
-import { type App, encode, startApp } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { encode } from '../../support/bytes';
 
 let app: App;
 let certificate: SelfSignedCertificate;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fieldValue } from '../../../shared/http/parse/fields';
 import { crlf, ended, progressOf, readBody, target } from './clientHarness';
-import { type App, encode, startApp } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { encode } from '../../support/bytes';
 
 /** The composer's peer in the lab: the app's own web server (webServer.*), driven by the app's own client. */
 

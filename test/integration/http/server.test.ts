@@ -2,7 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { maxLoggedRequestBytes } from '../../../shared/http/server/contract';
-import { type App, startApp, until } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { until } from '../../support/waits';
 import { entriesOf, exchange, RawHttp, startWebServer, webLog } from './serverHarness';
 
 const site = join(process.cwd(), 'electron', 'http', 'server', 'sampleSite');

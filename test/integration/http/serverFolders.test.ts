@@ -3,7 +3,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { type App, freeTcpPort, sleep, startApp, until } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { canListen, freeTcpPort, tcpPortFreed } from '../../support/ports';
+import { until } from '../../support/waits';
 import { entriesOf, exchange, startWebServer } from './serverHarness';
 
 const secret = 'TOP SECRET: outside the served folder';
@@ -28,14 +30,6 @@ beforeAll(() => {
   writeFileSync(join(base, 'file.txt'), 'not a folder');
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));
-
-function canListen(port: number): Promise<boolean> {
-  const probe = net.createServer();
-  return new Promise((resolve) => {
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
 
 describe('no path leaves the served folder', () => {
   test.each([
@@ -153,12 +147,7 @@ describe('starting', () => {
     await startWebServer(app, { port });
     expect(await canListen(port)).toBe(false);
     app.close();
-    let free = false;
-    for (let attempt = 0; attempt < 100 && !free; attempt++) {
-      free = await canListen(port);
-      if (!free) await sleep(20);
-    }
-    expect(free).toBe(true);
+    expect(await tcpPortFreed(port)).toBe(true);
   });
 
   test('a bad port and a bad folder type are refused by the contract', async () => {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { WebServerLogEntry, WebServerStartRequest } from '../../../shared/http/server/contract';
-import type { App } from '../../support/net';
+import type { App } from '../../support/appClient';
 
 export async function startWebServer(app: App, request: Partial<WebServerStartRequest> = {}) {
   return app.client.call('webServer.start', { port: 0, keepAliveTimeoutMs: 3000, ...request });

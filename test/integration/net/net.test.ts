@@ -1,53 +1,17 @@
-import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeFrame, encodeFrame } from '../../../shared/contract/codec';
 import { commands, events } from '../../../shared/contract/index';
 import { TranscriptBuilder, transcriptFile } from '../../../shared/net/transcript';
-import { decode, encode, startApp, until } from '../../support/net';
+import { startApp } from '../../support/appClient';
+import { decode, encode } from '../../support/bytes';
+import { canBindUdp, canListen } from '../../support/ports';
+import { until } from '../../support/waits';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
-
-async function canListen(port: number): Promise<boolean> {
-  const server = net.createServer();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port, host: '127.0.0.1', exclusive: true }, resolve);
-    });
-    await new Promise((resolve) => server.close(resolve));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function canBindUdp(port: number): Promise<boolean> {
-  const socket = dgram.createSocket('udp4');
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind({ port, address: '127.0.0.1', exclusive: true }, resolve);
-    });
-    await new Promise<void>((resolve) => socket.close(resolve));
-    return true;
-  } catch {
-    socket.close();
-    return false;
-  }
-}
-
-/** Polls an async condition until it holds (bounded). */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('the socket services in the app', () => {
   it('are part of the one services list and declare their commands and events', () => {
@@ -90,9 +54,9 @@ describe('the socket services in the app', () => {
 
     app.close();
 
-    await eventually(() => canListen(tcpServer.local.port), 'the TCP server port to be free');
-    await eventually(() => canBindUdp(udpServer.local.port), 'the UDP server port to be free');
-    await eventually(() => canBindUdp(udp.local.port), 'the UDP client port to be free');
+    await until(() => canListen(tcpServer.local.port), 'the TCP server port to be free');
+    await until(() => canBindUdp(udpServer.local.port), 'the UDP server port to be free');
+    await until(() => canBindUdp(udp.local.port), 'the UDP client port to be free');
     await until(() => outsideClosed, 'the TCP client connection to close');
   });
 

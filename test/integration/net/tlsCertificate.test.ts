@@ -2,6 +2,7 @@ import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeSelfSignedCertificate } from '../../../electron/net/selfSignedCertificate';
 import { describeCertificate } from '../../../electron/net/tlsCertificate';
+import { listenOnFreePort } from '../../support/ports';
 
 const servers: tls.Server[] = [];
 afterEach(() => {
@@ -12,8 +13,7 @@ async function tlsServer(commonName?: string): Promise<number> {
   const { key, cert } = await makeSelfSignedCertificate(commonName);
   const server = tls.createServer({ key, cert }, (socket) => socket.end('hi'));
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as { port: number }).port;
+  return listenOnFreePort(server);
 }
 
 function handshake(port: number, options: tls.ConnectionOptions): Promise<tls.TLSSocket> {
@@ -55,8 +55,7 @@ describe('certificates made on the spot', () => {
     const { key, cert } = await makeSelfSignedCertificate();
     const server = tls.createServer({ key, cert }, (socket) => socket.end());
     servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const socket = await handshake((server.address() as { port: number }).port, { ca: cert, servername: 'localhost' });
+    const socket = await handshake(await listenOnFreePort(server), { ca: cert, servername: 'localhost' });
     expect(describeCertificate(socket)?.authorized).toBe(true);
     socket.destroy();
   });

@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stuffMessage } from '../../../shared/smtp/message/dotStuffing';
-import { type App, decode, encode, freeTcpPort, startApp } from '../../support/net';
+import { appPerTest } from '../../support/appClient';
+import { decode, encode } from '../../support/bytes';
+import { freeTcpPort } from '../../support/ports';
 import { closeScriptedServers, scriptedServer, textbookScript } from './clientHarness';
 
-let apps: App[] = [];
-afterEach(async () => {
-  for (const app of apps) app.close();
-  apps = [];
-  await closeScriptedServers();
-});
-
-function app(): App {
-  const started = startApp();
-  apps.push(started);
-  return started;
-}
+const app = appPerTest(closeScriptedServers);
 
 const line = (text: string) => encode(`${text}\r\n`);
 

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { makeSelfSignedCertificate, type SelfSignedCertificate } from '../../../electron/net/selfSignedCertificate';
+import { listenOnFreePort } from '../../support/ports';
 
 /**
  * Misbehaving SMTP servers written in the tests: each connection runs a script that
@@ -172,9 +173,9 @@ export async function scriptedServer(
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = await listenOnFreePort(server);
   const handle: ScriptedServer = {
-    port: (server.address() as net.AddressInfo).port,
+    port,
     connections,
     errors,
     async close() {

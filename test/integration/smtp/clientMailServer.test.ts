@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RequestOf } from '../../../shared/contract/index';
 import { buildStep } from '../../../shared/smtp/buildStep';
 import { createStep, type SmtpStep, type SmtpStepKind, textbookSteps } from '../../../shared/smtp/steps';
-import { type App, decode, startApp } from '../../support/net';
+import { type App, appPerTest } from '../../support/appClient';
+import { decode } from '../../support/bytes';
 
 /**
  * The conversation builder's Node side against the built-in mail server: the steps are
@@ -10,17 +11,7 @@ import { type App, decode, startApp } from '../../support/net';
  * for each 334), and the server's inbox shows what arrived.
  */
 
-let apps: App[] = [];
-afterEach(() => {
-  for (const app of apps) app.close();
-  apps = [];
-});
-
-function app(): App {
-  const started = startApp();
-  apps.push(started);
-  return started;
-}
+const app = appPerTest();
 
 async function mailServer(a: App, options: Omit<RequestOf<'mailServer.start'>, 'port'> = {}) {
   return a.client.call('mailServer.start', { port: 0, ...options });

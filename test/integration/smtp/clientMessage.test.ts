@@ -1,22 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stuffMessage } from '../../../shared/smtp/message/dotStuffing';
-import { type App, decode, encode, startApp } from '../../support/net';
+import { appPerTest } from '../../support/appClient';
+import { decode, encode } from '../../support/bytes';
 import { closeScriptedServers, scriptedServer, textbookScript } from './clientHarness';
 
-let apps: App[] = [];
-afterEach(async () => {
-  for (const app of apps) app.close();
-  apps = [];
-  await closeScriptedServers();
-});
-
-function app(): App {
-  const started = startApp();
-  apps.push(started);
-  return started;
-}
+const app = appPerTest(closeScriptedServers);
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

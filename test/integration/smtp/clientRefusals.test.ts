@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stuffMessage } from '../../../shared/smtp/message/dotStuffing';
-import { type App, decode, encode, startApp } from '../../support/net';
+import { appPerTest } from '../../support/appClient';
+import { decode, encode } from '../../support/bytes';
 import { closeScriptedServers, scriptedServer, textbookScript } from './clientHarness';
 
 /**
@@ -9,18 +10,7 @@ import { closeScriptedServers, scriptedServer, textbookScript } from './clientHa
  * (unless the server said it is closing) the connection must stay usable.
  */
 
-let apps: App[] = [];
-afterEach(async () => {
-  for (const app of apps) app.close();
-  apps = [];
-  await closeScriptedServers();
-});
-
-function app(): App {
-  const started = startApp();
-  apps.push(started);
-  return started;
-}
+const app = appPerTest(closeScriptedServers);
 
 const line = (text: string) => encode(`${text}\r\n`);
 const textbookMessage = () => stuffMessage('Do you like ketchup?\r\nHow about pickles?').bytes;

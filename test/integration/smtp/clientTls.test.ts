@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type App, decode, encode, startApp } from '../../support/net';
+import { describe, expect, it } from 'vitest';
+import { appPerTest } from '../../support/appClient';
+import { decode, encode } from '../../support/bytes';
 import {
   closeScriptedServers,
   type ScriptedConnection,
@@ -8,18 +9,7 @@ import {
   textbookScript,
 } from './clientHarness';
 
-let apps: App[] = [];
-afterEach(async () => {
-  for (const app of apps) app.close();
-  apps = [];
-  await closeScriptedServers();
-});
-
-function app(): App {
-  const started = startApp();
-  apps.push(started);
-  return started;
-}
+const app = appPerTest(closeScriptedServers);
 
 const line = (text: string) => encode(`${text}\r\n`);
 

@@ -4,7 +4,9 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { makeSelfSignedCertificate } from '../../../electron/net/selfSignedCertificate';
 import { stuffMessage } from '../../../shared/smtp/message/dotStuffing';
 import { conversation, inbox, logEntries, RawSmtp, startMailServer, transport } from './serverHarness';
-import { type App, startApp, until } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { tcpPortFreed } from '../../support/ports';
+import { until } from '../../support/waits';
 
 let app: App;
 afterEach(() => app?.close());
@@ -407,7 +409,7 @@ describe('the inbox and the server', () => {
     app = startApp();
     const started = await startMailServer(app);
     app.close();
-    await expect(waitFreePort(started.local.port)).resolves.toBe(true);
+    await expect(tcpPortFreed(started.local.port)).resolves.toBe(true);
   });
 });
 
@@ -423,18 +425,4 @@ async function until2<T>(read: () => T[], timeoutMs = 5000): Promise<T[]> {
     timeoutMs,
   );
   return found;
-}
-
-async function waitFreePort(port: number): Promise<boolean> {
-  const deadline = Date.now() + 5000;
-  while (Date.now() < deadline) {
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = net.createServer();
-      probe.once('error', () => resolve(false));
-      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-    });
-    if (free) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return false;
 }

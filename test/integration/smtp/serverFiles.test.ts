@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { emlFileName, folderError, removeStalePartials, saveEml } from '../../../electron/smtp/server/eml';
 import { inbox, logEntries, RawSmtp, startMailServer, transport } from './serverHarness';
-import { type App, sleep, startApp, until } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { sleep, until } from '../../support/waits';
 
 let app: App;
 let folder: string;

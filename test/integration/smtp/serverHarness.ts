@@ -3,7 +3,8 @@ import tls from 'node:tls';
 import nodemailer from 'nodemailer';
 import type { RequestOf, ResponseOf } from '../../../shared/contract/index';
 import type { MailServerLogEntry } from '../../../shared/smtp/server/contract';
-import { type App, until } from '../../support/net';
+import type { App } from '../../support/appClient';
+import { until } from '../../support/waits';
 
 /** A reply as read off the wire: every line, and the code of the last one. */
 export interface RawReply {

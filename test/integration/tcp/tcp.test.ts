@@ -1,16 +1,9 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type App,
-  decode,
-  encode,
-  freeTcpPort,
-  hasIPv6Loopback,
-  sleep,
-  startApp,
-  tcpReceived,
-  until,
-} from '../../support/net';
+import { type App, startApp, tcpReceived } from '../../support/appClient';
+import { decode, encode } from '../../support/bytes';
+import { freeTcpPort, hasIPv6Loopback } from '../../support/ports';
+import { sleep, until } from '../../support/waits';
 
 let app: App;
 const cleanups: Array<() => void> = [];

@@ -1,6 +1,9 @@
 import dgram from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type App, decode, encode, freeUdpPort, hasIPv6Loopback, sleep, startApp } from '../../support/net';
+import { type App, startApp } from '../../support/appClient';
+import { decode, encode } from '../../support/bytes';
+import { freeUdpPort, hasIPv6Loopback } from '../../support/ports';
+import { sleep } from '../../support/waits';
 
 let app: App;
 const cleanups: Array<() => void> = [];

@@ -6,28 +6,13 @@
  * testable in plain Node. ESLint's no-restricted-imports says the same for lint;
  * this test also catches require() and dynamic import().
  */
-import { type Dirent, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { root, sourceFiles } from '../../support/sourceFiles';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
 const allowed = ['electron/main.ts', 'electron/preload.ts'];
-
-function sourceFiles(dir: string): string[] {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(path);
-    return /\.(ts|tsx|mts|cts)$/.test(entry.name) ? [path] : [];
-  });
-}
 
 /** Module names a file imports, requires or dynamically imports; comments and strings elsewhere are ignored. */
 function importedModules(text: string): string[] {

@@ -4,27 +4,11 @@
  * creates is locked down; this proves no other creation site or weaker option
  * exists anywhere, now or after a future feature adds a window.
  */
-import { type Dirent, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../../..', import.meta.url));
-
-function sourceFiles(dir: string): string[] {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return entries.flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(path);
-    return /\.(ts|tsx|mts|cts)$/.test(entry.name) ? [path] : [];
-  });
-}
+import { root, sourceFiles } from '../../support/sourceFiles';
 
 interface Finding {
   readonly file: string;

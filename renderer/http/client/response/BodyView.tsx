@@ -130,7 +130,7 @@ export function BodyView({ exchange, read }: { exchange: ExchangeRecord; read: R
   return (
     <section className="body-view" aria-labelledby={`${id}-title`}>
       <div className="body-bar">
-        <h4 id={`${id}-title`}>Body</h4>
+        <h3 id={`${id}-title`}>Body</h3>
         <fieldset className="segmented">
           <legend>Show as</legend>
           {modes.map((m) => (

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { formatClockTime } from './viewerFormat';
+import { clockTime } from '../../../app/format';
 import { TranscriptView } from '../../../transcript/TranscriptView';
 import type { ConnectionRecord } from '../exchangeState';
 import type { HttpExchanges } from '../exchanges';
@@ -26,7 +26,7 @@ export function ConnectionTranscript({
   const seqOf = (exchangeId: string) => store.find(exchangeId)?.seq;
   return (
     <section className="connections" aria-labelledby={`${id}-title`}>
-      <h4 id={`${id}-title`}>Connections</h4>
+      <h3 id={`${id}-title`}>Connections</h3>
       <table className="connections-table">
         <thead>
           <tr>
@@ -58,13 +58,13 @@ export function ConnectionTranscript({
                   .map((seq) => `#${seq}`)
                   .join(', ') || '—'}
               </td>
-              <td className="mono nowrap">{formatClockTime(c.openedAt)}</td>
+              <td className="mono nowrap">{clockTime(c.openedAt, { milliseconds: true })}</td>
               <td>
                 {c.closedAt === undefined ? (
                   <span className="pill is-running">open</span>
                 ) : (
                   <>
-                    <span className="mono nowrap">{formatClockTime(c.closedAt)}</span>{' '}
+                    <span className="mono nowrap">{clockTime(c.closedAt, { milliseconds: true })}</span>{' '}
                     <span className="connection-close-note">{c.closeNote}</span>
                   </>
                 )}

@@ -14,7 +14,7 @@ export const DiagnosticsList = memo(function DiagnosticsList({
   if (diagnostics.length === 0) return null;
   return (
     <section className="diagnostics" aria-label={label}>
-      <h4>{label}</h4>
+      <h3>{label}</h3>
       <ul>
         {diagnostics.map((d, index) => (
           <li key={`${d.code}-${d.offset}-${index}`} className={`diagnostic is-${d.severity}`}>

@@ -11,21 +11,16 @@ import { chosenFolder, folderDialogOptions } from '../../../../electron/desktop/
 import { serve } from '../../../../electron/serve';
 import { services, servicesWith } from '../../../../electron/services';
 import { commands } from '../../../../shared/contract';
-import { createClient } from '../../../../shared/contract/client';
 import { createMemoryPortPair } from '../../../../shared/transport/memoryPort';
+import { connectApp } from '../../../support/appClient';
 
 const request = commands['app.chooseFolder'].request;
 
 function connect(chooseFolder?: FolderChooser) {
-  const [rendererEnd, nodeEnd] = createMemoryPortPair();
-  serve(nodeEnd, {
+  return connectApp({
     transport: chooseFolder ? 'electron' : 'browser',
     services: chooseFolder ? servicesWith({ chooseFolder }) : services,
-    log: () => {},
   });
-  const client = createClient();
-  client.connect(rendererEnd);
-  return { client, close: () => rendererEnd.close() };
 }
 
 /** A stand-in dialog: records what it was asked and answers what the test says. */

@@ -11,17 +11,17 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { FolderDialogRequest } from '../../../../electron/app/chooseFolder';
-import { serve } from '../../../../electron/serve';
 import { servicesWith } from '../../../../electron/services';
 import { createClient } from '../../../../shared/contract/client';
-import { createMemoryPortPair } from '../../../../shared/transport/memoryPort';
 import { WebServerPanel } from '../../../../renderer/http/server/View';
 import { WebServerModel } from '../../../../renderer/http/server/model';
 import { FolderChooser, folderChooserFor } from '../../../../renderer/net/folderChooser';
 import { MailServerPanel } from '../../../../renderer/smtp/server/View';
 import { MailServerModel } from '../../../../renderer/smtp/server/model';
 import { transport } from '../../../integration/smtp/serverHarness';
-import { freeTcpPort, until } from '../../../support/net';
+import { connectedClient } from '../../../support/appClient';
+import { freeTcpPort } from '../../../support/ports';
+import { until } from '../../../support/waits';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -34,8 +34,7 @@ afterEach(async () => {
  */
 function desktop(answers: Array<string | null | Error> = []) {
   const asked: FolderDialogRequest[] = [];
-  const [rendererEnd, nodeEnd] = createMemoryPortPair();
-  serve(nodeEnd, {
+  const client = connectedClient(cleanups, {
     transport: 'electron',
     services: servicesWith({
       chooseFolder: (request) => {
@@ -44,11 +43,7 @@ function desktop(answers: Array<string | null | Error> = []) {
         return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
       },
     }),
-    log: () => {},
   });
-  const client = createClient();
-  client.connect(rendererEnd);
-  cleanups.push(() => rendererEnd.close());
   return { client, asked, folders: new FolderChooser(client) };
 }
 
@@ -91,11 +86,7 @@ describe('FolderChooser', () => {
   });
 
   test("browser mode's refusal comes back as an error for beside the field", async () => {
-    const [rendererEnd, nodeEnd] = createMemoryPortPair();
-    serve(nodeEnd, { transport: 'browser', services: servicesWith(), log: () => {} });
-    const client = createClient();
-    client.connect(rendererEnd);
-    cleanups.push(() => rendererEnd.close());
+    const client = connectedClient(cleanups, { transport: 'browser', services: servicesWith() });
     expect(await new FolderChooser(client).choose('x', '')).toEqual({
       error: { code: 'E_UNSUPPORTED', message: 'Choosing a folder needs the desktop app; type the path instead' },
     });

@@ -1,52 +1,23 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serve } from '../../../../electron/serve';
-import { services } from '../../../../electron/services';
 import { TcpLab } from '../../../../renderer/tcp/tcpLab';
 import { TranscriptModel } from '../../../../renderer/transcript/model';
 import { UdpLab } from '../../../../renderer/udp/udpLab';
-import { createClient } from '../../../../shared/contract/client';
-import { createMemoryPortPair } from '../../../../shared/transport/memoryPort';
+import { connectedClient } from '../../../support/appClient';
+import { freeTcpPort } from '../../../support/ports';
+import { until } from '../../../support/waits';
+
+/** The renderer's models against the real Node-side services, with no DOM in between. */
 
 const closers: Array<() => void> = [];
 afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
 
-/** The renderer's models against the real Node-side services, with no DOM in between. */
-function connectedClient() {
-  const [rendererEnd, nodeEnd] = createMemoryPortPair();
-  serve(nodeEnd, { transport: 'memory', services, log: () => {} });
-  const client = createClient();
-  client.connect(rendererEnd);
-  closers.push(() => rendererEnd.close());
-  return client;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('the TCP lab model', () => {
   it('starts the server, connects a client, sends a line and shows both ends', async () => {
-    const lab = new TcpLab(connectedClient());
+    const lab = new TcpLab(connectedClient(closers));
     closers.push(() => lab.dispose());
-    const port = await freePort();
+    const port = await freeTcpPort();
     lab.server.setPort(String(port));
     lab.server.setMode('lines');
     expect(await lab.server.start()).toBe(true);
@@ -68,11 +39,11 @@ describe('the TCP lab model', () => {
   });
 
   it('puts a refused connection next to the Connect button, with host and port', async () => {
-    const lab = new TcpLab(connectedClient());
+    const lab = new TcpLab(connectedClient(closers));
     closers.push(() => lab.dispose());
     const tab = lab.clients.state.tabs[0];
     if (!tab) throw new Error('no first tab');
-    const port = await freePort();
+    const port = await freeTcpPort();
     tab.setPort(String(port));
     expect(await tab.connect()).toBe(false);
     const message = JSON.stringify(tab.state.errors);
@@ -83,9 +54,9 @@ describe('the TCP lab model', () => {
 
 describe('the UDP lab model', () => {
   it('sends a datagram to the built-in server and shows the uppercase reply with its sender', async () => {
-    const lab = new UdpLab(connectedClient());
+    const lab = new UdpLab(connectedClient(closers));
     closers.push(() => lab.dispose());
-    const port = await freePort();
+    const port = await freeTcpPort();
     lab.server.setPort(String(port));
     expect(await lab.server.start()).toBe(true);
     const tab = lab.clients.state.tabs[0];

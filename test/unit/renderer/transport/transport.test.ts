@@ -8,6 +8,7 @@ import { createClient } from '../../../../shared/contract/client';
 import { decodeFrame, encodeFrame, maxFrameBytes } from '../../../../shared/contract/codec';
 import type { Frame } from '../../../../shared/contract/frames';
 import type { PlaygroundBridge } from '../../../../shared/transport/bridge';
+import { freeTcpPort } from '../../../support/ports';
 
 /** The page's WebSocket port against a real loopback server; Node's `ws` client stands in for the browser's. */
 
@@ -148,10 +149,7 @@ describe('openWebSocketPort', () => {
   });
 
   it('rejects with the address when nobody listens', async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as AddressInfo;
-    await new Promise((resolve) => probe.close(resolve)); // a port that was just free: nobody listens there
+    const port = await freeTcpPort(); // a port that was just free: nobody listens there
     const url = `ws://127.0.0.1:${port}/ws`;
     await expect(openWebSocketPort(url, { createSocket })).rejects.toThrow(`could not connect to ${url}`);
   });

@@ -11,7 +11,9 @@ import {
   prettyJson,
 } from '../../../../../renderer/http/client/response/bodyFormat';
 import { HttpExchanges } from '../../../../../renderer/http/client/exchanges';
-import { type App, encode, startApp, until } from '../../../../support/net';
+import { type App, startApp } from '../../../../support/appClient';
+import { encode } from '../../../../support/bytes';
+import { until } from '../../../../support/waits';
 
 /**
  * The response viewer's store against the real Node-side HTTP client (the services of

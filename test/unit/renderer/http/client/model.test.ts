@@ -3,14 +3,12 @@ import { type AddressInfo, createServer as createNetServer, type Socket } from '
 import { createServer as createHttpsServer } from 'node:https';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeSelfSignedCertificate } from '../../../../../electron/net/selfSignedCertificate';
-import { serve } from '../../../../../electron/serve';
-import { services } from '../../../../../electron/services';
 import { type ComposerModel } from '../../../../../renderer/http/client/model';
 import { type HttpExchanges } from '../../../../../renderer/http/client/exchanges';
 import { HttpLab } from '../../../../../renderer/http/httpLab';
-import { type Client, createClient } from '../../../../../shared/contract/client';
-import { createMemoryPortPair } from '../../../../../shared/transport/memoryPort';
-import { until } from '../../../../support/net';
+import { connectedClient } from '../../../../support/appClient';
+import { freeTcpPort } from '../../../../support/ports';
+import { until } from '../../../../support/waits';
 
 /**
  * The HTTP composer's model: templates and helpers write into the raw text where the
@@ -25,17 +23,8 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-function connectedClient(): Client {
-  const [rendererEnd, nodeEnd] = createMemoryPortPair();
-  serve(nodeEnd, { transport: 'memory', services, log: () => {} });
-  const client = createClient();
-  client.connect(rendererEnd);
-  closers.push(() => rendererEnd.close());
-  return client;
-}
-
 function composer(): ComposerModel {
-  const lab = new HttpLab(connectedClient(), { lintDelayMs: 0 });
+  const lab = new HttpLab(connectedClient(closers), { lintDelayMs: 0 });
   closers.push(() => lab.dispose());
   return lab.composer;
 }
@@ -182,7 +171,7 @@ describe('the linter', () => {
   });
 
   it('waits for a pause in typing, and lints at once before sending', async () => {
-    const lab = new HttpLab(connectedClient(), { lintDelayMs: 50 });
+    const lab = new HttpLab(connectedClient(closers), { lintDelayMs: 50 });
     closers.push(() => lab.dispose());
     const model = lab.composer;
     model.setText('GET / HTTP/1.1\r\n\r\n');
@@ -322,21 +311,9 @@ async function nodeServer(handler: (req: IncomingMessage, res: ServerResponse) =
 }
 
 function sendingLab(): { lab: HttpLab; model: ComposerModel; exchanges: HttpExchanges } {
-  const lab = new HttpLab(connectedClient(), { lintDelayMs: 0 });
+  const lab = new HttpLab(connectedClient(closers), { lintDelayMs: 0 });
   closers.push(() => lab.dispose());
   return { lab, model: lab.composer, exchanges: lab.exchanges };
-}
-
-/** A loopback port that nothing listens on (it was free a moment ago). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function responded(exchanges: HttpExchanges, count: number): Promise<void> {
@@ -399,7 +376,7 @@ describe('sending', () => {
 
   it('one click aims the composer at the built-in web server; GET then conditional GET → 200 then 304', async () => {
     const { lab, model, exchanges } = sendingLab();
-    lab.webServer.setPort(String(await closedPort()));
+    lab.webServer.setPort(String(await freeTcpPort()));
     expect(await lab.webServer.start()).toBe(true);
     closers.push(() => lab.webServer.stop());
     const local = lab.webServer.state.local;
@@ -453,7 +430,7 @@ describe('sending', () => {
   });
 
   it('a refused connection is said beside Send and shown as a failed exchange; the text stays', async () => {
-    const port = await closedPort();
+    const port = await freeTcpPort();
     const { model, exchanges } = sendingLab();
     model.setUrl(`http://127.0.0.1:${port}/`);
     const text = model.state.text;
@@ -491,7 +468,7 @@ describe('sending', () => {
     expect(exchanges.state.exchanges.at(-1)?.response?.status).toBe(200);
 
     // A later send that fails leaves no "Sent … from local port" of the earlier one beside its error.
-    model.setUrl(`http://127.0.0.1:${await closedPort()}/`);
+    model.setUrl(`http://127.0.0.1:${await freeTcpPort()}/`);
     expect(await model.send()).toBe('failed');
     expect(model.state.errors.send?.code).toBe('E_REFUSED');
     expect(model.state.lastSend).toBeUndefined();

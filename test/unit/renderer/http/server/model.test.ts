@@ -7,7 +7,8 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WebServerPanel } from '../../../../../renderer/http/server/View';
 import { WebServerModel } from '../../../../../renderer/http/server/model';
-import { type App, startApp, until } from '../../../../support/net';
+import { type App, startApp } from '../../../../support/appClient';
+import { until } from '../../../../support/waits';
 import { RawHttp } from '../../../../integration/http/serverHarness';
 
 let app: App;

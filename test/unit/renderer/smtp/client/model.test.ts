@@ -7,7 +7,10 @@ import { SmtpLab } from '../../../../../renderer/smtp/smtpLab';
 import { createClient } from '../../../../../shared/contract/client';
 import { toVisibleString } from '../../../../../shared/bytes';
 import { buildStep, parseCommandLine, type SmtpStep, unstuffData } from '../../../../../shared/smtp';
-import { type App, decode, freeTcpPort, startApp, until } from '../../../../support/net';
+import { type App, startApp } from '../../../../support/appClient';
+import { decode } from '../../../../support/bytes';
+import { freeTcpPort } from '../../../../support/ports';
+import { until } from '../../../../support/waits';
 
 /**
  * The SMTP conversation builder's model: the textbook's steps, editing and

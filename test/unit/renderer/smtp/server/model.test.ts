@@ -5,9 +5,12 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, test } from 'vitest';
 import { MailServerPanel } from '../../../../../renderer/smtp/server/View';
-import { MailServerModel, parseRecipientList } from '../../../../../renderer/smtp/server/model';
+import { MailServerModel } from '../../../../../renderer/smtp/server/model';
+import { parseRecipientList } from '../../../../../renderer/smtp/server/options';
 import { RawSmtp, transport } from '../../../../integration/smtp/serverHarness';
-import { type App, freeTcpPort, startApp, until } from '../../../../support/net';
+import { type App, startApp } from '../../../../support/appClient';
+import { freeTcpPort } from '../../../../support/ports';
+import { until } from '../../../../support/waits';
 
 /** The mail server panel's model against the real Node-side service, through the typed client. */
 

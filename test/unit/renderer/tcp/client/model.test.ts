@@ -1,12 +1,11 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serve } from '../../../../../electron/serve';
-import { services } from '../../../../../electron/services';
 import { TcpClientModel } from '../../../../../renderer/tcp/client/model';
 import { TcpLab } from '../../../../../renderer/tcp/tcpLab';
-import { type Client, createClient } from '../../../../../shared/contract/client';
+import type { Client } from '../../../../../shared/contract/client';
 import { PlaygroundError } from '../../../../../shared/contract/errors';
-import { createMemoryPortPair } from '../../../../../shared/transport/memoryPort';
+import { connectedClient } from '../../../../support/appClient';
+import { freeTcpPort } from '../../../../support/ports';
+import { until } from '../../../../support/waits';
 
 /**
  * The TCP client tab's model against the real Node-side services over loopback:
@@ -19,38 +18,10 @@ afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
 
-function connectedClient(): Client {
-  const [rendererEnd, nodeEnd] = createMemoryPortPair();
-  serve(nodeEnd, { transport: 'memory', services, log: () => {} });
-  const client = createClient();
-  client.connect(rendererEnd);
-  closers.push(() => rendererEnd.close());
-  return client;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 async function labWithServer(mode: 'classic' | 'lines' | 'echo') {
-  const lab = new TcpLab(connectedClient());
+  const lab = new TcpLab(connectedClient(closers));
   closers.push(() => lab.dispose());
-  const port = await freePort();
+  const port = await freeTcpPort();
   lab.server.setPort(String(port));
   lab.server.setMode(mode);
   expect(await lab.server.start()).toBe(true);
@@ -126,7 +97,7 @@ describe('the TCP client tab', () => {
   });
 
   it('puts bad input beside its field, sends nothing, and keeps what was typed', async () => {
-    const lab = new TcpLab(connectedClient());
+    const lab = new TcpLab(connectedClient(closers));
     closers.push(() => lab.dispose());
     const tab = lab.clients.state.tabs[0] as TcpClientModel;
     tab.setComposer({ text: 'keep me' });

@@ -1,12 +1,10 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serve } from '../../../../../electron/serve';
-import { services } from '../../../../../electron/services';
 import type { UdpClientModel } from '../../../../../renderer/udp/client/model';
 import { UdpLab } from '../../../../../renderer/udp/udpLab';
 import { recvBufferFlag } from '../../../../../renderer/udp/server/model';
-import { type Client, createClient } from '../../../../../shared/contract/client';
-import { createMemoryPortPair } from '../../../../../shared/transport/memoryPort';
+import { connectedClient } from '../../../../support/appClient';
+import { freeTcpPort } from '../../../../support/ports';
+import { until } from '../../../../support/waits';
 
 /**
  * The UDP client tab's model against the real Node-side services over loopback: the
@@ -19,37 +17,8 @@ afterEach(() => {
   for (const close of closers.splice(0)) close();
 });
 
-function connectedClient(): Client {
-  const [rendererEnd, nodeEnd] = createMemoryPortPair();
-  serve(nodeEnd, { transport: 'memory', services, log: () => {} });
-  const client = createClient();
-  client.connect(rendererEnd);
-  closers.push(() => rendererEnd.close());
-  return client;
-}
-
-/** Free on TCP a moment ago; on loopback nothing listens on the same UDP port either in practice. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 function newLab(): { lab: UdpLab; tab: UdpClientModel } {
-  const lab = new UdpLab(connectedClient());
+  const lab = new UdpLab(connectedClient(closers));
   closers.push(() => lab.dispose());
   return { lab, tab: lab.clients.state.tabs[0] as UdpClientModel };
 }
@@ -57,7 +26,7 @@ function newLab(): { lab: UdpLab; tab: UdpClientModel } {
 describe('the UDP client tab', () => {
   it('opens its socket on the first Send and says "no reply" when nobody listens', async () => {
     const { tab } = newLab();
-    tab.setPort(String(await freePort()));
+    tab.setPort(String(await freeTcpPort()));
     tab.setReplyDeadline('0.2');
     tab.setComposer({ text: 'anyone?' });
     expect(tab.state.socket).toBeUndefined();
@@ -74,7 +43,7 @@ describe('the UDP client tab', () => {
 
   it('connected UDP hears "port unreachable" as a refusal beside Send, and the socket stays open', async () => {
     const { tab } = newLab();
-    const port = await freePort();
+    const port = await freeTcpPort();
     tab.setPort(String(port));
     expect(await tab.connect()).toBe(true);
     expect(tab.state.socket?.peer?.port).toBe(port);
@@ -112,7 +81,7 @@ describe('the UDP client tab', () => {
 
   it('puts a datagram too large for UDP beside the Message, with the limit', async () => {
     const { tab } = newLab();
-    tab.setPort(String(await freePort()));
+    tab.setPort(String(await freeTcpPort()));
     tab.setComposer({ mode: 'text', text: 'x'.repeat(70_000) });
     expect(await tab.send()).toBe('failed');
     expect(tab.state.errors.message?.code).toBe('E_MSG_SIZE');
@@ -121,7 +90,7 @@ describe('the UDP client tab', () => {
 
   it('reads a long reply like recvfrom(2048): the transcript says it was cut', async () => {
     const { lab, tab } = newLab();
-    const port = await freePort();
+    const port = await freeTcpPort();
     lab.server.setPort(String(port));
     lab.server.setMode('echo');
     lab.server.setFlag(recvBufferFlag, false);

@@ -1,5 +1,7 @@
-import dgram from 'node:dgram';
-import net from 'node:net';
+// The app's Node side (the real services, `serve`) behind an in-memory port, driven
+// through the renderer's typed client: every request and event crosses the contract
+// exactly as from the renderer.
+import { afterEach } from 'vitest';
 import type { Service } from '../../electron/service';
 import { serve } from '../../electron/serve';
 import { createWebServerService } from '../../electron/http/server/service';
@@ -10,12 +12,44 @@ import { createTcpServerService } from '../../electron/tcp/server/service';
 import { createUdpClientService } from '../../electron/udp/client/service';
 import { createUdpServerService } from '../../electron/udp/server/service';
 import { type Client, createClient } from '../../shared/contract/client';
-import { type EventName, type EventPayloadOf, events, PlaygroundError } from '../../shared/contract/index';
+import {
+  type EventName,
+  type EventPayloadOf,
+  events,
+  PlaygroundError,
+  type TransportKind,
+} from '../../shared/contract/index';
 import { createMemoryPortPair } from '../../shared/transport/memoryPort';
 import type { Port } from '../../shared/transport/port';
 
-export const encode = (text: string) => new TextEncoder().encode(text);
-export const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+export interface AppLink {
+  client: Client;
+  /** The renderer's end of the in-memory port. */
+  port: Port;
+  /** Closes the link; the Node side then ends every session it opened for it. */
+  close(): void;
+}
+
+/** A client connected to `serve` with `services` (default: all of them, as browser mode runs them). */
+export function connectApp(options: { services?: readonly Service[]; transport?: TransportKind } = {}): AppLink {
+  const [rendererEnd, nodeEnd] = createMemoryPortPair();
+  serve(nodeEnd, { transport: options.transport ?? 'memory', services: options.services ?? services, log: () => {} });
+  const client = createClient();
+  client.connect(rendererEnd);
+  return { client, port: rendererEnd, close: () => rendererEnd.close() };
+}
+
+/** Where a test file collects what to close after each test. */
+export interface Closers {
+  push(close: () => void): unknown;
+}
+
+/** A connected client for a renderer model; `closers` gets what closes the link. */
+export function connectedClient(closers: Closers, options?: Parameters<typeof connectApp>[0]): Client {
+  const link = connectApp(options);
+  closers.push(link.close);
+  return link.client;
+}
 
 type Recorded = { [E in EventName]: EventPayloadOf<E>[] };
 
@@ -35,12 +69,8 @@ export interface App {
   close(): void;
 }
 
-/**
- * The app's Node side behind an in-memory port, driven through the real typed client:
- * every request and event crosses the contract exactly as from the renderer.
- */
+/** A connected client that records every event, for tests that speak the contract directly. */
 export function startApp(options?: NetServiceOptions): App {
-  const [a, b] = createMemoryPortPair();
   const list: readonly Service[] = options
     ? [
         createUdpClientService(options),
@@ -50,9 +80,7 @@ export function startApp(options?: NetServiceOptions): App {
         createWebServerService(options),
       ]
     : services;
-  serve(b, { transport: 'memory', services: list, log: () => {} });
-  const client = createClient();
-  client.connect(a);
+  const { client, port, close } = connectApp({ services: list });
   const recorded = Object.fromEntries(Object.keys(events).map((name) => [name, []])) as unknown as Recorded;
   const waiters = new Set<() => void>();
   for (const name of Object.keys(events) as EventName[]) {
@@ -63,7 +91,7 @@ export function startApp(options?: NetServiceOptions): App {
   }
   return {
     client,
-    port: a,
+    port,
     events: recorded,
     waitFor(name, match = () => true, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
@@ -91,7 +119,24 @@ export function startApp(options?: NetServiceOptions): App {
       }
       throw new Error('expected the call to fail, but it succeeded');
     },
-    close: () => a.close(),
+    close,
+  };
+}
+
+/**
+ * For the top of a test file: the returned `app()` starts an app that is closed after
+ * the test that started it; `thenAfterEach` (stopping the file's own servers) runs after that.
+ */
+export function appPerTest(thenAfterEach?: () => unknown): () => App {
+  const apps: App[] = [];
+  afterEach(async () => {
+    for (const app of apps.splice(0)) app.close();
+    await thenAfterEach?.();
+  });
+  return () => {
+    const started = startApp();
+    apps.push(started);
+    return started;
   };
 }
 
@@ -99,47 +144,4 @@ export function startApp(options?: NetServiceOptions): App {
 export function tcpReceived(app: App, sessionId: string): Uint8Array {
   const chunks = app.events['tcp.data'].filter((e) => e.sessionId === sessionId).flatMap((e) => e.chunks);
   return Buffer.concat(chunks.map((chunk) => chunk.data));
-}
-
-export async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A port on 127.0.0.1 that nothing listens on (bound for a moment, then released). */
-export async function freeTcpPort(host = '127.0.0.1'): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-export async function freeUdpPort(type: 'udp4' | 'udp6' = 'udp4'): Promise<number> {
-  const socket = dgram.createSocket(type);
-  await new Promise<void>((resolve) => socket.bind(0, type === 'udp4' ? '127.0.0.1' : '::1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(resolve));
-  return port;
-}
-
-/** Whether this machine has a usable IPv6 loopback. */
-export async function hasIPv6Loopback(): Promise<boolean> {
-  const server = net.createServer();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '::1', resolve);
-    });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    server.close();
-  }
 }

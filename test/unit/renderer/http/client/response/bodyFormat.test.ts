@@ -8,9 +8,9 @@ import {
   parseContentType,
   prettyJson,
   splitBlocks,
-} from '../../../../../renderer/http/client/response/bodyFormat';
-import { BodyPages } from '../../../../../renderer/http/client/response/bodyPages';
-import { parseResponses } from '../../../../../shared/http/parse/collect';
+} from '../../../../../../renderer/http/client/response/bodyFormat';
+import { BodyPages } from '../../../../../../renderer/http/client/response/bodyPages';
+import { parseResponses } from '../../../../../../shared/http/parse/collect';
 
 /** The response viewer's pure body helpers: charset, media kinds, JSON, blocks, and the slice cache. */
 
