@@ -67,7 +67,7 @@ export class DnsHierarchy {
       const resolver = new Resolver(
         root,
         (entry) => resolverServer?.note(entry),
-        (entries) => session.emit('dnsResolver.cache', { serverId: resolverServer!.id, entries }),
+        (entries) => session.emit('dnsResolver.cache', { ...stamp(), serverId: resolverServer!.id, entries }),
       );
       const { opened, result } = await DnsServer.listenWith(contextOf(), {
         at: { bindAddress: '127.0.0.1', port: 0 },

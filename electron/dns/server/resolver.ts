@@ -1,10 +1,10 @@
 import dgram from 'node:dgram';
 import dnsPacket from 'dns-packet';
 import { rcodeName } from '../../../shared/dns/types';
-import type { DnsCacheEntry } from '../../../shared/dns/server/contract';
+import type { DnsCacheEntry, DnsHop } from '../../../shared/dns/server/contract';
 import type { SocketAddress } from '../../../shared/net/contract';
 import { monoNow, roundMs } from '../../net/clock';
-import type { DnsServer } from './session';
+import type { Answered, DnsServer } from './session';
 
 /**
  * The local recursive resolver of the course's figure: asked with RD=1, it walks the
@@ -29,9 +29,7 @@ export class Resolver {
     /** The root server's address; every server of the hierarchy listens on `root.port`. */
     private readonly root: SocketAddress,
     private readonly log: (
-      entry:
-        | { kind: 'hop'; server: SocketAddress; question: string; rttMs?: number; outcome: string }
-        | { kind: 'cache'; question: string; outcome: string },
+      entry: ({ kind: 'hop' } & DnsHop) | { kind: 'cache'; question: string; outcome: string },
     ) => void,
     private readonly cacheChanged: (entries: DnsCacheEntry[]) => void,
   ) {}
@@ -69,7 +67,7 @@ export class Resolver {
   }
 
   /** Answers one query from a stub (RD=1): from the cache, or by walking the hierarchy. */
-  async respond(query: dnsPacket.DecodedPacket): Promise<{ packet: dnsPacket.Packet; summary: string }> {
+  async respond(query: dnsPacket.DecodedPacket): Promise<Answered> {
     const q = query.questions?.[0];
     const flags = dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE;
     const base = { id: query.id ?? 0, type: 'response' as const, questions: q ? [q] : [] };
@@ -85,37 +83,46 @@ export class Resolver {
       return {
         packet: { ...base, flags, answers: cached },
         summary: `NOERROR from the cache, ${cached.length} answers`,
+        fromCache: true,
       };
     }
-    const walked = await this.walk(q.name.toLowerCase(), q.type);
+    const walk: DnsHop[] = [];
+    const walked = await this.walk(q.name.toLowerCase(), q.type, walk);
     if (walked.rcode === 0) this.remember(key, walked.answers);
     return {
       packet: { ...base, flags: flags | walked.rcode, answers: walked.answers, authorities: walked.authorities },
       summary: `${rcodeName(walked.rcode)} after ${walked.hops} hops`,
+      walk,
     };
   }
 
+  /** Walks from the root; each hop is logged and added to `walk`. */
   private async walk(
     name: string,
     type: string,
+    walk: DnsHop[],
   ): Promise<{ rcode: number; answers: dnsPacket.Answer[]; authorities: dnsPacket.Answer[]; hops: number }> {
     let server = this.root;
     const answers: dnsPacket.Answer[] = [];
     let qname = name;
+    const logHop = (entry: DnsHop) => {
+      walk.push(entry);
+      this.log({ kind: 'hop', ...entry });
+    };
     for (let hop = 1; hop <= maxHops; hop++) {
       const question = `${qname}. ${type}`;
       const started = monoNow();
       const reply = await this.ask(server, qname, type);
       const rttMs = roundMs(monoNow() - started);
       if (!reply) {
-        this.log({ kind: 'hop', server, question, outcome: `no reply within ${hopTimeoutMs / 1000} s` });
+        logHop({ server, question, outcome: `no reply within ${hopTimeoutMs / 1000} s` });
         return { rcode: 2, answers, authorities: [], hops: hop };
       }
       const rcode = (reply.flags ?? 0) & 0xf;
       if (reply.answers && reply.answers.length > 0) {
         answers.push(...reply.answers);
         const last = reply.answers[reply.answers.length - 1]!;
-        this.log({ kind: 'hop', server, question, rttMs, outcome: `answer: ${reply.answers.length} record(s)` });
+        logHop({ server, question, rttMs, outcome: `answer: ${reply.answers.length} record(s)` });
         if (last.type === 'CNAME' && type !== 'CNAME' && !reply.answers.some((a) => a.type === type)) {
           qname = String(dataOf(last)).toLowerCase();
           server = this.root;
@@ -126,8 +133,7 @@ export class Resolver {
       const ns = (reply.authorities ?? []).filter((a) => a.type === 'NS');
       const glue = (reply.additionals ?? []).find((a) => a.type === 'A' && ns.some((n) => dataOf(n) === a.name));
       if (rcode === 0 && ns.length > 0 && glue) {
-        this.log({
-          kind: 'hop',
+        logHop({
           server,
           question,
           rttMs,
@@ -137,7 +143,7 @@ export class Resolver {
         server = { address: String(dataOf(glue)), family: 'IPv4', port: this.root.port };
         continue;
       }
-      this.log({ kind: 'hop', server, question, rttMs, outcome: `${rcodeName(rcode)}, no answer` });
+      logHop({ server, question, rttMs, outcome: `${rcodeName(rcode)}, no answer` });
       return { rcode, answers, authorities: reply.authorities ?? [], hops: hop };
     }
     return { rcode: 2, answers, authorities: [], hops: maxHops };

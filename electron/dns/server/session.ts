@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { ParsedRequestOf, ResponseOf } from '../../../shared/contract/index';
-import type { DnsServerCounters, DnsServerLogEntry } from '../../../shared/dns/server/contract';
+import type { DnsHop, DnsServerCounters, DnsServerLogEntry } from '../../../shared/dns/server/contract';
 import { parseZone } from '../../../shared/dns/zone';
 import { PlaygroundError } from '../../../shared/contract/errors';
 import type { SocketAddress } from '../../../shared/net/contract';
@@ -16,11 +16,16 @@ import { answerQuery, encodeReply, formErr, indexZone, udpLimit, type ZoneIndex 
 
 type StartRequest = ParsedRequestOf<'dnsServer.start'>;
 
+/** A server's answer to one query: the reply, its summary for the log and (the resolver) how it was found. */
+export interface Answered {
+  packet: dnsPacket.Packet;
+  summary: string;
+  walk?: DnsHop[];
+  fromCache?: boolean;
+}
+
 /** How a server turns one query into a reply; the resolver answers differently from a zone. */
-export type Responder = (
-  query: dnsPacket.DecodedPacket,
-  client: SocketAddress,
-) => Promise<{ packet: dnsPacket.Packet; summary: string }> | { packet: dnsPacket.Packet; summary: string };
+export type Responder = (query: dnsPacket.DecodedPacket, client: SocketAddress) => Promise<Answered> | Answered;
 
 /** A zone that does not parse is refused with every error at its line and column. */
 export function zoneOrError(text: string): ZoneIndex {
@@ -190,9 +195,12 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
     );
     let reply: Buffer | undefined;
     let summary = 'FORMERR';
+    let how: Pick<Answered, 'walk' | 'fromCache'> = {};
     if (query) {
       const answered = await this.respond(query, client);
       summary = answered.summary;
+      if (answered.walk) how = { walk: answered.walk };
+      if (answered.fromCache) how = { fromCache: true };
       reply = encodeReply(answered.packet, transport === 'udp' ? udpLimit(query) : undefined);
       if (reply[2]! & 0x02) summary += ' — too big for UDP: cut, TC=1';
     } else reply = formErr(bytes);
@@ -200,7 +208,16 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
     this.counters.replies++;
     this.counters.bytesReplied += reply.byteLength;
     this.log.add(
-      { ...stamp(), kind: 'reply', client, transport, data: this.log.keep(reply), bytes: reply.byteLength, summary },
+      {
+        ...stamp(),
+        kind: 'reply',
+        client,
+        transport,
+        data: this.log.keep(reply),
+        bytes: reply.byteLength,
+        summary,
+        ...how,
+      },
       reply.byteLength,
     );
     return reply;

@@ -32,6 +32,15 @@ export type DnsServerCounters = z.infer<typeof dnsServerCounters>;
 
 const transport = z.enum(['udp', 'tcp']);
 
+/** One hop of the local resolver's walk: which server it asked, about what, how long the answer took. */
+export const dnsHop = z.object({
+  server: socketAddress,
+  question: z.string(),
+  rttMs: z.number().optional(),
+  outcome: z.string(),
+});
+export type DnsHop = z.infer<typeof dnsHop>;
+
 export const dnsServerLogEntry = z.discriminatedUnion('kind', [
   listeningEntry({ role: z.string() }),
   stamp.extend({
@@ -51,15 +60,13 @@ export const dnsServerLogEntry = z.discriminatedUnion('kind', [
     bytes: count,
     /** `NOERROR, AA, 2 answers`, `referral to lab.`, … */
     summary: z.string(),
+    /** The local resolver's reply: the hops it walked for it (none when it came from the cache). */
+    walk: z.array(dnsHop).optional(),
+    /** The local resolver answered from its cache, without asking any server. */
+    fromCache: z.boolean().optional(),
   }),
   /** The resolver asked another server (one hop of the walk), or answered from its cache. */
-  stamp.extend({
-    kind: z.literal('hop'),
-    server: socketAddress,
-    question: z.string(),
-    rttMs: z.number().optional(),
-    outcome: z.string(),
-  }),
+  stamp.extend({ kind: z.literal('hop'), ...dnsHop.shape }),
   stamp.extend({ kind: z.literal('cache'), question: z.string(), outcome: z.string() }),
   errorEntry,
   stoppedEntry,
@@ -108,6 +115,9 @@ export const dnsServerCommands = {
 
 export const dnsServerEvents = {
   'dnsServer.log': serverLogEvent(dnsServerLogEntry, dnsServerCounters),
-  /** The local resolver's cache, sent whenever it changes. */
-  'dnsResolver.cache': z.object({ serverId: sessionId, entries: z.array(dnsCacheEntry) }),
+  /**
+   * The local resolver's cache, sent whenever it changes; `mono` is the Node side's clock
+   * when sent, so a renderer counts each entry's TTL down from `expiresMono − mono`.
+   */
+  'dnsResolver.cache': stamp.extend({ serverId: sessionId, entries: z.array(dnsCacheEntry) }),
 };
