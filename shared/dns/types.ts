@@ -81,6 +81,38 @@ export function className(value: number): string {
   return classNames.get(value) ?? `CLASS${value}`;
 }
 
+/** The classes a query builder offers: IN (the Internet), CH (Chaos: `version.bind`), HS (Hesiod), ANY. */
+export const queryClassChoices = ['IN', 'CH', 'HS', 'ANY'] as const;
+
+/** A class as a person types it: IN, CH, HS, NONE, ANY, `CLASS3` or a number 1–65535. */
+export function parseClass(text: string): { ok: true; value: number } | { ok: false; message: string } {
+  const t = text.trim().toUpperCase();
+  if (t === '') return { ok: false, message: 'class is empty: choose IN (the Internet), CH, HS, ANY or a number' };
+  const named = recordClasses[t];
+  if (named !== undefined) return { ok: true, value: named };
+  const digits = /^(?:CLASS)?(\d{1,6})$/.exec(t);
+  if (digits) {
+    const n = Number(digits[1]);
+    if (n >= 1 && n <= 65535) return { ok: true, value: n };
+    return { ok: false, message: `class ${n} is out of range: a class is a 16-bit number from 1 to 65535 (IN is 1)` };
+  }
+  return { ok: false, message: `unknown class '${text.trim()}': use IN, CH, HS, ANY or a number 1–65535` };
+}
+
+/** An Opcode or RCODE field as typed: a name (QUERY, NXDOMAIN, …) or a number 0–15 (4 bits in the header). */
+export function parseNibble(
+  text: string,
+  what: 'Opcode' | 'RCODE',
+): { ok: true; value: number } | { ok: false; message: string } {
+  const t = text.trim().toUpperCase();
+  const names = what === 'Opcode' ? opcodeNames : rcodes.map(([name]) => name);
+  const named = names.indexOf(t);
+  if (named >= 0 && named <= 15) return { ok: true, value: named };
+  if (/^\d{1,3}$/.test(t) && Number(t) <= 15) return { ok: true, value: Number(t) };
+  const example = what === 'Opcode' ? 'QUERY (0), STATUS (2), NOTIFY (4)' : 'NOERROR (0), NXDOMAIN (3)';
+  return { ok: false, message: `${what} is 4 bits: a number 0–15 or a name such as ${example}` };
+}
+
 const opcodeNames = ['QUERY', 'IQUERY', 'STATUS', 'OPCODE3', 'NOTIFY', 'UPDATE', 'DSO'];
 export function opcodeName(opcode: number): string {
   return opcodeNames[opcode] ?? `OPCODE${opcode}`;
