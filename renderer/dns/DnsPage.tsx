@@ -1,25 +1,15 @@
-import { useEffect, useState } from 'react';
-import { useClient } from '../app/hooks';
+import { useLab } from '../net/useLab';
 import '../net/net.css';
 import { NameLookupView, ServiceLookupView } from './client/Lookups';
+import { DnsReplyView } from './client/Reply';
 import { DnsClientView } from './client/View';
+import { DnsLab } from './dnsLab';
 import { DnsServerView } from './server/View';
 import './dns.css';
 
 /** DNS by hand: build and send a query, read the reply byte by byte, run the servers and the hierarchy. */
 export function DnsPage() {
-  const client = useClient();
-  const [defaultServer, setDefaultServer] = useState('127.0.0.1');
-  const [target, setTarget] = useState<{ host: string; port: number }>();
-  useEffect(() => {
-    client
-      .call('dns.servers', {})
-      .then(
-        ({ servers }) =>
-          servers[0] && setDefaultServer(servers[0].replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/:53$/, '')),
-      )
-      .catch(() => undefined);
-  }, [client]);
+  const lab = useLab('dns', (client) => new DnsLab(client));
   return (
     <article className="page lab-page">
       <h1 tabIndex={-1}>DNS by hand</h1>
@@ -30,12 +20,13 @@ export function DnsPage() {
       </p>
       <div className="lab-grid">
         <div className="dns-column">
-          <DnsClientView defaultServer={defaultServer} target={target} />
+          <DnsClientView model={lab.query} />
+          <DnsReplyView model={lab.query} />
         </div>
         <div className="dns-column">
-          <DnsServerView onTarget={(host, port) => setTarget({ host, port })} />
-          <NameLookupView />
-          <ServiceLookupView />
+          <DnsServerView model={lab.server} onAsk={(host, port) => lab.query.target(host, port)} />
+          <NameLookupView model={lab.nameLookup} />
+          <ServiceLookupView model={lab.serviceLookup} />
         </div>
       </div>
     </article>

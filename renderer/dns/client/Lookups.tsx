@@ -1,24 +1,12 @@
-import { useState } from 'react';
-import type { ResponseOf } from '../../../shared/contract/index';
-import { useClient } from '../../app/hooks';
 import { TextField } from '../../net/fields';
+import { useStore } from '../../net/useStore';
+import type { NameLookupModel, ServiceLookupModel } from './model';
 
 const bad = (message: string | undefined) => (message ? { code: 'E_BAD_INPUT', message } : undefined);
 
 /** getaddrinfo as a program calls it (`dns.lookup`): hosts file, then DNS; every address in order. */
-export function NameLookupView() {
-  const client = useClient();
-  const [host, setHost] = useState('localhost');
-  const [result, setResult] = useState<ResponseOf<'dns.lookup'>>();
-  const [error, setError] = useState<string>();
-  const look = async () => {
-    setError(undefined);
-    try {
-      setResult(await client.call('dns.lookup', { host }));
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
+export function NameLookupView({ model }: { model: NameLookupModel }) {
+  const { host, busy, result, error } = useStore(model);
   return (
     <section className="panel" aria-label="Name lookup">
       <h2>Name lookup</h2>
@@ -27,9 +15,15 @@ export function NameLookupView() {
         the search domains. It can differ from asking a DNS server directly: the hosts file (localhost), search domains
         and caches answer before any server is asked.
       </p>
-      <TextField label="Host name" value={host} onChange={setHost} onEnter={() => void look()} error={bad(error)} />
+      <TextField
+        label="Host name"
+        value={host}
+        onChange={(value) => model.setHost(value)}
+        onEnter={() => void model.lookUp()}
+        error={bad(error)}
+      />
       <div className="actions">
-        <button type="button" onClick={() => void look()}>
+        <button type="button" onClick={() => void model.lookUp()} disabled={busy}>
           Look up
         </button>
       </div>
@@ -48,34 +42,21 @@ export function NameLookupView() {
 }
 
 /** getservbyname / getservbyport from the services file (or the built-in table, said so). */
-export function ServiceLookupView() {
-  const client = useClient();
-  const [service, setService] = useState('smtp');
-  const [result, setResult] = useState<ResponseOf<'dns.service'>>();
-  const [error, setError] = useState<string>();
-  const look = async () => {
-    setError(undefined);
-    try {
-      const found = await client.call('dns.service', { service });
-      setResult(found);
-      if (found.entries.length === 0) setError(`no service '${service.trim()}' in ${found.source}`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
+export function ServiceLookupView({ model }: { model: ServiceLookupModel }) {
+  const { service, busy, result, error } = useStore(model);
   return (
     <section className="panel" aria-label="Service to port">
       <h2>Service to port</h2>
       <TextField
         label="Service"
         value={service}
-        onChange={setService}
-        onEnter={() => void look()}
+        onChange={(value) => model.setService(value)}
+        onEnter={() => void model.lookUp()}
         error={bad(error)}
         hint="a name (smtp, http, domain) or a port number (25)"
       />
       <div className="actions">
-        <button type="button" onClick={() => void look()}>
+        <button type="button" onClick={() => void model.lookUp()} disabled={busy}>
           Look up
         </button>
       </div>
