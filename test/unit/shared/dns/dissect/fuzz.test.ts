@@ -77,8 +77,9 @@ describe('dissectDns on random and mutated messages', () => {
           });
         }
       }),
-      { numRuns: 100_000, seed: 15 },
+      // A few seconds here; the 100,000-message sweep runs in `npm run bench` (BENCH_ONLY=dnsDissector).
+      { numRuns: 10_000, seed: 15 },
     );
-    expect(decodedByLibrary).toBeGreaterThan(1000);
-  }, 120_000);
+    expect(decodedByLibrary).toBeGreaterThan(100);
+  }, 30_000);
 });
