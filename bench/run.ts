@@ -25,6 +25,7 @@ import {
 import { httpViewer } from './httpViewer';
 import { conversationBench } from './conversation';
 import { Child, errorText } from './rpc';
+import { dnsDissector, dnsServerThroughput } from './dns';
 import { smtpThroughput } from './smtp';
 import { type AppStreamResult, appStream, rawStream, type StreamResult } from './stream';
 import { transcriptFlood } from './transcriptFlood';
@@ -50,7 +51,17 @@ function envNumber(name: string, fallback: number, { min = 1, max = Number.MAX_S
 }
 
 /** The parts of the bench, in the order they run; BENCH_ONLY picks some by these names (any case). */
-const parts = ['roundtrip', 'stream', 'smtp', 'http', 'httpViewer', 'transcript', 'conversation'] as const;
+const parts = [
+  'roundtrip',
+  'stream',
+  'smtp',
+  'dns',
+  'dnsDissector',
+  'http',
+  'httpViewer',
+  'transcript',
+  'conversation',
+] as const;
 type Part = (typeof parts)[number];
 
 function onlyParts(raw: string | undefined): ReadonlySet<Part> | undefined {
@@ -100,7 +111,8 @@ const cleanups: Array<() => Promise<unknown>> = [];
 async function main(): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
   const wants = (part: Part) => config.only === undefined || config.only.has(part);
-  if (wants('roundtrip') || wants('stream') || wants('smtp')) await throughHost(wants);
+  if (wants('roundtrip') || wants('stream') || wants('smtp') || wants('dns')) await throughHost(wants);
+  if (wants('dnsDissector')) dnsDissector({ rows, notes, progress });
   if (wants('http')) {
     const http = await httpReceiveBench({ bodyBytes: 100_000_000, runs: config.httpRuns, progress });
     rows.push(...http.rows);
@@ -155,6 +167,7 @@ async function throughHost(wants: (part: Part) => boolean): Promise<void> {
   if (peerReady && wants('stream'))
     await streams(overWebSocket, host, { port: peerReady.streamPort, bytes: streamBytes });
   if (wants('smtp')) await smtpThroughput(overWebSocket, { rows, notes, progress });
+  if (wants('dns')) await dnsServerThroughput(overWebSocket, { rows, notes, progress });
 }
 
 async function startPeer(): Promise<PeerReady> {

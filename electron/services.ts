@@ -1,5 +1,7 @@
 import { appServiceWith, type DesktopAbilities } from './app/service';
 import type { Service } from './service';
+import { dnsClientService } from './dns/client/service';
+import { dnsServerService } from './dns/server/service';
 import { httpClientService } from './http/client/service';
 import { webServerService } from './http/server/service';
 import { mailServerService } from './smtp/server/service';
@@ -24,6 +26,8 @@ export function servicesWith(desktop: DesktopAbilities = {}): readonly Service[]
     mailServerService,
     webServerService,
     httpClientService,
+    dnsClientService,
+    dnsServerService,
   ];
 }
 

@@ -13,7 +13,7 @@ import type { Opened } from './registry';
 import { ServerLog } from './serverLog';
 
 /** The built-in servers' log events. */
-export type ServerLogEvent = 'tcpServer.log' | 'udpServer.log' | 'webServer.log' | 'mailServer.log';
+export type ServerLogEvent = 'tcpServer.log' | 'udpServer.log' | 'webServer.log' | 'mailServer.log' | 'dnsServer.log';
 export type ServerLogEntryOf<E extends ServerLogEvent> = EventPayloadOf<E>['entries'][number];
 export type ServerCountersOf<E extends ServerLogEvent> = EventPayloadOf<E>['counters'];
 
@@ -49,6 +49,12 @@ export interface StartSteps<S, Logged extends object, Answered extends object> {
   protocol: 'TCP' | 'UDP';
   /** Makes the server and its listening (TCP) or bound (UDP) socket, not yet open, for the resolved address. */
   create(target: ResolvedAddress): Created<S> | Promise<Created<S>>;
+  /**
+   * Once the socket is open, before the 'listening' entry: opens what else the server listens
+   * with at the same address and port (the DNS server's TCP socket beside its UDP one). A
+   * failure undoes the start, unannounced, and is thrown.
+   */
+  alsoListen?(server: S, local: SocketAddress): Promise<void>;
   /** Once the socket is open: attaches the server's handlers and says what its 'listening' entry and answer add. */
   listening(server: S, local: SocketAddress): Listening<Logged, Answered>;
 }
@@ -57,7 +63,7 @@ export interface StartSteps<S, Logged extends object, Answered extends object> {
 type AnyBuiltInServer = { [E in ServerLogEvent]: BuiltInServer<E> }[ServerLogEvent];
 
 /** A start command's answer: the address listened on, the warning if it is all interfaces, and what the server adds. */
-type StartAnswer<Answered extends object> = Stamp & {
+export type StartAnswer<Answered extends object> = Stamp & {
   serverId: string;
   local: SocketAddress;
   warning?: string;
@@ -69,7 +75,7 @@ interface Created<S> {
 }
 
 /**
- * What every built-in server (TCP, UDP, web, mail) does alike. It belongs to the session
+ * What every built-in server (TCP, UDP, web, mail, DNS) does alike. It belongs to the session
  * while it runs, so a closed window stops it; its log goes out as one event kind with its
  * counters; a listen that fails undoes the start; and stopping closes the listening socket
  * and every connection, logs `stopped`, and resolves once the port is free again.
@@ -109,6 +115,7 @@ export abstract class BuiltInServer<E extends ServerLogEvent> {
     const target = await resolveBindAddress(protocol, at, signal);
     const { server, socket } = await steps.create(target);
     const local = await server.listen(socket, protocol, at, target);
+    if (steps.alsoListen) await server.undoneOnFailure(steps.alsoListen(server, local));
     const result = server.listening(local, steps.listening(server, local), protocol);
     return { opened: server, result };
   }
@@ -146,6 +153,16 @@ export abstract class BuiltInServer<E extends ServerLogEvent> {
       throw error;
     }
     return toSocketAddress(socket.address() as net.AddressInfo);
+  }
+
+  /** Waits for one more step of the start; its failure stops the server again, unannounced, and is thrown. */
+  private async undoneOnFailure(step: Promise<void>): Promise<void> {
+    try {
+      await step;
+    } catch (error) {
+      void this.dispose('error', false);
+      throw error;
+    }
   }
 
   /**

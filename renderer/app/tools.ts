@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { DnsPage } from '../dns/DnsPage';
 import { HttpPage } from '../http/HttpPage';
 import { SmtpPage } from '../smtp/SmtpPage';
 import { TcpPage } from '../tcp/TcpPage';
@@ -48,6 +49,14 @@ export const tools: readonly Tool[] = [
     title: 'SMTP by hand',
     summary: 'Hold a mail conversation command by command and see every reply code the server gives.',
     Panel: SmtpPage,
+  },
+  {
+    id: 'dns',
+    label: 'DNS',
+    title: 'DNS by hand',
+    summary:
+      'Build a DNS query byte by byte, read the reply field by field, and walk the hierarchy referral by referral.',
+    Panel: DnsPage,
   },
 ];
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appCommands, appEvents } from '../app/contract';
+import { dnsCommands, dnsEvents } from '../dns/contract';
 import { httpCommands, httpEvents } from '../http/contract';
 import { smtpCommands, smtpEvents } from '../smtp/contract';
 import { tcpCommands, tcpEvents } from '../tcp/contract';
@@ -16,6 +17,7 @@ export const commands = {
   ...tcpCommands,
   ...httpCommands,
   ...smtpCommands,
+  ...dnsCommands,
 };
 
 export const events = {
@@ -24,6 +26,7 @@ export const events = {
   ...tcpEvents,
   ...httpEvents,
   ...smtpEvents,
+  ...dnsEvents,
 };
 
 export type Commands = typeof commands;
