@@ -23,6 +23,7 @@ import {
   rawUdp,
 } from './roundTrip';
 import { httpViewer } from './httpViewer';
+import { linkBench } from './link';
 import { Child, errorText } from './rpc';
 import { smtpThroughput } from './smtp';
 import { type AppStreamResult, appStream, rawStream, type StreamResult } from './stream';
@@ -48,7 +49,7 @@ function envNumber(name: string, fallback: number, { min = 1, max = Number.MAX_S
 }
 
 /** The parts of the bench, in the order they run; BENCH_ONLY picks some by these names (any case). */
-const parts = ['roundtrip', 'stream', 'smtp', 'http', 'httpViewer'] as const;
+const parts = ['roundtrip', 'stream', 'smtp', 'http', 'httpViewer', 'link'] as const;
 type Part = (typeof parts)[number];
 
 function onlyParts(raw: string | undefined): ReadonlySet<Part> | undefined {
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
     notes.push(...http.notes);
   }
   if (wants('httpViewer')) await httpViewer({ rows, notes, progress });
+  if (wants('link')) await linkBench({ rows, notes, progress });
 
   const loadAfter = loadavg()[0] ?? 0;
   notes.unshift(

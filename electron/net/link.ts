@@ -88,6 +88,15 @@ export class LinkState {
   }
 }
 
+/**
+ * A timer length for a wait of `ms`. Node's timers fire once the event loop's whole-millisecond
+ * clock has passed the length, so a fractional length (50.3) waits for the next whole one (51)
+ * and every crossing would come about 1 ms late; rounded, the error averages out near zero.
+ */
+function timerMs(ms: number): number {
+  return Math.max(0, Math.round(ms));
+}
+
 /** Runs callbacks at their due times (`mono` clock), in the order they were queued; one timer at a time. */
 export class DelayQueue {
   private readonly items: { due: number; run: () => void }[] = [];
@@ -118,7 +127,7 @@ export class DelayQueue {
   private arm(): void {
     const next = this.items[this.head];
     if (!next) return;
-    this.timer = setTimeout(() => this.fire(), Math.max(0, next.due - monoNow()));
+    this.timer = setTimeout(() => this.fire(), timerMs(next.due - monoNow()));
   }
 
   private fire(): void {
@@ -178,7 +187,7 @@ export class DatagramLink {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       run(delayMs);
-    }, delayMs);
+    }, timerMs(delayMs));
     this.timers.add(timer);
   }
 }
