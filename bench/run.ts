@@ -24,6 +24,7 @@ import {
 } from './roundTrip';
 import { httpViewer } from './httpViewer';
 import { conversationBench } from './conversation';
+import { linkBench } from './link';
 import { Child, errorText } from './rpc';
 import { dnsDissector, dnsServerThroughput } from './dns';
 import { smtpThroughput } from './smtp';
@@ -61,6 +62,7 @@ const parts = [
   'httpViewer',
   'transcript',
   'conversation',
+  'link',
 ] as const;
 type Part = (typeof parts)[number];
 
@@ -125,6 +127,7 @@ async function main(): Promise<void> {
     rows.push(...conversation.rows);
     notes.push(...conversation.notes);
   }
+  if (wants('link')) await linkBench({ rows, notes, progress });
 
   const loadAfter = loadavg()[0] ?? 0;
   notes.unshift(

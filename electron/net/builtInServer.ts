@@ -3,10 +3,12 @@ import type net from 'node:net';
 import type { EventPayloadOf } from '../../shared/contract';
 import type { ErrorInfo } from '../../shared/contract/errors';
 import type { ResolvedAddress, SocketAddress, Stamp } from '../../shared/net/contract';
+import type { EmulatedLink } from '../../shared/net/link';
 import type { Closable, Session } from '../service';
 import { allInterfacesWarning, isAllInterfaces, toSocketAddress } from './address';
 import { stamp } from './clock';
 import { netError } from './errors';
+import { LinkState } from './link';
 import { type ListenAt, listenAt, resolveBindAddress } from './listen';
 import type { ResolvedNetOptions } from './options';
 import type { Opened } from './registry';
@@ -34,6 +36,8 @@ export interface ServerLogSetup<E extends ServerLogEvent> {
   keepBytes?: number | undefined;
   /** Entry kinds a flood may leave out (counted); ServerLog's default when not given. */
   droppableKinds?: ReadonlySet<ServerLogEntryOf<E>['kind']>;
+  /** The emulated link it starts with (none when left out); its log then has a 'link' entry after 'listening'. */
+  link?: EmulatedLink | null | undefined;
 }
 
 /** What the start answer and the 'listening' entry say beyond the address and the warning. */
@@ -85,12 +89,15 @@ export abstract class BuiltInServer<E extends ServerLogEvent> {
   protected readonly session: Session;
   protected stopped = false;
   protected readonly log: ServerLog<ServerLogEntryOf<E>>;
+  /** The emulated link in front of this server; each crossing reads it then, so a change applies to new traffic. */
+  protected readonly link: LinkState;
   private readonly resource: Closable = { close: () => void this.dispose('local') };
 
   protected constructor({ id, session, options }: StartContext, setup: ServerLogSetup<E>) {
     const { event, keepBytes, droppableKinds } = setup;
     this.id = id;
     this.session = session;
+    this.link = new LinkState(setup.link);
     this.log = new ServerLog<ServerLogEntryOf<E>>(
       options,
       keepBytes ?? options.keepBytes,
@@ -124,6 +131,14 @@ export abstract class BuiltInServer<E extends ServerLogEvent> {
   async stop(): Promise<Stamp & { serverId: string }> {
     await this.dispose('local');
     return { ...stamp(), serverId: this.id };
+  }
+
+  /** Another emulated link (or none) for new traffic; the log says so. */
+  setLink(link: EmulatedLink | null): Stamp & { serverId: string; link: EmulatedLink | null } {
+    const at = stamp();
+    this.link.set(link);
+    this.log.add({ ...at, kind: 'link', link, changed: true } as ServerLogEntryOf<E>);
+    return { ...at, serverId: this.id, link };
   }
 
   /** The counters as they are now, for the next log event. */
@@ -178,6 +193,8 @@ export abstract class BuiltInServer<E extends ServerLogEvent> {
     const warn = warning ?? (({ address, port }: SocketAddress) => allInterfacesWarning(address, port, protocol));
     const warned = isAllInterfaces(local.address) ? { warning: warn(local) } : {};
     this.log.add({ ...at, kind: 'listening', local, ...logged, ...warned } as ServerLogEntryOf<E>);
+    const link = this.link.link;
+    if (link) this.log.add({ ...at, kind: 'link', link, changed: false } as ServerLogEntryOf<E>);
     return { ...at, serverId: this.id, local, ...answered, ...warned };
   }
 

@@ -27,11 +27,13 @@ const phaseLabels: Readonly<Record<Phase, string>> = {
 };
 
 /** The panel's heading (its region's name, through `id`) and a pill saying whether it runs. */
-export function ServerHeading({ id, title, phase }: { id: string; title: string; phase: Phase }) {
+export function ServerHeading(props: { id: string; title: string; phase: Phase; children?: ReactNode }) {
+  const { id, title, phase } = props;
   return (
     <div className="panel-head">
       <h2 id={id}>{title}</h2>
       <span className={`pill is-${phase}`}>{phaseLabels[phase]}</span>
+      {props.children}
     </div>
   );
 }

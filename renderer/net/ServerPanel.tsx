@@ -1,6 +1,7 @@
 import { type ReactNode, useId } from 'react';
 import { TranscriptView } from '../transcript/TranscriptView';
 import { ErrorText, SelectField } from './fields';
+import { LinkBadge, LinkFields } from './LinkFields';
 import { ListeningOn, ListenFields, ServerCounters, ServerHeading, StartStop } from './ServerControls';
 import type { ServerModel } from './serverModel';
 import { useStore } from './useStore';
@@ -28,7 +29,9 @@ export function ServerPanel<Mode extends string, Counters, Entry>(props: ServerP
   const locked = state.phase !== 'stopped';
   return (
     <section className="panel server-panel" aria-labelledby={headingId}>
-      <ServerHeading id={headingId} title={`${protocol} server`} phase={state.phase} />
+      <ServerHeading id={headingId} title={`${protocol} server`} phase={state.phase}>
+        <LinkBadge model={model.link} />
+      </ServerHeading>
       <p className="panel-intro">{props.explanation}</p>
       <ListenFields model={model} state={state} />
       <SelectField<Mode>
@@ -41,6 +44,7 @@ export function ServerPanel<Mode extends string, Counters, Entry>(props: ServerP
         error={state.errors.mode}
       />
       {props.options}
+      <LinkFields model={model.link} protocol={protocol} />
       <StartStop model={model} state={state}>
         <ListeningOn local={state.local} />
       </StartStop>

@@ -1,7 +1,9 @@
 import type { SocketAddress } from '../../shared/net/contract';
+import type { EmulatedLink } from '../../shared/net/link';
 import { type TranscriptInput, TranscriptModel, type TranscriptOptions } from '../transcript/model';
 import { type ControlErrors, controlError, parsePortField, placeError } from './errors';
 import { formatSocketAddress, plural } from './format';
+import { LinkModel } from './linkModel';
 import { type AcceptedEntry, type ErrorEntry, errorLine, type LogStamp } from './serverLog';
 import { Store } from './store';
 
@@ -88,12 +90,17 @@ const serverCodes: Record<string, ServerControl> = {
  */
 export abstract class ServerModel<Mode extends string, Counters, Entry> extends Store<ServerState<Mode, Counters>> {
   readonly log: TranscriptModel;
+  /** The emulated link in front of the server: given at Start, changeable while it runs. */
+  readonly link: LinkModel;
   /** A connection-based server's clients, connectionId → address, so every line names its connection. */
   private readonly clients = new Map<string, SocketAddress>();
   private readonly early: ServerLogEvent<Entry, Counters>[] = [];
   private lastServerId: string | undefined;
 
-  constructor(defaults: { mode: Mode; port?: string; flags?: Record<string, boolean> }, options?: TranscriptOptions) {
+  constructor(
+    defaults: { mode: Mode; port?: string; flags?: Record<string, boolean>; protocol?: 'UDP' | 'TCP' },
+    options?: TranscriptOptions,
+  ) {
     super({
       port: defaults.port ?? '12000',
       bindAddress: '127.0.0.1',
@@ -108,10 +115,25 @@ export abstract class ServerModel<Mode extends string, Counters, Entry> extends 
       errors: {},
     });
     this.log = new TranscriptModel(options);
+    this.link = new LinkModel(defaults.protocol ?? 'TCP', (link) => {
+      const { serverId } = this.state;
+      if (!serverId) return Promise.reject(new Error('The server is not running: the link is given at Start.'));
+      return this.setServerLink(serverId, link);
+    });
   }
 
-  protected abstract startServer(port: number, bindAddress: string, mode: Mode): Promise<StartedServer>;
+  protected abstract startServer(
+    port: number,
+    bindAddress: string,
+    mode: Mode,
+    link: EmulatedLink | null,
+  ): Promise<StartedServer>;
   protected abstract stopServer(serverId: string): Promise<unknown>;
+
+  /** Gives the running server another emulated link; servers without one (web, mail, for now) refuse. */
+  protected setServerLink(_serverId: string, _link: EmulatedLink | null): Promise<unknown> {
+    return Promise.reject(new Error('This server has no emulated link yet.'));
+  }
   protected abstract logInputs(entry: Entry): TranscriptInput[];
   protected abstract readonly protocol: 'UDP' | 'TCP';
 
@@ -154,6 +176,8 @@ export abstract class ServerModel<Mode extends string, Counters, Entry> extends 
   async start(): Promise<boolean> {
     if (this.state.phase !== 'stopped') return false;
     if (!this.beforeStart()) return false;
+    const link = this.link.parse();
+    if (!link.ok) return false;
     const port = parsePortField(this.state.port, true);
     if (!port.ok) {
       this.set({ ...this.state, errors: { port: controlError(port.message) } });
@@ -162,7 +186,8 @@ export abstract class ServerModel<Mode extends string, Counters, Entry> extends 
     this.set({ ...this.state, phase: 'starting', errors: {}, counters: undefined, omittedEntries: 0 });
     this.clients.clear();
     try {
-      const started = await this.startServer(port.port, this.state.bindAddress, this.state.mode);
+      const started = await this.startServer(port.port, this.state.bindAddress, this.state.mode, link.link);
+      this.link.started(link.link);
       this.set({
         ...this.state,
         phase: 'running',
@@ -291,6 +316,7 @@ export abstract class ServerModel<Mode extends string, Counters, Entry> extends 
   }
 
   private stopped(): void {
+    this.link.started(undefined);
     this.set({ ...this.state, phase: 'stopped', serverId: undefined, local: undefined, warning: undefined });
   }
 }

@@ -41,6 +41,7 @@ export function UdpPage() {
             ['Datagrams received', String(counters.datagramsReceived)],
             ['Replied', String(counters.datagramsReplied)],
             ['Cut by recvfrom', String(counters.datagramsCut)],
+            ['Dropped (emulated link)', String(counters.datagramsDropped)],
             ['Bytes received', formatByteCount(counters.bytesReceived)],
             ['Bytes replied', formatByteCount(counters.bytesReplied)],
           ]}

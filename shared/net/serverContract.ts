@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { command } from '../contract/schema';
 import { bindAddress, errorInfo, listenPort, sessionId, socketAddress, stamp } from './contract';
+import { linkSetting } from './link';
 
 /**
  * What the built-in servers' contracts (TCP, UDP, web, mail) share: where to listen,
@@ -31,6 +32,17 @@ export function serverStartedResponse<Extra extends z.ZodRawShape>(extra: Extra)
 /** `…Server.stop`: stops listening and closes every connection. */
 export function serverStopCommand() {
   return command(z.object({ serverId: sessionId }).strict(), stamp.extend({ serverId: sessionId }));
+}
+
+/**
+ * `…Server.setLink`: gives a running server another emulated link (null: none). It applies
+ * to new traffic; what is already on the link keeps its timing.
+ */
+export function serverLinkCommand() {
+  return command(
+    z.object({ serverId: sessionId, link: linkSetting }).strict(),
+    stamp.extend({ serverId: sessionId, link: linkSetting }),
+  );
 }
 
 /** Names one connection in a server's log: `c1`, `c2`, ... */

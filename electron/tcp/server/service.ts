@@ -13,6 +13,7 @@ export function createTcpServerService(serviceOptions: NetServiceOptions = {}): 
       'tcpServer.start': (request, { signal }) =>
         servers.open((id) => TcpUpperServer.start(request, { id, session, options, signal })),
       'tcpServer.stop': ({ serverId }) => servers.removeOnceStopped(serverId, (server) => server.stop()),
+      'tcpServer.setLink': ({ serverId, link }) => servers.get(serverId).setLink(link),
     };
   };
 }

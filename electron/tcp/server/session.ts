@@ -11,7 +11,8 @@ import {
 } from '../../../shared/tcp/server/contract';
 import { localAddressOf, remoteAddressOf } from '../../net/address';
 import { BuiltInServer, closeListening, failedBy, tcpServerError, type StartContext } from '../../net/builtInServer';
-import { stamp } from '../../net/clock';
+import { roundMs, stamp } from '../../net/clock';
+import { LinkedSocket } from '../../net/link';
 import type { Opened } from '../../net/registry';
 
 type StartRequest = ParsedRequestOf<'tcpServer.start'>;
@@ -43,7 +44,7 @@ export class TcpUpperServer extends BuiltInServer<'tcpServer.log'> {
     private readonly server: net.Server,
     private readonly request: StartRequest,
   ) {
-    super(context, { event: 'tcpServer.log', keepBytes: request.keepBytes });
+    super(context, { event: 'tcpServer.log', keepBytes: request.keepBytes, link: request.link });
   }
 
   static async start(
@@ -108,11 +109,16 @@ export class TcpUpperServer extends BuiltInServer<'tcpServer.log'> {
       this.log.add(entry);
     });
 
+    // The mode reads and writes through the emulated link (which passes bytes straight on while there is none).
+    const linked = new LinkedSocket(socket, this.link);
+    linked.on('error', () => {
+      // the connection socket's own error handler above logs it
+    });
     const connection: Connection = {
       id: connectionId,
-      socket,
-      received: (data) => this.received(connectionId, data),
-      reply: (data) => this.reply(connectionId, socket, data),
+      socket: linked,
+      received: (data) => this.received(connectionId, data, linked.lastReadDelayMs),
+      reply: (data) => this.reply(connectionId, linked, data),
       discarded: (bytes, reason) => {
         this.counters.bytesDiscarded += bytes;
         this.log.add({ ...stamp(), kind: 'discarded', connectionId, bytes, reason });
@@ -124,16 +130,21 @@ export class TcpUpperServer extends BuiltInServer<'tcpServer.log'> {
     modes[this.request.mode](connection);
   }
 
-  private received(connectionId: string, data: Uint8Array): void {
+  private received(connectionId: string, data: Uint8Array, linkDelayMs: number): void {
     this.counters.bytesReceived += data.byteLength;
-    this.log.add(
-      { ...stamp(), kind: 'received', connectionId, data: this.log.keep(data), bytes: data.byteLength },
-      data.byteLength,
-    );
+    const entry: TcpServerLogEntry = {
+      ...stamp(),
+      kind: 'received',
+      connectionId,
+      data: this.log.keep(data),
+      bytes: data.byteLength,
+    };
+    if (linkDelayMs > 0 && entry.kind === 'received') entry.linkDelayMs = roundMs(linkDelayMs);
+    this.log.add(entry, data.byteLength);
   }
 
   /** Writes a reply and logs it; false when the socket's send queue is full (the caller should pause). */
-  private reply(connectionId: string, socket: net.Socket, data: Uint8Array, upper = this.request.mode !== 'echo') {
+  private reply(connectionId: string, socket: LinkedSocket, data: Uint8Array, upper = this.request.mode !== 'echo') {
     const { bytes, invalidBytes } = upper ? upperBytesWithReport(data) : { bytes: data, invalidBytes: 0 };
     this.counters.bytesReplied += bytes.byteLength;
     const entry: TcpServerLogEntry = {
@@ -144,6 +155,8 @@ export class TcpUpperServer extends BuiltInServer<'tcpServer.log'> {
       bytes: bytes.byteLength,
     };
     if (invalidBytes > 0 && entry.kind === 'replied') entry.invalidUtf8Bytes = invalidBytes;
+    const linkDelayMs = this.link.link ? socket.writeDelayMs(bytes.byteLength) : 0;
+    if (linkDelayMs > 0 && entry.kind === 'replied') entry.linkDelayMs = roundMs(linkDelayMs);
     this.log.add(entry, bytes.byteLength);
     // Echo hands back Node's own buffer; copy so nothing else can change it while it is queued.
     return socket.write(upper ? bytes : new Uint8Array(bytes));
@@ -152,7 +165,8 @@ export class TcpUpperServer extends BuiltInServer<'tcpServer.log'> {
 
 interface Connection {
   id: string;
-  socket: net.Socket;
+  /** The connection socket as the emulated link lets the server see it. */
+  socket: LinkedSocket;
   received(data: Uint8Array): void;
   reply(data: Uint8Array): boolean;
   discarded(bytes: number, reason: string): void;

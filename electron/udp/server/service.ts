@@ -13,6 +13,7 @@ export function createUdpServerService(serviceOptions: NetServiceOptions = {}): 
       'udpServer.start': (request, { signal }) =>
         servers.open((id) => UdpUpperServer.start(request, { id, session, options, signal })),
       'udpServer.stop': ({ serverId }) => servers.remove(serverId, (server) => server.stop()),
+      'udpServer.setLink': ({ serverId, link }) => servers.get(serverId).setLink(link),
     };
   };
 }

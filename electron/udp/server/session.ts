@@ -5,8 +5,9 @@ import type { SocketAddress } from '../../../shared/net/contract';
 import type { UdpServerCounters, UdpServerLogEntry } from '../../../shared/udp/server/contract';
 import { toSocketAddress } from '../../net/address';
 import { BuiltInServer, type StartContext } from '../../net/builtInServer';
-import { stamp } from '../../net/clock';
+import { roundMs, stamp } from '../../net/clock';
 import { netError } from '../../net/errors';
+import { DatagramLink } from '../../net/link';
 import type { Opened } from '../../net/registry';
 
 type StartRequest = ParsedRequestOf<'udpServer.start'>;
@@ -21,17 +22,20 @@ export class UdpUpperServer extends BuiltInServer<'udpServer.log'> {
     datagramsReceived: 0,
     datagramsReplied: 0,
     datagramsCut: 0,
+    datagramsDropped: 0,
     bytesReceived: 0,
     bytesReplied: 0,
   };
   private local: SocketAddress | undefined;
+  private readonly datagrams: DatagramLink;
 
   private constructor(
     context: StartContext,
     private readonly socket: dgram.Socket,
     private readonly request: StartRequest,
   ) {
-    super(context, { event: 'udpServer.log', keepBytes: request.keepBytes });
+    super(context, { event: 'udpServer.log', keepBytes: request.keepBytes, link: request.link });
+    this.datagrams = new DatagramLink(this.link);
   }
 
   static async start(
@@ -46,7 +50,7 @@ export class UdpUpperServer extends BuiltInServer<'udpServer.log'> {
       },
       listening: (server, local) => {
         server.local = local;
-        server.socket.on('message', (message, info) => server.receive(message, info));
+        server.socket.on('message', (message, info) => server.arrive(message, info));
         server.socket.on('error', (error) => server.socketError(error));
         return { logged: {}, answered: { mode: request.mode, recvBufferBytes: request.recvBufferBytes } };
       },
@@ -59,6 +63,7 @@ export class UdpUpperServer extends BuiltInServer<'udpServer.log'> {
 
   /** Closing the socket frees the port at once: nothing to wait for. */
   protected shutDown(): Promise<void> {
+    this.datagrams.close();
     try {
       this.socket.close();
     } catch {
@@ -67,8 +72,30 @@ export class UdpUpperServer extends BuiltInServer<'udpServer.log'> {
     return Promise.resolve();
   }
 
-  private receive(message: Buffer, info: dgram.RemoteInfo): void {
+  /** A datagram reached the socket: the emulated link may drop it, or hold it back before the server reads it. */
+  private arrive(message: Buffer, info: dgram.RemoteInfo): void {
     if (this.stopped) return;
+    if (!this.link.link) {
+      this.receive(message, info, 0);
+      return;
+    }
+    const passed = this.datagrams.arrive(message.byteLength, (delayMs) => {
+      if (!this.stopped) this.receive(message, info, delayMs);
+    });
+    if (passed === 'dropped') {
+      this.counters.datagramsDropped++;
+      const entry: UdpServerLogEntry = {
+        ...stamp(),
+        kind: 'dropped',
+        client: toSocketAddress(info),
+        data: this.log.keep(message),
+        bytes: message.byteLength,
+      };
+      this.log.add(entry, message.byteLength);
+    }
+  }
+
+  private receive(message: Buffer, info: dgram.RemoteInfo, linkDelayMs: number): void {
     const client = toSocketAddress(info);
     const size = message.byteLength;
     const limit = this.request.recvBufferBytes;
@@ -83,6 +110,7 @@ export class UdpUpperServer extends BuiltInServer<'udpServer.log'> {
       data: this.log.keep(read),
       bytes: size,
     };
+    if (linkDelayMs > 0 && received.kind === 'received') received.linkDelayMs = roundMs(linkDelayMs);
     if (read.byteLength < size) {
       counters.datagramsCut++;
       if (received.kind === 'received') received.cutTo = read.byteLength;
@@ -90,6 +118,23 @@ export class UdpUpperServer extends BuiltInServer<'udpServer.log'> {
     this.log.add(received, read.byteLength);
     const { bytes: reply, invalidBytes } =
       this.request.mode === 'upper' ? upperBytesWithReport(read) : { bytes: read, invalidBytes: 0 };
+    if (!this.link.link) {
+      this.reply(reply, invalidBytes, info, client, 0);
+      return;
+    }
+    this.datagrams.leave(reply.byteLength, (delayMs) => {
+      if (!this.stopped) this.reply(reply, invalidBytes, info, client, delayMs);
+    });
+  }
+
+  private reply(
+    reply: Uint8Array,
+    invalidBytes: number,
+    info: dgram.RemoteInfo,
+    client: SocketAddress,
+    linkDelayMs: number,
+  ): void {
+    const counters = this.counters;
     this.socket.send(reply, info.port, info.address, (error) => {
       if (this.stopped) return;
       if (error) {
@@ -117,6 +162,7 @@ export class UdpUpperServer extends BuiltInServer<'udpServer.log'> {
         bytes: reply.byteLength,
       };
       if (invalidBytes > 0 && replied.kind === 'replied') replied.invalidUtf8Bytes = invalidBytes;
+      if (linkDelayMs > 0 && replied.kind === 'replied') replied.linkDelayMs = roundMs(linkDelayMs);
       this.log.add(replied, reply.byteLength);
     });
   }

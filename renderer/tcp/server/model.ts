@@ -1,7 +1,9 @@
 import type { Client } from '../../../shared/contract/client';
+import type { EmulatedLink } from '../../../shared/net/link';
 import type { TcpServerCounters, TcpServerLogEntry, TcpServerMode } from '../../../shared/tcp/server/contract';
 import { formatSocketAddress } from '../../net/format';
 import { listeningLines, stoppedLine, unchangedBytesNote } from '../../net/serverLog';
+import { delayedNote, withDelay } from '../../net/linkModel';
 import { ServerModel, type StartedServer } from '../../net/serverModel';
 import type { TranscriptInput, TranscriptOptions } from '../../transcript/model';
 
@@ -27,11 +29,24 @@ export class TcpServerModel extends ServerModel<TcpServerMode, TcpServerCounters
     private readonly client: Client,
     options?: TranscriptOptions,
   ) {
-    super({ mode: 'classic' }, options);
+    super({ mode: 'classic', protocol: 'TCP' }, options);
   }
 
-  protected startServer(port: number, bindAddress: string, mode: TcpServerMode): Promise<StartedServer> {
-    return this.client.call('tcpServer.start', { port, bindAddress, mode }, { timeoutMs: 15_000 });
+  protected startServer(
+    port: number,
+    bindAddress: string,
+    mode: TcpServerMode,
+    link: EmulatedLink | null,
+  ): Promise<StartedServer> {
+    return this.client.call(
+      'tcpServer.start',
+      { port, bindAddress, mode, ...(link ? { link } : {}) },
+      { timeoutMs: 15_000 },
+    );
+  }
+
+  protected override setServerLink(serverId: string, link: EmulatedLink | null): Promise<unknown> {
+    return this.client.call('tcpServer.setLink', { serverId, link }, { timeoutMs: 15_000 });
   }
 
   protected stopServer(serverId: string): Promise<unknown> {
@@ -60,6 +75,7 @@ export class TcpServerModel extends ServerModel<TcpServerMode, TcpServerCounters
             data: entry.data,
             size: entry.bytes,
             stream: this.streamKey(entry.connectionId, 'in'),
+            note: delayedNote(entry.linkDelayMs),
           },
         ];
       case 'replied':
@@ -71,9 +87,11 @@ export class TcpServerModel extends ServerModel<TcpServerMode, TcpServerCounters
             data: entry.data,
             size: entry.bytes,
             stream: this.streamKey(entry.connectionId, 'out'),
-            ...unchangedBytesNote(entry.invalidUtf8Bytes),
+            ...withDelay(unchangedBytesNote(entry.invalidUtf8Bytes), entry.linkDelayMs),
           },
         ];
+      case 'link':
+        return [this.link.logLine(base, entry)];
       case 'discarded':
         return [
           {

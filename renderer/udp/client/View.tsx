@@ -7,6 +7,7 @@ import { HostPortFields } from '../../net/TargetFields';
 import { useFrameStore, useStore } from '../../net/useStore';
 import { TranscriptView } from '../../transcript/TranscriptView';
 import type { UdpClientModel, UdpSocketInfo } from './model';
+import { PingControls } from './PingView';
 
 /**
  * The textbook UDPClient, by hand: each Send is one datagram to Host:Port from this
@@ -77,6 +78,7 @@ export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClo
       <ErrorText error={errors.disconnect} />
       {socket && <SocketFacts socket={socket} traffic={model.traffic} />}
       <ClientMessage model={model} state={state} sent="datagram" busy={busy !== undefined} />
+      <PingControls model={model.ping} blocked={busy !== undefined} />
       <TranscriptView
         model={model.transcript.view}
         emptyText="Send a datagram: it and every reply appear here, with who sent it and CR, LF and TAB made visible."

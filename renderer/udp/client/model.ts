@@ -1,10 +1,12 @@
 import type { Client } from '../../../shared/contract/client';
 import type { EventPayloadOf, ResponseOf } from '../../../shared/contract/index';
 import type { SocketAddress } from '../../../shared/net/contract';
+import { pingTimeoutMs } from '../../../shared/udp/client/ping';
 import { textbookRecvBufferBytes } from '../../../shared/udp/server/contract';
 import { type ComposerState, compose } from '../../net/composer';
 import { controlError, parsePortField, parseSecondsField, placeError } from '../../net/errors';
 import { type ModelOptions, type SendOutcome, without } from '../../net/session';
+import { PingModel } from './pingModel';
 import { newSocketClient, SocketClientModel, type SocketClientState } from '../../net/socketClient';
 
 export type UdpClientControl = 'host' | 'port' | 'replyDeadline' | 'message' | 'send' | 'connect' | 'disconnect';
@@ -42,8 +44,15 @@ const placement = {
  * which hears "port unreachable" as an error.
  */
 export class UdpClientModel extends SocketClientModel<UdpClientControl, UdpClientState> {
+  /** Ping mode: the textbook's UDP pinger from this tab's socket to Host:Port. */
+  readonly ping: PingModel;
+
   constructor(client: Client, tabId: string, label: string, options: ModelOptions = {}) {
     super(client, tabId, label, options, { ...newSocketClient, recvBuffer: true, busy: undefined, socket: undefined });
+    this.ping = new PingModel({
+      send: (data) => (this.state.busy ? Promise.resolve(undefined) : this.sendDatagram(data, pingTimeoutMs)),
+      now: () => Date.now(),
+    });
   }
 
   get sessionId(): string | undefined {
@@ -86,23 +95,37 @@ export class UdpClientModel extends SocketClientModel<UdpClientControl, UdpClien
       this.setError('replyDeadline', controlError(deadline.ok ? 'Type a number of seconds.' : deadline.message));
       return 'invalid';
     }
-    let target: { host: string; port: number } | undefined;
     if (!this.connected) {
       const port = parsePortField(this.state.port);
       if (!port.ok) {
         this.setError('port', controlError(port.message));
         return 'invalid';
       }
+    }
+    this.set({ ...this.state, errors: without(this.state.errors, 'send', 'message') });
+    return (await this.sendDatagram(composed.bytes, deadline.ms)) ? 'sent' : 'failed';
+  }
+
+  /**
+   * One datagram to Host:Port (or the connected peer), awaiting a reply for `replyTimeoutMs`;
+   * the send's answer, or undefined when it failed (the error is shown beside its field).
+   */
+  async sendDatagram(data: Uint8Array, replyTimeoutMs: number): Promise<ResponseOf<'udp.send'> | undefined> {
+    let target: { host: string; port: number } | undefined;
+    if (!this.connected) {
+      const port = parsePortField(this.state.port);
+      if (!port.ok) {
+        this.setError('port', controlError(port.message));
+        return undefined;
+      }
       target = { host: this.state.host, port: port.port };
     }
-    const data = composed.bytes;
-    this.set({ ...this.state, errors: without(this.state.errors, 'send', 'message') });
     try {
       const sessionId = this.sessionId ?? (await this.open(undefined));
-      if (!sessionId) return 'failed';
+      if (!sessionId) return undefined;
       const result = await this.client.call(
         'udp.send',
-        { sessionId, data, replyTimeoutMs: deadline.ms, lookupTimeoutMs, ...target },
+        { sessionId, data, replyTimeoutMs, lookupTimeoutMs, ...target },
         { timeoutMs: lookupTimeoutMs + callGraceMs },
       );
       this.transcript.builder.sent('udp', result, data);
@@ -112,14 +135,14 @@ export class UdpClientModel extends SocketClientModel<UdpClientControl, UdpClien
         : [];
       this.traffic.add(1, 0);
       this.set({ ...this.state, replyWaits: [...this.state.replyWaits, ...wait] });
-      return 'sent';
+      return result;
     } catch (error) {
       const { control, error: shown } = placeError(error, 'send', {
         ...placement,
         typed: { port: this.state.port, replyDeadline: this.state.replyDeadline },
       });
       this.setError(control, shown);
-      return 'failed';
+      return undefined;
     }
   }
 
@@ -152,6 +175,7 @@ export class UdpClientModel extends SocketClientModel<UdpClientControl, UdpClien
       const event = payload as EventPayloadOf<'udp.datagrams'>;
       this.traffic.setTotals({ received: event.receivedDatagrams });
       this.repliesIn(event.datagrams);
+      this.ping.datagrams(event.datagrams);
     } else if (name === 'udp.noReply') {
       this.noReply((payload as EventPayloadOf<'udp.noReply'>).seq);
     } else if (name === 'udp.error') {

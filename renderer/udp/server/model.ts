@@ -1,5 +1,6 @@
 import { formatByteCount } from '../../../shared/bytes';
 import type { Client } from '../../../shared/contract/client';
+import type { EmulatedLink } from '../../../shared/net/link';
 import {
   textbookRecvBufferBytes,
   type UdpServerCounters,
@@ -8,6 +9,7 @@ import {
 } from '../../../shared/udp/server/contract';
 import { formatSocketAddress } from '../../net/format';
 import { errorLine, listeningLines, stoppedLine, unchangedBytesNote } from '../../net/serverLog';
+import { delayedNote, joinNotes, withDelay } from '../../net/linkModel';
 import { ServerModel, type StartedServer } from '../../net/serverModel';
 import type { TranscriptInput, TranscriptOptions } from '../../transcript/model';
 
@@ -29,12 +31,25 @@ export class UdpServerModel extends ServerModel<UdpServerMode, UdpServerCounters
     private readonly client: Client,
     options?: TranscriptOptions,
   ) {
-    super({ mode: 'upper', flags: { [recvBufferFlag]: true } }, options);
+    super({ mode: 'upper', flags: { [recvBufferFlag]: true }, protocol: 'UDP' }, options);
   }
 
-  protected startServer(port: number, bindAddress: string, mode: UdpServerMode): Promise<StartedServer> {
+  protected startServer(
+    port: number,
+    bindAddress: string,
+    mode: UdpServerMode,
+    link: EmulatedLink | null,
+  ): Promise<StartedServer> {
     const recvBufferBytes = this.state.flags[recvBufferFlag] ? textbookRecvBufferBytes : null;
-    return this.client.call('udpServer.start', { port, bindAddress, mode, recvBufferBytes }, { timeoutMs: 15_000 });
+    return this.client.call(
+      'udpServer.start',
+      { port, bindAddress, mode, recvBufferBytes, ...(link ? { link } : {}) },
+      { timeoutMs: 15_000 },
+    );
+  }
+
+  protected override setServerLink(serverId: string, link: EmulatedLink | null): Promise<unknown> {
+    return this.client.call('udpServer.setLink', { serverId, link }, { timeoutMs: 15_000 });
   }
 
   protected stopServer(serverId: string): Promise<unknown> {
@@ -58,10 +73,12 @@ export class UdpServerModel extends ServerModel<UdpServerMode, UdpServerCounters
             party: formatSocketAddress(entry.client),
             data: entry.data,
             size: entry.bytes,
-            note:
+            note: joinNotes(
+              delayedNote(entry.linkDelayMs),
               entry.cutTo !== undefined
                 ? `recvfrom(${entry.cutTo}) cut the datagram: only ${formatByteCount(entry.cutTo)} of ${formatByteCount(entry.bytes)} were read, the rest is lost`
                 : undefined,
+            ),
             tone: entry.cutTo !== undefined ? 'warn' : undefined,
           },
         ];
@@ -73,9 +90,23 @@ export class UdpServerModel extends ServerModel<UdpServerMode, UdpServerCounters
             party: formatSocketAddress(entry.client),
             data: entry.data,
             size: entry.bytes,
-            ...unchangedBytesNote(entry.invalidUtf8Bytes),
+            ...withDelay(unchangedBytesNote(entry.invalidUtf8Bytes), entry.linkDelayMs),
           },
         ];
+      case 'dropped':
+        return [
+          {
+            ...base,
+            direction: 'client-to-server',
+            party: formatSocketAddress(entry.client),
+            data: entry.data,
+            size: entry.bytes,
+            tone: 'warn',
+            note: 'dropped (emulated link): the server never read it and sends no reply',
+          },
+        ];
+      case 'link':
+        return [this.link.logLine(base, entry)];
       case 'error':
         return [errorLine(base, entry.client ? formatSocketAddress(entry.client) : undefined, entry.error)];
       case 'stopped':

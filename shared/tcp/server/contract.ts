@@ -12,9 +12,11 @@ import {
   listenRequestFields,
   serverLogEvent,
   serverStartedResponse,
+  serverLinkCommand,
   serverStopCommand,
   stoppedEntry,
 } from '../../net/serverContract';
+import { linkDelayMs, linkEntry, linkSetting } from '../../net/link';
 
 /**
  * The built-in textbook TCPServer (`tcpServer.*`): upper-cases what a client sends, in
@@ -42,11 +44,14 @@ export const tcpServerCommands = {
         /** A connection with no traffic for this long is closed by the server. */
         idleTimeoutMs: deadlineMs.default(120_000),
         keepBytes: keepBytes.optional(),
+        /** An emulated link in front of the server (delay, jitter, bandwidth; no loss on TCP); none when left out. */
+        link: linkSetting.optional(),
       })
       .strict(),
     serverStartedResponse({ mode: z.enum(tcpServerModes) }),
   ),
   'tcpServer.stop': serverStopCommand(),
+  'tcpServer.setLink': serverLinkCommand(),
 };
 
 export const tcpServerCounters = z.object({
@@ -63,7 +68,7 @@ export const tcpServerLogEntry = z.discriminatedUnion('kind', [
   /** The welcoming socket. */
   listeningEntry({}),
   acceptedEntry,
-  stamp.extend({ kind: z.literal('received'), connectionId, data: bytes, bytes: z.number().int() }),
+  stamp.extend({ kind: z.literal('received'), connectionId, data: bytes, bytes: z.number().int(), linkDelayMs }),
   stamp.extend({
     kind: z.literal('replied'),
     connectionId,
@@ -71,7 +76,10 @@ export const tcpServerLogEntry = z.discriminatedUnion('kind', [
     bytes: z.number().int(),
     /** Bytes that were not valid UTF-8, sent back unchanged (Python's decode() would have raised). */
     invalidUtf8Bytes: z.number().int().positive().optional(),
+    /** How long the emulated link holds the reply back before it reaches the client's side. */
+    linkDelayMs,
   }),
+  linkEntry,
   /** Bytes the mode did not read (classic: beyond one recv(1024)). */
   stamp.extend({ kind: z.literal('discarded'), connectionId, bytes: z.number().int(), reason: z.string() }),
   /** The client shut down its write side. */

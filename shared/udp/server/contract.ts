@@ -7,9 +7,11 @@ import {
   listenRequestFields,
   serverLogEvent,
   serverStartedResponse,
+  serverLinkCommand,
   serverStopCommand,
   stoppedEntry,
 } from '../../net/serverContract';
+import { linkDelayMs, linkEntry, linkSetting } from '../../net/link';
 
 /**
  * The built-in textbook UDPServer (`udpServer.*`): upper-cases (or echoes) each datagram
@@ -38,18 +40,23 @@ export const udpServerCommands = {
         /** recvfrom(2048) like the textbook; null receives whole datagrams. */
         recvBufferBytes: recvBufferBytes.nullable().default(textbookRecvBufferBytes),
         keepBytes: keepBytes.optional(),
+        /** An emulated link in front of the server (delay, jitter, loss, bandwidth); none when left out. */
+        link: linkSetting.optional(),
       })
       .strict(),
     /** `warning` is shown by the UI when the server listens on all interfaces. */
     serverStartedResponse({ mode: z.enum(udpServerModes), recvBufferBytes: z.number().int().nullable() }),
   ),
   'udpServer.stop': serverStopCommand(),
+  'udpServer.setLink': serverLinkCommand(),
 };
 
 export const udpServerCounters = z.object({
   datagramsReceived: count,
   datagramsReplied: count,
   datagramsCut: count,
+  /** Dropped by the emulated link before the server read them. */
+  datagramsDropped: count.default(0),
   bytesReceived: count,
   bytesReplied: count,
 });
@@ -66,6 +73,15 @@ export const udpServerLogEntry = z.discriminatedUnion('kind', [
     bytes: z.number().int().nonnegative(),
     /** recvfrom(N) cut the datagram to N bytes; the rest was lost. */
     cutTo: z.number().int().optional(),
+    /** How long the emulated link held it back. */
+    linkDelayMs,
+  }),
+  /** The emulated link dropped the datagram: the server never read it. */
+  stamp.extend({
+    kind: z.literal('dropped'),
+    client: socketAddress,
+    data: bytes,
+    bytes: z.number().int().nonnegative(),
   }),
   stamp.extend({
     kind: z.literal('replied'),
@@ -74,7 +90,10 @@ export const udpServerLogEntry = z.discriminatedUnion('kind', [
     bytes: z.number().int(),
     /** Bytes that were not valid UTF-8, sent back unchanged (Python's decode() would have raised). */
     invalidUtf8Bytes: z.number().int().positive().optional(),
+    /** How long the emulated link held the reply back before it reached the client's side. */
+    linkDelayMs,
   }),
+  linkEntry,
   stamp.extend({ kind: z.literal('error'), error: errorInfo, client: socketAddress.optional() }),
   stoppedEntry,
 ]);

@@ -74,6 +74,7 @@ describe('UDP client against the built-in server', () => {
       datagramsReceived: 1,
       datagramsReplied: 1,
       datagramsCut: 0,
+      datagramsDropped: 0,
       bytesReceived: 5,
       bytesReplied: 5,
     });
