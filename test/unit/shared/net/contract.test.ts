@@ -34,6 +34,9 @@ const hostFields: Array<{ method: CommandName; path: string[] }> = [
   { method: 'smtp.startTls', path: ['servername'] },
   { method: 'mailServer.start', path: ['bindAddress'] },
   { method: 'mailServer.start', path: ['hostname'] },
+  { method: 'dns.query', path: ['host'] },
+  { method: 'dns.lookup', path: ['host'] },
+  { method: 'dnsServer.start', path: ['bindAddress'] },
 ];
 
 /** A payload with `value` at `path` (and whatever objects lead there). */
@@ -56,7 +59,9 @@ function hostLikeFieldsOfContract(): string[] {
     if (!node || typeof node !== 'object') return;
     const schema = node as Record<string, unknown>;
     for (const [name, child] of Object.entries((schema.properties ?? {}) as Record<string, unknown>)) {
-      if (/host|address|servername|domain/i.test(name)) found.push(`${path}.${name}`);
+      // Only text holds a name: a switch such as webServer.start's checkHost does not.
+      const text = (child as { type?: unknown } | undefined)?.type !== 'boolean';
+      if (/host|address|servername|domain/i.test(name) && text) found.push(`${path}.${name}`);
       walk(child, `${path}.${name}`);
     }
     for (const key of ['anyOf', 'oneOf', 'allOf']) {
