@@ -305,8 +305,12 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     const step = builder.getByRole('listitem', { name: '2. RCPT TO' });
     await expect.poll(() => step.textContent(), { timeout: 10_000 }).toContain('503');
     expect(await step.textContent()).toContain('You sent RCPT TO before MAIL FROM');
-    // Send all stopped there: MAIL FROM, now third, is next and was not sent.
-    expect(await builder.getByRole('listitem', { name: '3. MAIL FROM' }).textContent()).toContain('next');
+    // Send all stopped there, MAIL FROM (now third) was not sent, and the refused RCPT TO, the
+    // first step not sent successfully, is next: move MAIL FROM up, or send it, then RCPT again.
+    expect(await step.locator('.smtp-badge.is-next').count()).toBe(1);
+    expect(await builder.getByRole('listitem', { name: '3. MAIL FROM' }).locator('.smtp-badge.is-next').count()).toBe(
+      0,
+    );
     await step.scrollIntoViewIfNeeded();
     await screenshot(page, 'smtp-out-of-order.png');
     expect(problems.all).toEqual([]);

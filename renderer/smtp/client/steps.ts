@@ -45,11 +45,15 @@ export class StepList {
     return steps[index + 1]?.id;
   }
 
-  /** The first step not yet sent successfully on this connection: what "Send step" sends next. */
+  /**
+   * The first step not yet sent successfully on this connection: what "Send step" sends next.
+   * A step whose reply the user stopped waiting for went out whole, so it is not sent again;
+   * a refused or failed one is next, to edit and send again.
+   */
   firstNotDone(): string | undefined {
     const done = (id: string) => {
       const status = this.state.runs[id]?.status;
-      return status === 'ok' || status === 'sent';
+      return status === 'ok' || status === 'sent' || status === 'cancelled';
     };
     return this.state.steps.find((step) => !done(step.id))?.id;
   }
