@@ -228,6 +228,9 @@ export class LinkedSocket extends Duplex {
     raw.on('data', (chunk: Buffer) => this.arrived(chunk));
     raw.on('end', () => this.inQueue.push(this.inLane.cross(0).due, () => this.push(null)));
     raw.on('close', () => this.destroy());
+    raw.on('drain', () => {
+      if (this.heldOutAll() < heldLimit) this.releaseWriter();
+    });
   }
 
   /** How long a reply of `bytes` written now will be held by the link (for the server's log). */
@@ -248,11 +251,20 @@ export class LinkedSocket extends Duplex {
       this.outQueue.push(this.outLane.cross(piece.byteLength).due, () => {
         this.heldOut -= piece.byteLength;
         if (!this.raw.destroyed) this.raw.write(piece);
-        if (this.heldOut < heldLimit) this.releaseWriter();
+        if (this.heldOutAll() < heldLimit) this.releaseWriter();
       });
     }
-    if (this.heldOut < heldLimit) callback();
+    if (this.heldOutAll() < heldLimit) callback();
     else this.writeWaiting = () => callback();
+  }
+
+  /**
+   * What the server has written that the peer has not taken: on the link, and in the real
+   * socket's own queue (a peer that does not read fills it), so TCP's flow control still
+   * slows the server, link or no link.
+   */
+  private heldOutAll(): number {
+    return this.heldOut + this.raw.writableLength;
   }
 
   override _final(callback: (error?: Error | null) => void): void {
