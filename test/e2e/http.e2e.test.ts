@@ -16,7 +16,8 @@ import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeSelfSignedCertificate } from '../../electron/net/selfSignedCertificate';
 import { freeTcpPort } from '../support/ports';
-import { type PageProblems, skipWithoutChromium } from './support/browser';
+import { skipWithoutChromium } from './support/browser';
+import { openHttp, send, startWebServer, viewer } from './support/http';
 import { browserPages } from './support/pages';
 
 const screenshotDir = process.env.SCREENSHOT_DIR ?? '/tmp/pp/shots3';
@@ -30,45 +31,6 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () 
       await new Promise((resolve) => server.close(resolve));
     }
   });
-
-  async function openHttp(): Promise<{ page: Page; problems: PageProblems }> {
-    const { page, problems } = await pages.open();
-    await page.getByRole('contentinfo', { name: 'Status bar' }).getByText('Connected', { exact: true }).waitFor();
-    await page.getByRole('navigation', { name: 'Tools' }).getByRole('link', { name: 'HTTP' }).click();
-    await page.getByRole('textbox', { name: 'Raw request' }).waitFor();
-    return { page, problems };
-  }
-
-  async function startWebServer(page: Page): Promise<number> {
-    const port = await freeTcpPort();
-    const server = page.getByRole('region', { name: 'Web server' });
-    await server.getByLabel('Port', { exact: true }).fill(String(port));
-    await server.getByRole('button', { name: 'Start' }).click();
-    await server.getByRole('button', { name: 'Stop' }).waitFor();
-    return port;
-  }
-
-  /** Types the request into the raw editor line by line: Enter ends each line with CRLF. */
-  async function typeRequest(page: Page, lines: readonly string[]): Promise<void> {
-    const editor = page.getByRole('textbox', { name: 'Raw request' });
-    await editor.click();
-    await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.press('Delete');
-    for (const line of lines) {
-      await page.keyboard.insertText(line);
-      await page.keyboard.press('Enter');
-    }
-  }
-
-  async function send(page: Page, url: string, lines: readonly string[]): Promise<void> {
-    await page.getByRole('textbox', { name: 'URL' }).fill(url);
-    await typeRequest(page, lines);
-    await page.getByRole('button', { name: 'Send', exact: true }).click();
-  }
-
-  function viewer(page: Page): Locator {
-    return page.getByRole('region', { name: 'Response' });
-  }
 
   async function headerValue(page: Page, name: string): Promise<string> {
     const row = viewer(page)
@@ -97,7 +59,7 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () 
   }
 
   it('GET from the built-in web server shows 200 and its headers; the conditional GET shows 304', async () => {
-    const { page, problems } = await openHttp();
+    const { page, problems } = await openHttp(pages.open);
     const port = await startWebServer(page);
     const host = `127.0.0.1:${port}`;
     await send(page, `http://${host}/`, ['GET / HTTP/1.1', `Host: ${host}`, '']);
@@ -141,7 +103,7 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () 
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(page1) });
       res.end(page1);
     });
-    const { page, problems } = await openHttp();
+    const { page, problems } = await openHttp(pages.open);
     const host = `127.0.0.1:${port}`;
     await send(page, `http://${host}/`, ['GET / HTTP/1.1', `Host: ${host}`, 'Connection: close', '']);
     const status = viewer(page).getByRole('status', { name: 'Status' });
@@ -194,7 +156,7 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () 
         res.end(big);
       }
     });
-    const { page, problems } = await openHttp();
+    const { page, problems } = await openHttp(pages.open);
     const host = `127.0.0.1:${port}`;
     const status = viewer(page).getByRole('status', { name: 'Status' });
     await chooseConnection(page, 'keep');
@@ -250,7 +212,7 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () 
     await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
     const port = (tcp.address() as AddressInfo).port;
     try {
-      const { page, problems } = await openHttp();
+      const { page, problems } = await openHttp(pages.open);
       const host = `127.0.0.1:${port}`;
       await send(page, `http://${host}/`, ['GET /stream HTTP/1.1', `Host: ${host}`, '']);
       const status = viewer(page).getByRole('status', { name: 'Status' });
@@ -277,7 +239,7 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec'))('HTTP by hand', () 
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 2 });
       res.end('ok');
     });
-    const { page, problems } = await openHttp();
+    const { page, problems } = await openHttp(pages.open);
     const host = `127.0.0.1:${port}`;
     const status = viewer(page).getByRole('status', { name: 'Status' });
     const localPortOfLatest = async (count: number) => {
@@ -322,21 +284,13 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec at 1280×800'))('HTTP 
     }
   });
 
-  async function openHttp(): Promise<{ page: Page; problems: PageProblems }> {
-    const { page, problems } = await pages.open();
-    await page.getByRole('contentinfo', { name: 'Status bar' }).getByText('Connected', { exact: true }).waitFor();
-    await page.getByRole('navigation', { name: 'Tools' }).getByRole('link', { name: 'HTTP' }).click();
-    await page.getByRole('textbox', { name: 'Raw request' }).waitFor();
-    return { page, problems };
-  }
-
   async function shoot(page: Page, name: string, part?: Locator): Promise<void> {
     mkdirSync(screenshotDir, { recursive: true });
     await (part ?? page).screenshot({ path: join(screenshotDir, name) });
   }
 
   it('the web server panel by its names; the toolbar stays one row, the viewer fits; stopping closes the kept connection in the log', async () => {
-    const { page, problems } = await openHttp();
+    const { page, problems } = await openHttp(pages.open);
     const server = page.getByRole('region', { name: 'Web server' });
     await expect(server.getByRole('textbox', { name: 'Folder' }).inputValue()).resolves.toBe('');
     // Browser mode has no folder dialog: the folder is typed, and no "Choose folder…" is offered.
@@ -426,7 +380,7 @@ describe.skipIf(skipWithoutChromium('HTTP end-to-end spec at 1280×800'))('HTTP 
     await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
     const port = (secure.address() as AddressInfo).port;
     const fingerprint = new X509Certificate(certificate.cert).fingerprint256;
-    const { page, problems } = await openHttp();
+    const { page, problems } = await openHttp(pages.open);
     await page.getByRole('textbox', { name: 'URL' }).fill(`https://localhost:${port}/`);
     await page.getByRole('button', { name: 'Write template' }).click();
     await page.getByRole('button', { name: 'Send', exact: true }).click();

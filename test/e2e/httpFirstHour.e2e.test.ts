@@ -13,9 +13,9 @@ import { type AddressInfo, createServer as createTcpServer, type Server as TcpSe
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type PageProblems, skipWithoutChromium } from './support/browser';
+import { skipWithoutChromium } from './support/browser';
+import { openHttp, send, startWebServer, typeRequest, viewer } from './support/http';
 import { browserPages } from './support/pages';
-import { freeTcpPort } from '../support/ports';
 
 const screenshotDir = process.env.SCREENSHOT_DIR ?? '/tmp/pp/shots12h';
 const sizes = [
@@ -26,47 +26,8 @@ const sizes = [
 type Connection = 'New connection per request (non-persistent)' | 'Keep the connection open (persistent)';
 const pipelining = 'Pipelining: every request in the text at once';
 
-function viewer(page: Page): Locator {
-  return page.getByRole('region', { name: 'Response' });
-}
-
 function status(page: Page): Locator {
   return viewer(page).getByRole('status', { name: 'Status' });
-}
-
-async function openHttp(open: () => Promise<{ page: Page; problems: PageProblems }>) {
-  const { page, problems } = await open();
-  await page.getByRole('contentinfo', { name: 'Status bar' }).getByText('Connected', { exact: true }).waitFor();
-  await page.getByRole('navigation', { name: 'Tools' }).getByRole('link', { name: 'HTTP' }).click();
-  await page.getByRole('textbox', { name: 'Raw request' }).waitFor();
-  return { page, problems };
-}
-
-async function startWebServer(page: Page): Promise<number> {
-  const port = await freeTcpPort();
-  const server = page.getByRole('region', { name: 'Web server' });
-  await server.getByLabel('Port', { exact: true }).fill(String(port));
-  await server.getByRole('button', { name: 'Start' }).click();
-  await server.getByRole('button', { name: 'Stop' }).waitFor();
-  return port;
-}
-
-/** Types the request into the raw editor line by line: Enter ends each line with CRLF. */
-async function typeRequest(page: Page, lines: readonly string[]): Promise<void> {
-  const editor = page.getByRole('textbox', { name: 'Raw request' });
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Delete');
-  for (const line of lines) {
-    await page.keyboard.insertText(line);
-    await page.keyboard.press('Enter');
-  }
-}
-
-async function send(page: Page, url: string, lines: readonly string[]): Promise<void> {
-  await page.getByRole('textbox', { name: 'URL' }).fill(url);
-  await typeRequest(page, lines);
-  await page.getByRole('button', { name: 'Send', exact: true }).click();
 }
 
 function get(host: string, path: string): string[] {
