@@ -1,16 +1,7 @@
 // Seeded, bounded randomness for the property-style loops: failures reproduce.
+import { seededRandom } from '../../shared/net/link';
 
-/** mulberry32: small, fast, good enough to spread test inputs. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export function randomInt(random: () => number, below: number): number {
   return Math.floor(random() * below);
