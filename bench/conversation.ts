@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,10 +19,16 @@ interface Timed {
 }
 
 /** Runs a Node child to its end: wall time from spawn to exit, its peak RSS (from /usr/bin/time when there is one). */
+const timeTool = '/usr/bin/time';
+
 function timedChild(args: string[]): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, {
+    const measured = existsSync(timeTool);
+    const [command, commandArgs] = measured
+      ? [timeTool, ['-f', 'peak-rss-kb %M', process.execPath, ...args]]
+      : [process.execPath, args];
+    const child = spawn(command, commandArgs, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PLAYGROUND_CLI_NO_BUILD: '1' },
     });
@@ -35,7 +41,8 @@ function timedChild(args: string[]): Promise<Timed> {
     }, 120_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ ms: performance.now() - started, peakRssMiB: 0, code, output });
+      const rss = /peak-rss-kb (\d+)\s*$/.exec(output);
+      resolve({ ms: performance.now() - started, peakRssMiB: rss ? Number(rss[1]) / 1024 : 0, code, output });
     });
   });
 }
@@ -82,6 +89,9 @@ export async function conversationBench(options: {
       lines.push(`send "line ${i} of the bench\\n"`, `expect exact "${`line ${i} of the bench`.toUpperCase()}\\n"`);
     }
     writeFileSync(file, `${lines.join('\n')}\n`);
+    // The same conversation cut to a tenth: peak memory should not grow with the steps.
+    const short = join(dir, 'tenth.conv');
+    writeFileSync(short, `${lines.slice(0, 2 + Math.ceil(options.steps / 10) * 2).join('\n')}\n`);
     const cli: Timed[] = [];
     const bare: Timed[] = [];
     for (let run = 0; run < options.runs; run++) {
@@ -93,6 +103,8 @@ export async function conversationBench(options: {
       if (b.code !== 0) throw new Error(`the bare script failed (exit ${b.code}): ${b.output}`);
       bare.push(b);
     }
+    const tenth = await timedChild([launcher, 'run', short]);
+    if (tenth.code !== 0) throw new Error(`the CLI run failed (exit ${tenth.code}): ${tenth.output}`);
     const versions: number[] = [];
     for (let run = 0; run < 5; run++) versions.push((await timedChild([launcher, '--version'])).ms);
     const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
@@ -100,6 +112,11 @@ export async function conversationBench(options: {
     const bareMs = median(bare.map((t) => t.ms));
     const ratio = cliMs / bareMs;
     const versionMs = median(versions);
+    const rss = (runs: Timed[]) => `${median(runs.map((t) => t.peakRssMiB)).toFixed(1)} MiB`;
+    const memoryNote =
+      tenth.peakRssMiB > 0
+        ? `Conversation memory (peak RSS from ${timeTool}, median): CLI ${rss(cli)} for ${options.steps} steps, ${rss([tenth])} for ${Math.ceil(options.steps / 10)} steps; bare ${rss(bare)}.`
+        : `Conversation memory: not measured (no ${timeTool}).`;
     return {
       rows: [
         {
@@ -120,6 +137,7 @@ export async function conversationBench(options: {
         },
       ],
       notes: [
+        memoryNote,
         `Conversation rows: both are child processes timed from spawn to exit (Node start-up included: ${cli.map((t) => t.ms.toFixed(0)).join(', ')} ms for the CLI, ${bare.map((t) => t.ms.toFixed(0)).join(', ')} ms bare); the server is the built-in TCP server (lines mode) in this process. The CLI loads its bundle (the four client services, ~2 MB) before the first step.`,
       ],
     };

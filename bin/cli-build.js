@@ -2,8 +2,8 @@
 // How the command line is built and when it is stale; shared by the launcher
 // (bin/protocol-playground.js, which builds on first use as `npm start` does) and
 // `npm run build` (electron/cli/build.ts). Plain JavaScript: it runs before anything is built.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 export function cliBundlePath(root) {
   return join(root, 'dist', 'cli', 'protocol-playground.cjs');
@@ -64,5 +64,10 @@ export async function buildCli(root) {
     external: ['electron'],
     define: { PLAYGROUND_VERSION: JSON.stringify(packageVersion(root)) },
   });
+  // The launcher's V8 code caches (one per bundle hash) of earlier builds are of no use now.
+  const dir = dirname(cliBundlePath(root));
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(`${basename(cliBundlePath(root))}.`) && name.endsWith('.v8cache')) rmSync(join(dir, name));
+  }
   void process;
 }

@@ -4,14 +4,16 @@ import { type TranscriptInput, TranscriptModel, type TranscriptOptions } from '.
 import { formatSocketAddress } from './format';
 
 /**
- * A client session's transcript in two forms: the serialisable entries of the shared
- * TranscriptBuilder (what a saved conversation, a replay or the autograder use) and
- * the view's rows derived from exactly those entries as they arrive.
+ * A client session's transcript: the shared TranscriptBuilder turns the session's
+ * results and events into serialisable entries (what a saved conversation, a replay or
+ * the autograder use), and the view's rows are derived from exactly those entries as
+ * they arrive. The page keeps only the rows: each sync takes the new entries out of the
+ * builder, which would otherwise hold all 64 MiB a session may keep (and make every
+ * garbage collection during a flood walk them) for nothing on screen.
  */
 export class SessionTranscript {
   readonly builder = new TranscriptBuilder();
   readonly view: TranscriptModel;
-  private synced = 0;
 
   constructor(options?: TranscriptOptions) {
     this.view = new TranscriptModel(options);
@@ -19,8 +21,7 @@ export class SessionTranscript {
 
   /** Shows the entries the builder gained since the last call. */
   sync(): void {
-    const fresh = this.builder.entries.slice(this.synced);
-    this.synced = this.builder.entries.length;
+    const fresh = this.builder.take();
     this.view.append(...fresh.map(toTranscriptInput));
     for (const entry of fresh) {
       if (entry.kind === 'close' && entry.protocol === 'tcp') {
@@ -33,10 +34,6 @@ export class SessionTranscript {
   /** A line that is not part of the conversation itself, such as a connect that failed. */
   note(input: TranscriptInput): void {
     this.view.append(input);
-  }
-
-  get entries(): readonly TranscriptEntry[] {
-    return this.builder.entries;
   }
 }
 
@@ -78,8 +75,17 @@ export function toTranscriptInput(entry: TranscriptEntry): TranscriptInput {
     }
     case 'paused':
     case 'noReply':
-    case 'dropped':
       return { ...base, direction: 'system', tone: 'warn', note: entry.text, size: undefined };
+    case 'dropped':
+      // A running total: while nothing else comes between, the newest replaces the line before.
+      return {
+        ...base,
+        direction: 'system',
+        tone: 'warn',
+        note: entry.text,
+        size: undefined,
+        updates: `dropped ${entry.sessionId}`,
+      };
     case 'error':
       return { ...base, direction: 'system', tone: 'error', note: entry.text ?? entry.error?.message };
     case 'close': {

@@ -16,8 +16,13 @@ import './transcript.css';
 
 /** Rows rendered at first; older ones come on request, so a long stream costs a bounded DOM. */
 const windowStep = 200;
-/** Bytes of one row shown before "Show all": a 256 KiB chunk must not freeze the page. */
-const previewBytes = 4096;
+/**
+ * Bytes of one row shown before "Show all": a 256 KiB chunk must not freeze the page.
+ * 1 KiB (about 18 lines of a line protocol): a flood's first render lays out every
+ * shown row at once, and at 4 KiB each (~300 elements a row) that one task took
+ * 100-240 ms on the 2-core machine.
+ */
+const previewBytes = 1024;
 const previewHexRows = 64;
 
 interface TranscriptViewProps {

@@ -48,6 +48,12 @@ export interface TranscriptInput {
   stream?: string | undefined;
   /** Who, when several talk in one log: `c1 127.0.0.1:54321`. */
   party?: string | undefined;
+  /**
+   * A running total (a session's "not kept" line, which grows with every event once the
+   * cap is reached, ~40 a second): an input with the same key as the newest row replaces
+   * that row's words in place, keeping its id and time, instead of adding a line.
+   */
+  updates?: string | undefined;
 }
 
 export interface TranscriptRow {
@@ -134,6 +140,8 @@ export class TranscriptModel extends Store<TranscriptSnapshot> {
   private placedByWallClock = 0;
   private readonly decoders = new Map<string, StreamState>();
   private readonly folded = new Set<Fold>();
+  /** The newest row, when it is a running total that a later input may update. */
+  private running: { key: string; id: number } | undefined;
 
   constructor(options: TranscriptOptions = {}) {
     super({ rows: [], droppedRows: 0, viewMode: 'text', version: 0 });
@@ -145,8 +153,15 @@ export class TranscriptModel extends Store<TranscriptSnapshot> {
   append(...inputs: TranscriptInput[]): void {
     if (inputs.length === 0) return;
     for (const input of inputs) {
+      const last = this.rows.at(-1);
+      if (input.updates !== undefined && last && this.running?.key === input.updates && this.running.id === last.id) {
+        this.rows[this.rows.length - 1] = { ...last, note: input.note, tone: input.tone ?? last.tone };
+        continue;
+      }
       const row = this.toRow(input);
-      if (row) this.rows.push(row);
+      if (!row) continue;
+      this.rows.push(row);
+      this.running = input.updates === undefined ? undefined : { key: input.updates, id: row.id };
     }
     this.foldedLines();
     let dropped = this.state.droppedRows;
@@ -183,6 +198,7 @@ export class TranscriptModel extends Store<TranscriptSnapshot> {
 
   clear(): void {
     this.rows = [];
+    this.running = undefined;
     this.decoders.clear();
     this.startAt = undefined;
     this.startMono = undefined;

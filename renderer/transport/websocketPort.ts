@@ -129,7 +129,8 @@ class SocketPort implements WebSocketPort {
     }
     let frame: unknown;
     try {
-      frame = decodeFrame(new Uint8Array(data));
+      // The message's ArrayBuffer is this frame's alone: its byte blocks can be views of it.
+      frame = decodeFrame(new Uint8Array(data), { viewBlocks: true });
     } catch (error) {
       // A frame we cannot read means the two ends disagree on the format; closing
       // fails the open calls at once instead of leaving them waiting.

@@ -70,6 +70,15 @@ export class TranscriptBuilder {
   readonly entries: TranscriptEntry[] = [];
   private readonly dropped = new Map<string, number>();
 
+  /**
+   * Hands over the entries gathered so far and forgets them: a consumer that keeps its
+   * own form (the page's transcript view) need not hold every kept byte twice. The
+   * running totals ("not kept" so far) carry on.
+   */
+  take(): TranscriptEntry[] {
+    return this.entries.splice(0);
+  }
+
   opened(protocol: 'udp' | 'tcp', result: ResponseOf<'udp.open'> | ResponseOf<'tcp.connect'>): void {
     const entry: TranscriptEntry = {
       at: result.at,

@@ -238,8 +238,9 @@ describe('a session transcript built from contract results and events', () => {
       pausedMs: 0,
     });
     session.builder.event('tcp.flow', { ...at(355), sessionId: 's1', paused: false, queuedBytes: 0, pausedMs: 350 });
+    expect(session.builder.entries.map((entry) => entry.kind)).toEqual(['paused', 'resumed']);
     session.sync();
-    expect(session.entries.map((entry) => entry.kind)).toEqual(['paused', 'resumed']);
+    expect(session.builder.entries).toEqual([]);
     const [paused, resumed] = session.view.state.rows;
     expect(paused).toMatchObject({ direction: 'system', tone: 'warn' });
     expect(paused?.note).toMatch(/^receiver paused: the page is behind \(9\.0 MiB of events waiting for it\)/);
@@ -247,7 +248,7 @@ describe('a session transcript built from contract results and events', () => {
     expect(resumed?.note).toMatch(/^receiver resumed: the page caught up after 350 ms; reading again$/);
   });
 
-  it('keeps the serialisable entries and shows the same conversation, a split ß whole', () => {
+  it('builds the serialisable entries and shows the same conversation, a split ß whole', () => {
     const session = new SessionTranscript({ now: () => 0 });
     session.builder.opened('tcp', {
       ...at(100),
@@ -259,6 +260,7 @@ describe('a session transcript built from contract results and events', () => {
       attempts: [],
       keepLimit: 1024,
     });
+    const entries = [...session.builder.entries];
     session.sync();
     const reply = utf8('STRASSE\r\n');
     const totals = { receivedBytes: 9, keptBytes: 9, droppedBytes: 0, keepLimit: 1024 };
@@ -278,9 +280,12 @@ describe('a session transcript built from contract results and events', () => {
       sentBytes: 9,
       receivedBytes: 9,
     });
+    entries.push(...session.builder.entries);
     session.sync();
 
-    expect(session.entries.map((entry) => entry.kind)).toEqual(['open', 'receive', 'receive', 'close']);
+    // The page keeps the rows only: each sync takes the entries out of the builder.
+    expect(entries.map((entry) => entry.kind)).toEqual(['open', 'receive', 'receive', 'close']);
+    expect(session.builder.entries).toEqual([]);
     const view = rows(session.view);
     expect(view.map((row) => row.direction)).toEqual(['system', 'server-to-client', 'server-to-client', 'system']);
     expect(view[0]?.note).toContain('127.0.0.1:50000 → server 127.0.0.1:12000');
@@ -290,7 +295,7 @@ describe('a session transcript built from contract results and events', () => {
     expect(view[3]?.elapsedMs).toBe(3);
   });
 
-  it('turns a growing dropped total into one "not kept" line each time', () => {
+  it('keeps a growing dropped total on one "not kept" line while nothing comes between', () => {
     const session = new SessionTranscript({ now: () => 0 });
     const event = (droppedBytes: number) => ({
       ...at(10),
@@ -305,9 +310,25 @@ describe('a session transcript built from contract results and events', () => {
     session.builder.event('tcp.data', event(50));
     session.builder.event('tcp.data', event(80));
     session.sync();
-    const notes = rows(session.view).map((row) => row.note);
-    expect(notes).toHaveLength(2);
-    expect(notes.every((note) => /not kept/.test(note ?? ''))).toBe(true);
-    expect(rows(session.view).every((row) => row.tone === 'warn')).toBe(true);
+    const first = rows(session.view);
+    expect(first.map((row) => row.note)).toEqual([
+      'truncated: 80 bytes received beyond the 100-byte keep limit were counted but not kept',
+    ]);
+    expect(first[0]?.tone).toBe('warn');
+    // A later sync updates the same line (its id and time stay), until another line comes between.
+    session.builder.event('tcp.data', { ...event(120), ...at(20) });
+    session.sync();
+    const second = rows(session.view);
+    expect(second).toHaveLength(1);
+    expect(second[0]).toMatchObject({ id: first[0]?.id, elapsedMs: first[0]?.elapsedMs });
+    expect(second[0]?.note).toMatch(/^truncated: 120 bytes/);
+    session.builder.event('tcp.peerEnded', { ...at(30), sessionId: 's2' });
+    session.builder.event('tcp.data', event(130));
+    session.sync();
+    expect(rows(session.view).map((row) => row.note)).toEqual([
+      expect.stringMatching(/^truncated: 120 bytes/),
+      expect.stringMatching(/FIN/),
+      expect.stringMatching(/^truncated: 130 bytes/),
+    ]);
   });
 });

@@ -77,6 +77,14 @@ describe('codec round trip', () => {
     expect(decoded.data).toEqual(new Uint8Array([9, 9, 9]));
   });
 
+  it('with viewBlocks, hands out views of the input instead (the page owns each message buffer)', () => {
+    const encoded = encodeFrame({ data: new Uint8Array([9, 9, 9]), more: [new Uint8Array([7])] });
+    const decoded = decodeFrame(encoded, { viewBlocks: true }) as { data: Uint8Array; more: Uint8Array[] };
+    expect(decoded.data).toEqual(new Uint8Array([9, 9, 9]));
+    expect(decoded.more[0]).toEqual(new Uint8Array([7]));
+    expect(decoded.data.buffer).toBe(encoded.buffer);
+  });
+
   it('decodes from a view with an offset into a larger buffer (as ws hands out)', () => {
     const encoded = encodeFrame({ data: new Uint8Array([1, 2, 3]), text: 'hi' });
     const host = new Uint8Array(encoded.byteLength + 16);
