@@ -51,6 +51,11 @@ class Lane {
     return { due, delayMs: due - now };
   }
 
+  /** Nothing crosses before `mono` (the emulated handshake of a new connection). */
+  holdUntil(mono: number): void {
+    this.freeAt = Math.max(this.freeAt, mono);
+  }
+
   /** How long `bytes` sent now would be held, without sending them (jitter left out). */
   preview(bytes: number): number {
     const link = this.state.link;
@@ -216,13 +221,22 @@ export class LinkedSocket extends Duplex {
   private writeWaiting: (() => void) | undefined;
   private timeoutRelayed = false;
 
+  /**
+   * @param handshake the connection was just accepted: the kernel completed the real TCP
+   *   handshake at once, so the link emulates it (SYN in, SYN-ACK out) by letting the
+   *   client's first bytes start across only one round trip after the accept, the way
+   *   a request waits for the handshake on a real network (the textbook's first RTT).
+   */
   constructor(
     readonly raw: net.Socket,
     private readonly state: LinkState,
+    handshake = false,
   ) {
     super({ allowHalfOpen: true });
     this.inLane = state.lane('in', true);
     this.outLane = state.lane('out', true);
+    const link = state.link;
+    if (handshake && link) this.inLane.holdUntil(monoNow() + link.delayMs + returnDelayOf(link));
     this.prependListener('data', (chunk: Buffer) => {
       this.lastReadDelayMs = this.readDelays.get(chunk) ?? 0;
     });
@@ -365,13 +379,13 @@ export class LinkedSocket extends Duplex {
  * through the link. Connections accepted with no link keep the real socket (nothing in
  * the way, as fast as before); call it once every listener is in place.
  */
-export function linkAccepted(server: net.Server, state: LinkState): void {
+export function linkAccepted(server: net.Server, state: LinkState, options: { handshake?: boolean } = {}): void {
   const listeners = server.listeners('connection') as ((socket: net.Socket) => void)[];
   server.removeAllListeners('connection');
   server.on('connection', (raw: net.Socket) => {
     let socket = raw;
     if (state.link) {
-      const linked = new LinkedSocket(raw, state);
+      const linked = new LinkedSocket(raw, state, options.handshake);
       linked.on('error', () => {
         // the server's own listeners on the socket it was given report it
       });

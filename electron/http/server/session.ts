@@ -119,8 +119,9 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
         );
         listener.on('connect', (req: IncomingMessage, socket: net.Socket) => server.onConnect(req, socket));
         listener.on('error', (error) => server.log.add({ ...stamp(), kind: 'error', error: tcpServerError(error) }));
-        // Last: node:http reads and writes each connection accepted while a link is on through it.
-        linkAccepted(listener, server.link);
+        // Last: node:http reads and writes each connection accepted while a link is on through it,
+        // and a new connection's handshake costs its round trip, as the textbook's HTTP timing counts it.
+        linkAccepted(listener, server.link, { handshake: true });
         const served = { folder: folder.root, sampleSite: folder.sampleSite };
         return {
           warning: ({ address, port }) =>
