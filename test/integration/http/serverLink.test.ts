@@ -83,4 +83,16 @@ describe('the emulated link on the built-in web server', () => {
     const changed = linkEntry();
     expect(changed).toMatchObject({ changed: true, link: { bandwidthBytesPerSecond: 100 * 1024 } });
   });
+
+  it('serves the experiment page and page and objects: N references, objects of the size asked for', async () => {
+    const server = await app.client.call('webServer.start', { port: 0 });
+    const page = await get(server.local.port, '/_experiment/page.html?n=3&size=100', false);
+    expect(page.status).toBe(200);
+    expect(page.body.toString().match(/<img src="\/_experiment\/\d\.bin\?size=100"/g)).toHaveLength(3);
+    const object = await get(server.local.port, '/_experiment/2.bin?size=100', false);
+    expect(object.status).toBe(200);
+    expect(object.body.byteLength).toBe(100);
+    const unknown = await get(server.local.port, '/_experiment/other', false);
+    expect(unknown.status).toBe(404);
+  });
 });
