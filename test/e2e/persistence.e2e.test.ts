@@ -58,7 +58,7 @@ describe.skipIf(skipWithoutChromium('persistence end-to-end spec'))('persistent 
     expect(parallel.measured).toBeGreaterThan(persistent.measured + rtt / 2);
     expect(persistent.measured).toBeGreaterThan(pipelined.measured + 2 * rtt);
     for (const mode of [serial, parallel, persistent, pipelined]) {
-      expect(Math.abs(mode.measured - mode.predicted)).toBeLessThan(Math.max(150, mode.predicted * 0.25));
+      expect(Math.abs(mode.measured - mode.predicted)).toBeLessThan(Math.max(150, mode.predicted * 0.35));
     }
     expect([serial.connections, parallel.connections, persistent.connections, pipelined.connections]).toEqual([
       6, 6, 1, 1,
@@ -71,7 +71,7 @@ describe.skipIf(skipWithoutChromium('persistence end-to-end spec'))('persistent 
     const dir = process.env.SCREENSHOT_DIR;
     if (dir) {
       mkdirSync(dir, { recursive: true });
-      await region.scrollIntoViewIfNeeded();
+      await region.getByRole('button', { name: 'Run' }).evaluate((run) => run.scrollIntoView({ block: 'start' }));
       await page.screenshot({ path: join(dir, 'persistence-1280.png') });
     }
     expect(problems.all).toEqual([]);
