@@ -267,9 +267,6 @@ export class LinkedSocket extends Duplex {
   get readyState(): string {
     return this.raw.readyState;
   }
-  get encrypted(): undefined {
-    return undefined;
-  }
 
   /** The real socket's idle timer; its 'timeout' is this socket's. */
   setTimeout(ms: number, callback?: () => void): this {
