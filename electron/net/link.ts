@@ -51,6 +51,11 @@ class Lane {
     return { due, delayMs: due - now };
   }
 
+  /** Nothing crosses before `mono` (the emulated handshake of a new connection). */
+  holdUntil(mono: number): void {
+    this.freeAt = Math.max(this.freeAt, mono);
+  }
+
   /** How long `bytes` sent now would be held, without sending them (jitter left out). */
   preview(bytes: number): number {
     const link = this.state.link;
@@ -214,14 +219,24 @@ export class LinkedSocket extends Duplex {
   private heldOut = 0;
   private pausedByLink = false;
   private writeWaiting: (() => void) | undefined;
+  private timeoutRelayed = false;
 
+  /**
+   * @param handshake the connection was just accepted: the kernel completed the real TCP
+   *   handshake at once, so the link emulates it (SYN in, SYN-ACK out) by letting the
+   *   client's first bytes start across only one round trip after the accept, the way
+   *   a request waits for the handshake on a real network (the textbook's first RTT).
+   */
   constructor(
     readonly raw: net.Socket,
     private readonly state: LinkState,
+    handshake = false,
   ) {
     super({ allowHalfOpen: true });
     this.inLane = state.lane('in', true);
     this.outLane = state.lane('out', true);
+    const link = state.link;
+    if (handshake && link) this.inLane.holdUntil(monoNow() + link.delayMs + returnDelayOf(link));
     this.prependListener('data', (chunk: Buffer) => {
       this.lastReadDelayMs = this.readDelays.get(chunk) ?? 0;
     });
@@ -231,6 +246,54 @@ export class LinkedSocket extends Duplex {
     raw.on('drain', () => {
       if (this.heldOutAll() < heldLimit) this.releaseWriter();
     });
+  }
+
+  // What servers written for a net.Socket read of it (node:http, smtp-server): the real socket's.
+  get remoteAddress(): string | undefined {
+    return this.raw.remoteAddress;
+  }
+  get remotePort(): number | undefined {
+    return this.raw.remotePort;
+  }
+  get remoteFamily(): string | undefined {
+    return this.raw.remoteFamily;
+  }
+  get localAddress(): string | undefined {
+    return this.raw.localAddress;
+  }
+  get localPort(): number | undefined {
+    return this.raw.localPort;
+  }
+  get localFamily(): string | undefined {
+    return this.raw.localFamily;
+  }
+  get readyState(): string {
+    return this.raw.readyState;
+  }
+
+  /** The real socket's idle timer; its 'timeout' is this socket's. */
+  setTimeout(ms: number, callback?: () => void): this {
+    if (!this.timeoutRelayed) {
+      this.timeoutRelayed = true;
+      this.raw.on('timeout', () => this.emit('timeout'));
+    }
+    this.raw.setTimeout(ms);
+    if (callback) this.once('timeout', callback);
+    return this;
+  }
+
+  setNoDelay(noDelay?: boolean): this {
+    this.raw.setNoDelay(noDelay);
+    return this;
+  }
+
+  setKeepAlive(enable?: boolean, initialDelay?: number): this {
+    this.raw.setKeepAlive(enable, initialDelay);
+    return this;
+  }
+
+  address(): ReturnType<net.Socket['address']> {
+    return this.raw.address();
   }
 
   /** How long a reply of `bytes` written now will be held by the link (for the server's log). */
@@ -316,4 +379,28 @@ export class LinkedSocket extends Duplex {
     this.writeWaiting = undefined;
     waiting?.();
   }
+}
+
+/**
+ * Puts the link in front of a server written for plain sockets (node:http, smtp-server):
+ * every 'connection' listener the server has now gets, for a connection accepted while a
+ * link is on, the LinkedSocket instead of the real socket, so the server reads and writes
+ * through the link. Connections accepted with no link keep the real socket (nothing in
+ * the way, as fast as before); call it once every listener is in place.
+ */
+export function linkAccepted(server: net.Server, state: LinkState, options: { handshake?: boolean } = {}): void {
+  const listeners = server.listeners('connection') as ((socket: net.Socket) => void)[];
+  server.removeAllListeners('connection');
+  server.on('connection', (raw: net.Socket) => {
+    let socket = raw;
+    if (state.link) {
+      const linked = new LinkedSocket(raw, state, options.handshake);
+      linked.on('error', () => {
+        // the server's own listeners on the socket it was given report it
+      });
+      raw.on('error', (error) => linked.destroy(error));
+      socket = linked as unknown as net.Socket;
+    }
+    for (const listener of listeners) listener.call(server, socket);
+  });
 }

@@ -8,6 +8,7 @@ import type { ComposerModel } from './client/model';
 import { connectionModeLabels } from './client/send';
 import { useStore } from '../net/useStore';
 import { ResponseViewer } from './client/response/ResponseViewer';
+import { ExperimentView } from './experiment/View';
 import { WebServerPanel } from './server/View';
 import './http.css';
 
@@ -44,6 +45,7 @@ export function HttpPage() {
           <WebServerPanel model={lab.webServer} />
         </div>
       </div>
+      <ExperimentView model={lab.experiment} />
     </article>
   );
 }

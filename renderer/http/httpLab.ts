@@ -2,6 +2,7 @@ import type { Client } from '../../shared/contract/client';
 import type { FolderChooser } from '../net/folderChooser';
 import { type ComposerOptions, ComposerModel } from './client/model';
 import { HttpExchanges } from './client/exchanges';
+import { ExperimentModel } from './experiment/model';
 import { WebServerModel } from './server/model';
 
 /**
@@ -12,6 +13,8 @@ export class HttpLab {
   readonly exchanges: HttpExchanges;
   readonly composer: ComposerModel;
   readonly webServer: WebServerModel;
+  /** The persistent vs non-persistent experiment, with its own web server while it runs. */
+  readonly experiment: ExperimentModel;
   private readonly stopServerLog: () => void;
 
   /** `folders`: the desktop app's folder dialog for the web server's Folder (none in browser mode). */
@@ -20,6 +23,7 @@ export class HttpLab {
     this.composer = new ComposerModel(client, this.exchanges, options);
     this.webServer = new WebServerModel(client, undefined, options.folders);
     this.stopServerLog = this.webServer.watch();
+    this.experiment = new ExperimentModel(client);
   }
 
   connectionLost(): void {
@@ -32,5 +36,6 @@ export class HttpLab {
     this.composer.dispose();
     this.exchanges.dispose();
     this.webServer.dispose();
+    this.experiment.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import send from 'send';
+import { experimentPrefix, serveExperiment } from './experiment';
 import { foreignHostReason, isOwnAuthority } from './hostCheck';
 import { cookiePage, errorPage, visitCookie, visitsFromCookie } from './pages';
 import { splitRequestLine } from './parseErrors';
@@ -93,6 +94,7 @@ export async function handleRequest(
     serveCookieDemo(req, res, note);
     return;
   }
+  if (pathname.startsWith(experimentPrefix) && serveExperiment(pathAndQuery, method === 'HEAD', res, note)) return;
   const outcome = await resolveRequestPath(options.root, pathname);
   if (outcome.kind === 'refuse') {
     respondWithPage(res, note, outcome.status, outcome.reason);

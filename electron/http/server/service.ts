@@ -12,6 +12,7 @@ export function createWebServerService(serviceOptions: NetServiceOptions = {}): 
       'webServer.start': (request, { signal }) =>
         servers.open((id) => WebServer.start(request, { id, session, options, signal })),
       'webServer.stop': ({ serverId }) => servers.removeOnceStopped(serverId, (server) => server.stop()),
+      'webServer.setLink': ({ serverId, link }) => servers.get(serverId).setLink(link),
     };
   };
 }

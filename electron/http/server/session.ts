@@ -13,7 +13,8 @@ import {
 import type { SocketAddress } from '../../../shared/net/contract';
 import { allInterfacesWarning, localAddressOf, remoteAddressOf } from '../../net/address';
 import { BuiltInServer, closeListening, failedBy, tcpServerError, type StartContext } from '../../net/builtInServer';
-import { stamp } from '../../net/clock';
+import { roundMs, stamp } from '../../net/clock';
+import { LinkedSocket, linkAccepted } from '../../net/link';
 import type { Opened } from '../../net/registry';
 import { resolveServedFolder } from './folder';
 import { ownHostNames } from './hostCheck';
@@ -82,6 +83,7 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
       event: 'webServer.log',
       keepBytes: request.keepBytes,
       droppableKinds: floodDroppableKinds,
+      link: request.link,
     });
     this.ownHostNames = request.checkHost ? ownHostNames() : undefined;
   }
@@ -117,6 +119,9 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
         );
         listener.on('connect', (req: IncomingMessage, socket: net.Socket) => server.onConnect(req, socket));
         listener.on('error', (error) => server.log.add({ ...stamp(), kind: 'error', error: tcpServerError(error) }));
+        // Last: node:http reads and writes each connection accepted while a link is on through it,
+        // and a new connection's handshake costs its round trip, as the textbook's HTTP timing counts it.
+        linkAccepted(listener, server.link, { handshake: true });
         const served = { folder: folder.root, sampleSite: folder.sampleSite };
         return {
           warning: ({ address, port }) =>
@@ -258,6 +263,7 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
         raw: this.log.keep(bytes.raw),
         rawBytes: bytes.total,
         ...read,
+        ...linkDelayOf(connection.socket, 'in'),
       },
       bytes.raw.byteLength,
     );
@@ -316,6 +322,8 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
       keepAlive,
     };
     if (note.file !== undefined) entry.file = note.file;
+    const delayed = linkDelayOf(connection.socket, 'out');
+    if (delayed.linkDelayMs !== undefined && entry.kind === 'response') entry.linkDelayMs = delayed.linkDelayMs;
     const reason = complete ? note.reason : 'the connection closed before the whole response was sent';
     if (reason !== undefined) entry.reason = reason;
     this.log.add(entry);
@@ -414,6 +422,13 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
     if (connection.inFlight > 0) connection.afterResponses = reply;
     else reply();
   }
+}
+
+/** For the log: how long the emulated link held the last read, or holds what was just written (none without a link). */
+function linkDelayOf(socket: net.Socket, direction: 'in' | 'out'): { linkDelayMs?: number } {
+  if (!(socket instanceof LinkedSocket)) return {};
+  const ms = direction === 'in' ? socket.lastReadDelayMs : socket.writeDelayMs(0);
+  return ms > 0 ? { linkDelayMs: roundMs(ms) } : {};
 }
 
 /** The time limits as the listening server has them (read back, so the panel shows what is in force). */

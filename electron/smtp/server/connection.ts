@@ -3,7 +3,8 @@ import type { ErrorInfo } from '../../../shared/contract/errors';
 import type { SocketAddress } from '../../../shared/net/contract';
 import type { connectionCloseReasons } from '../../../shared/net/serverContract';
 import type { ServerLogEntryOf } from '../../net/builtInServer';
-import { stamp } from '../../net/clock';
+import { roundMs, stamp } from '../../net/clock';
+import type { LinkedSocket } from '../../net/link';
 import type { ServerLog } from '../../net/serverLog';
 import { ConnectionTranscript } from './transcript';
 
@@ -27,6 +28,8 @@ export class MailConnection {
   closed = false;
   closedBy: ClosedBy | undefined = undefined;
   error: ErrorInfo | undefined = undefined;
+  /** The connection's socket as the emulated link lets the server see it, when a link was on at accept. */
+  linked: LinkedSocket | undefined;
   /** Replies sent so far (the first 220 is the greeting, a later one answers STARTTLS). */
   private replies = 0;
   /** STARTTLS was answered with 220 and the handshake has not completed yet. */
@@ -93,6 +96,7 @@ export class MailConnection {
         bytes: data.byteLength,
         tls: this.tls,
         message,
+        ...this.linkDelay(this.linked?.lastReadDelayMs ?? 0),
       },
       data.byteLength,
     );
@@ -114,8 +118,13 @@ export class MailConnection {
         bytes: data.byteLength,
         tls: this.tls,
         ...(Number.isInteger(code) ? { code } : {}),
+        ...this.linkDelay(this.linked?.writeDelayMs(data.byteLength) ?? 0),
       },
       data.byteLength,
     );
+  }
+
+  private linkDelay(ms: number): { linkDelayMs?: number } {
+    return ms > 0 ? { linkDelayMs: roundMs(ms) } : {};
   }
 }

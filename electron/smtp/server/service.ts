@@ -25,6 +25,7 @@ export function createMailServerService(serviceOptions: NetServiceOptions = {}):
         stopped.push(serverId);
         return result;
       },
+      'mailServer.setLink': ({ serverId, link }) => server(serverId).setLink(link),
       'mailServer.message': ({ serverId, messageId }) => server(serverId).message(messageId),
       'mailServer.saveMessage': ({ serverId, messageId, folder }) => server(serverId).saveMessage(messageId, folder),
       'mailServer.clearInbox': ({ serverId }) => server(serverId).clearInbox(),

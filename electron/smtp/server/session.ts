@@ -21,6 +21,7 @@ import type {
 import { formatAddress, localAddressOf, remoteAddressOf } from '../../net/address';
 import { BuiltInServer, closeListening, failedBy, tcpServerError, type StartContext } from '../../net/builtInServer';
 import { stamp } from '../../net/clock';
+import { LinkedSocket, linkAccepted } from '../../net/link';
 import { Coalescer } from '../../net/coalescer';
 import type { Opened } from '../../net/registry';
 import { makeSelfSignedCertificate } from '../../net/selfSignedCertificate';
@@ -66,7 +67,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     private readonly saveFolder: string | undefined,
     private readonly certificate: { key: string; cert: string } | undefined,
   ) {
-    super(context, { event: 'mailServer.log' });
+    super(context, { event: 'mailServer.log', link: request.link });
     const { id, session, options } = context;
     this.rejected = new Set(request.rejectRecipients.map((address) => address.toLowerCase()));
     this.inbox = new MailInbox(request.inboxLimit);
@@ -105,6 +106,8 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     this.smtp.on('error', (error: Error) => this.serverError(error));
     // Ahead of smtp-server's own listener, so the transcript sees the greeting too.
     this.smtp.server.prependListener('connection', (socket: net.Socket) => this.accept(socket));
+    // Last: smtp-server and the transcript read and write each connection accepted while a link is on through it.
+    linkAccepted(this.smtp.server, this.link);
   }
 
   static async start(
@@ -196,6 +199,7 @@ export class MailServer extends BuiltInServer<'mailServer.log'> {
     const client = remoteAddressOf(socket);
     const local = localAddressOf(socket);
     const connection = new MailConnection(`c${this.nextConnection++}`, client, this.log, this.counters);
+    if (socket instanceof LinkedSocket) connection.linked = socket;
     this.connections.add(connection);
     this.counters.connectionsAccepted++;
     this.counters.connectionsOpen++;

@@ -370,7 +370,15 @@ export class HttpExchanges extends Store<ExchangesState> {
 
   private forgotten(exchangeIds: readonly string[]): void {
     const gone = new Set(exchangeIds);
-    for (const id of exchangeIds) this.pages.forget(id);
+    for (const id of exchangeIds) {
+      this.pages.forget(id);
+      // Events held for an exchange this page never tracked (another sender's, e.g. the experiment's) go too.
+      const held = this.early.get(id);
+      if (held) {
+        this.early.delete(id);
+        this.earlyCount -= held.length;
+      }
+    }
     if (!this.state.exchanges.some((e) => gone.has(e.id))) return;
     this.set({
       ...this.state,

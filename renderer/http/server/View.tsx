@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { ChooseFolderButton } from '../../net/ChooseFolderButton';
 import { CheckboxField, ErrorText, TextField } from '../../net/fields';
 import { formatSocketAddress } from '../../net/format';
+import { LinkBadge, LinkFields } from '../../net/LinkFields';
 import { ListenFields, ServerCounters, ServerHeading, StartStop } from '../../net/ServerControls';
 import { useStore } from '../../net/useStore';
 import { TranscriptView } from '../../transcript/TranscriptView';
@@ -24,7 +25,9 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
   const url = state.local ? `http://${formatSocketAddress(state.local)}/` : undefined;
   return (
     <section className="panel server-panel web-server-panel" aria-labelledby={headingId}>
-      <ServerHeading id={headingId} title="Web server" phase={state.phase} />
+      <ServerHeading id={headingId} title="Web server" phase={state.phase}>
+        <LinkBadge model={model.link} />
+      </ServerHeading>
       <p className="panel-intro">
         Serves a folder with GET and HEAD: 200 with Last-Modified and ETag, 304 for a conditional GET, 400, 404, 405 and
         505. Persistent connections stay open; the log numbers the requests on each one.
@@ -69,6 +72,7 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
         disabled={locked}
       />
       <TimeLimits timeouts={settings.timeouts} />
+      <LinkFields model={model.link} protocol="TCP" />
       <StartStop model={model} state={state}>
         {url && (
           <span className="action-hint">

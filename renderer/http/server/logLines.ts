@@ -3,6 +3,8 @@ import type { SocketAddress } from '../../../shared/net/contract';
 import type { WebServerLogEntry } from '../../../shared/http/server/contract';
 import { formatSocketAddress, plural } from '../../net/format';
 import { type AcceptedEntry, type ErrorEntry, type LogStamp, listeningLines, stoppedLine } from '../../net/serverLog';
+import type { LinkEntry } from '../../../shared/net/link';
+import { delayedNote, joinNotes } from '../../net/linkModel';
 import type { TranscriptInput, TranscriptTone } from '../../transcript/model';
 
 /**
@@ -22,6 +24,7 @@ export interface ConnectionLines {
     how: string,
   ): TranscriptInput;
   connectionErrorLine(base: LogStamp, entry: Pick<ErrorEntry, 'connectionId' | 'error'>): TranscriptInput;
+  linkLine(base: LogStamp, entry: LinkEntry): TranscriptInput;
 }
 
 const closedBy: Record<Extract<WebServerLogEntry, { kind: 'closed' }>['by'], string> = {
@@ -61,7 +64,7 @@ export function webServerLogLines(entry: WebServerLogEntry, server: ConnectionLi
           data: entry.raw,
           size: entry.rawBytes,
           tone: entry.problem ? 'warn' : undefined,
-          note: requestNote(entry),
+          note: joinNotes(delayedNote(entry.linkDelayMs), requestNote(entry)),
         },
       ];
     case 'response':
@@ -73,7 +76,7 @@ export function webServerLogLines(entry: WebServerLogEntry, server: ConnectionLi
           seq: entry.requestNumber,
           data: responseHead(entry),
           tone: statusTone(entry.status),
-          note: responseNote(entry),
+          note: joinNotes(delayedNote(entry.linkDelayMs), responseNote(entry)),
         },
       ];
     case 'ignored':
@@ -92,6 +95,8 @@ export function webServerLogLines(entry: WebServerLogEntry, server: ConnectionLi
       const served = `after ${plural(entry.requestsServed, 'request')}`;
       return [server.closedLine(base, entry, `${closedBy[entry.by]} ${served}`)];
     }
+    case 'link':
+      return [server.linkLine(base, entry)];
     case 'error':
       return [server.connectionErrorLine(base, entry)];
     case 'stopped':

@@ -8,6 +8,7 @@ import {
   type WebServerLogEntry,
   type WebServerTimeouts,
 } from '../../../shared/http/server/contract';
+import type { EmulatedLink } from '../../../shared/net/link';
 import type { ControlError } from '../../net/errors';
 import type { FolderChooser } from '../../net/folderChooser';
 import { sentence } from '../../net/format';
@@ -57,6 +58,7 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
     acceptedLine: (base, entry, note) => this.acceptedLine(base, entry, note),
     closedLine: (base, entry, how) => this.closedLine(base, entry, how),
     connectionErrorLine: (base, entry) => this.connectionErrorLine(base, entry),
+    linkLine: (base, entry) => this.link.logLine(base, entry),
   };
 
   /**
@@ -110,7 +112,12 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
     return true;
   }
 
-  protected async startServer(port: number, bindAddress: string): Promise<StartedServer> {
+  protected async startServer(
+    port: number,
+    bindAddress: string,
+    _mode: WebServerMode,
+    link: EmulatedLink | null,
+  ): Promise<StartedServer> {
     const folder = this.settings.state.folder.trim();
     const started = await this.client.call(
       'webServer.start',
@@ -120,6 +127,7 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
         cookieDemo: this.state.flags.cookieDemo ?? true,
         checkHost: this.state.flags.checkHost ?? true,
         ...(folder === '' ? {} : { folder }),
+        ...(link ? { link } : {}),
       },
       { timeoutMs: 15_000 },
     );
@@ -128,6 +136,10 @@ export class WebServerModel extends ServerModel<WebServerMode, WebServerCounters
       timeouts: started.timeouts,
     });
     return started;
+  }
+
+  protected override setServerLink(serverId: string, link: EmulatedLink | null): Promise<unknown> {
+    return this.client.call('webServer.setLink', { serverId, link }, { timeoutMs: 15_000 });
   }
 
   protected stopServer(serverId: string): Promise<unknown> {

@@ -3,6 +3,7 @@ import { formatByteCount } from '../../../shared/bytes';
 import type { MailServerCounters } from '../../../shared/smtp/server/contract';
 import { ChooseFolderButton } from '../../net/ChooseFolderButton';
 import { CheckboxField, ErrorText, TextField } from '../../net/fields';
+import { LinkBadge, LinkFields } from '../../net/LinkFields';
 import { ListeningOn, ListenFields, ServerCounters, ServerHeading, StartStop } from '../../net/ServerControls';
 import { SecondsField } from '../../net/TargetFields';
 import { useStore } from '../../net/useStore';
@@ -26,7 +27,9 @@ export function MailServerPanel({ model }: { model: MailServerModel }) {
   const errors = options.errors;
   return (
     <section className="panel server-panel mail-server-panel" aria-labelledby={headingId}>
-      <ServerHeading id={headingId} title="Mail server" phase={state.phase} />
+      <ServerHeading id={headingId} title="Mail server" phase={state.phase}>
+        <LinkBadge model={model.link} />
+      </ServerHeading>
       <p className="panel-intro">
         A mail server of your own to talk to: it greets, answers every command, and keeps the mail it accepts in the
         Inbox below. It is a sink: it never passes mail on to anyone.
@@ -161,6 +164,7 @@ export function MailServerPanel({ model }: { model: MailServerModel }) {
         )}
       </details>
 
+      <LinkFields model={model.link} protocol="TCP" />
       <StartStop
         model={model}
         state={state}

@@ -1,4 +1,5 @@
 import type { Client } from '../../../shared/contract/client';
+import type { EmulatedLink } from '../../../shared/net/link';
 import type { EventPayloadOf } from '../../../shared/contract/index';
 import {
   defaultMailServerPort,
@@ -67,14 +68,19 @@ export class MailServerModel extends ServerModel<MailMode, MailServerCounters, M
     return true;
   }
 
-  protected async startServer(port: number, bindAddress: string): Promise<StartedServer> {
+  protected async startServer(
+    port: number,
+    bindAddress: string,
+    _mode: MailMode,
+    link: EmulatedLink | null,
+  ): Promise<StartedServer> {
     const checked = this.options.request();
     if (!checked.ok) throw new Error('the options have errors: see beside each field');
     this.inbox.reset(undefined);
     this.pendingInbox.length = 0;
     const started = await this.client.call(
       'mailServer.start',
-      { ...checked.request, port, bindAddress },
+      { ...checked.request, port, bindAddress, ...(link ? { link } : {}) },
       { timeoutMs: 30_000 },
     );
     this.run.update({
@@ -88,6 +94,10 @@ export class MailServerModel extends ServerModel<MailMode, MailServerCounters, M
     this.inbox.reset(started.serverId);
     for (const event of this.pendingInbox.splice(0)) this.inbox.handleInbox(event);
     return started;
+  }
+
+  protected override setServerLink(serverId: string, link: EmulatedLink | null): Promise<unknown> {
+    return this.client.call('mailServer.setLink', { serverId, link }, { timeoutMs: 15_000 });
   }
 
   protected stopServer(serverId: string): Promise<unknown> {
@@ -123,6 +133,7 @@ export class MailServerModel extends ServerModel<MailMode, MailServerCounters, M
     acceptedLine: (base, entry, note) => this.acceptedLine(base, entry, note),
     closedLine: (base, entry, how) => this.closedLine(base, entry, how),
     connectionErrorLine: (base, entry) => this.connectionErrorLine(base, entry),
+    linkLine: (base, entry) => this.link.logLine(base, entry),
   };
 
   /** A connection after STARTTLS is marked TLS. */

@@ -1,4 +1,6 @@
 import { formatByteCount } from '../../../shared/bytes';
+import type { LinkEntry } from '../../../shared/net/link';
+import { delayedNote, joinNotes } from '../../net/linkModel';
 import { replyCodeInfo } from '../../../shared/smtp/reply/replyCodes';
 import type { MailServerLogEntry } from '../../../shared/smtp/server/contract';
 import { formatSocketAddress } from '../../net/format';
@@ -16,6 +18,7 @@ export interface MailLogHelpers {
   acceptedLine(base: LogStamp, entry: Pick<AcceptedEntry, 'connectionId' | 'client'>, note: string): TranscriptInput;
   closedLine(base: LogStamp, entry: Extract<MailServerLogEntry, { kind: 'closed' }>, how: string): TranscriptInput;
   connectionErrorLine(base: LogStamp, entry: Pick<ErrorEntry, 'connectionId' | 'error'>): TranscriptInput;
+  linkLine(base: LogStamp, entry: LinkEntry): TranscriptInput;
 }
 
 const closedBy: Record<Extract<MailServerLogEntry, { kind: 'closed' }>['by'], string> = {
@@ -59,6 +62,7 @@ export function mailLogLines(entry: MailServerLogEntry, log: MailLogHelpers): Tr
           data: entry.data,
           size: entry.bytes,
           stream: log.streamKey(entry.connectionId, 'in'),
+          note: delayedNote(entry.linkDelayMs),
         },
       ];
     case 'replied': {
@@ -71,7 +75,7 @@ export function mailLogLines(entry: MailServerLogEntry, log: MailLogHelpers): Tr
           data: entry.data,
           size: entry.bytes,
           stream: log.streamKey(entry.connectionId, 'out'),
-          note: info ? `${entry.code} ${info.title}` : undefined,
+          note: joinNotes(delayedNote(entry.linkDelayMs), info ? `${entry.code} ${info.title}` : undefined),
           tone: entry.code !== undefined && entry.code >= 400 ? 'warn' : undefined,
         },
       ];
@@ -144,6 +148,8 @@ export function mailLogLines(entry: MailServerLogEntry, log: MailLogHelpers): Tr
       ];
     case 'closed':
       return [log.closedLine(base, entry, closedBy[entry.by])];
+    case 'link':
+      return [log.linkLine(base, entry)];
     case 'error':
       return [log.connectionErrorLine(base, entry)];
     case 'stopped':

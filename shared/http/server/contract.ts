@@ -11,10 +11,12 @@ import {
   listeningEntry,
   listenRequestFields,
   serverLogEvent,
+  serverLinkCommand,
   serverStartedResponse,
   serverStopCommand,
   stoppedEntry,
 } from '../../net/serverContract';
+import { linkDelayMs, linkEntry, linkSetting } from '../../net/link';
 
 /**
  * The built-in web server (`webServer.*`): the textbook's "write a web server" homework
@@ -82,6 +84,8 @@ export const webServerStartRequest = z
       .default(defaultWebServerMaxConnections),
     /** Raw request bytes kept for the log in total; beyond this only sizes are logged. */
     keepBytes: keepBytes.optional(),
+    /** An emulated link in front of the server (delay, jitter, bandwidth; no loss on TCP); none when left out. */
+    link: linkSetting.optional(),
   })
   .strict()
   .refine((request) => request.headersTimeoutMs <= request.requestTimeoutMs, {
@@ -137,6 +141,8 @@ export const webServerLogEntry = z.discriminatedUnion('kind', [
     target: z.string().optional(),
     version: z.string().optional(),
     problem: z.string().optional(),
+    /** How long the emulated link held the request's last bytes back. */
+    linkDelayMs,
   }),
   stamp.extend({
     kind: z.literal('response'),
@@ -154,7 +160,10 @@ export const webServerLogEntry = z.discriminatedUnion('kind', [
     reason: z.string().optional(),
     /** The connection stays open for another request after this response. */
     keepAlive: z.boolean(),
+    /** How long the emulated link holds the response's last bytes back before they reach the client's side. */
+    linkDelayMs,
   }),
+  linkEntry,
   /** Bytes that arrived after the server announced it closes the connection: never read as a request. */
   stamp.extend({
     kind: z.literal('ignored'),
@@ -190,6 +199,8 @@ export const webServerCommands = {
   ),
   /** Stops listening and closes every connection; resolves once the port is free. */
   'webServer.stop': serverStopCommand(),
+  /** Another emulated link for the running server (null: none); it applies to new connections' traffic. */
+  'webServer.setLink': serverLinkCommand(),
 };
 
 export const webServerEvents = {

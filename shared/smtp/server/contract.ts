@@ -11,10 +11,12 @@ import {
   listeningEntry,
   listenRequestFields,
   serverLogEvent,
+  serverLinkCommand,
   serverStartedResponse,
   serverStopCommand,
   stoppedEntry,
 } from '../../net/serverContract';
+import { linkDelayMs, linkEntry, linkSetting } from '../../net/link';
 
 /**
  * The built-in mail server (`mailServer.*`): a sink that accepts mail on a local port
@@ -98,6 +100,8 @@ export const mailServerStartRequest = z
       .optional(),
     /** A connection with no traffic for this long gets 421 and is closed. */
     idleTimeoutMs: deadlineMs.default(300_000),
+    /** An emulated link in front of the server (delay, jitter, bandwidth; no loss on TCP); none when left out. */
+    link: linkSetting.optional(),
     inboxLimit: z
       .object({
         messages: z.number().int().min(1).max(10_000),
@@ -240,6 +244,8 @@ export const mailServerLogEntry = z.discriminatedUnion('kind', [
     tls: z.boolean(),
     /** Part of the message after 354, not a command. */
     message: z.boolean(),
+    /** How long the emulated link held these bytes back. */
+    linkDelayMs,
   }),
   /** "S:" one reply as sent (all its lines, CRLFs included). */
   stamp.extend({
@@ -249,6 +255,8 @@ export const mailServerLogEntry = z.discriminatedUnion('kind', [
     bytes: z.number().int(),
     tls: z.boolean(),
     code: z.number().int().optional(),
+    /** How long the emulated link holds the reply back before it reaches the client's side. */
+    linkDelayMs,
   }),
   /** The TLS handshake after STARTTLS completed; what follows is encrypted on the wire. */
   stamp.extend({
@@ -285,6 +293,7 @@ export const mailServerLogEntry = z.discriminatedUnion('kind', [
   stamp.extend({ kind: z.literal('saved'), messageId, path: z.string() }),
   stamp.extend({ kind: z.literal('saveFailed'), messageId, error: errorInfo }),
   closedEntry(connectionCloseReasons, {}),
+  linkEntry,
   errorEntry,
   stoppedEntry,
 ]);
@@ -305,6 +314,8 @@ export const mailServerCommands = {
   ),
   /** Stops listening and closes every connection; a message still arriving is discarded. */
   'mailServer.stop': serverStopCommand(),
+  /** Another emulated link for the running server (null: none); it applies to new connections' traffic. */
+  'mailServer.setLink': serverLinkCommand(),
   /** One message of the inbox in full. */
   'mailServer.message': command(z.object({ serverId: sessionId, messageId }).strict(), mailMessage),
   /** Saves one message as an .eml file in `folder` (atomically: written beside, then renamed). */
