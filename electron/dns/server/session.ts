@@ -284,9 +284,10 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
 
   private receiveUdp(message: Buffer, info: dgram.RemoteInfo): void {
     if (this.stopped) return;
+    // No callback: a failed send comes as the socket's 'error', logged the same way, and a
+    // send without one skips a completion callback per reply.
     const send = (reply: Buffer | undefined) => {
-      if (reply && !this.stopped)
-        this.udp.send(reply, info.port, info.address, (error) => error && this.logError(error));
+      if (reply && !this.stopped) this.udp.send(reply, info.port, info.address);
     };
     const reply = this.handle(message, toSocketAddress(info), 'udp');
     if (reply instanceof Promise) void reply.then(send);
