@@ -68,7 +68,7 @@ export class Child<A extends Api> {
   ): Promise<{ child: Child<A>; ready: R }> {
     const path = fileURLToPath(new URL(file, import.meta.url));
     const proc = fork(path, args, {
-      execArgv: [...nodeFlags, '--import', import.meta.resolve('tsx')],
+      execArgv: [...nodeFlags, ...profileFlags(), '--import', import.meta.resolve('tsx')],
       env: { ...process.env, ...env },
       // The table goes to stdout; whatever a child prints goes to stderr.
       stdio: ['ignore', 2, 2, 'ipc'],
@@ -120,4 +120,10 @@ export class Child<A extends Api> {
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** BENCH_CPU_PROF=<dir> (diagnostics only): each child writes a V8 CPU profile there when it exits. */
+function profileFlags(): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }

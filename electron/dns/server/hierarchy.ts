@@ -56,6 +56,7 @@ export class DnsHierarchy {
           at: { bindAddress: address, port: shared },
           role: `${role} (${zone.origin})`,
           respond: (q) => answerQuery(zone, q),
+          repeatable: true,
           answered: {},
         });
         servers.push(opened);

@@ -61,9 +61,21 @@ export interface DnsServerSetup<Answered extends object> {
   /** Its role in the 'listening' entry: `authoritative for example.lab.`, `root (.)`, … */
   role: string;
   respond: Responder;
+  /** The same query bytes (after the ID) always get the same reply (a zone's server, not the resolver). */
+  repeatable?: boolean;
   /** What its start answer adds. */
   answered: Answered;
 }
+
+/** A reply kept for repeats of its query: what the log says of the question and of the reply. */
+interface KeptReply {
+  question: string;
+  reply: Buffer;
+  summary: string;
+}
+
+/** Replies kept per server; when full, the list starts over. */
+const maxKeptReplies = 256;
 
 /** Port 0: how many times a DNS server tries another port when TCP finds the one UDP got taken. */
 const anyPortAttempts = 5;
@@ -76,14 +88,18 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
   private readonly counters: DnsServerCounters = { queries: 0, replies: 0, bytesReceived: 0, bytesReplied: 0 };
   private readonly connections = new Set<net.Socket>();
   private tcp: net.Server | undefined;
+  /** Replies by transport and query bytes after the ID, when they are repeatable. */
+  private readonly kept: Map<string, KeptReply> | undefined;
 
   private constructor(
     context: StartContext,
     private readonly udp: dgram.Socket,
     keepBytes: number | undefined,
     private readonly respond: Responder,
+    repeatable: boolean,
   ) {
     super(context, { event: 'dnsServer.log', keepBytes });
+    this.kept = repeatable ? new Map() : undefined;
   }
 
   /** The authoritative server for a zone the user typed. */
@@ -97,6 +113,7 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
       keepBytes: request.keepBytes,
       role: 'authoritative for ' + zone.origin,
       respond: (query) => answerQuery(zone, query),
+      repeatable: true,
       answered: {
         origin: zone.origin,
         records: [...zone.byName.values()].reduce((n, list) => n + list.length, 0),
@@ -119,7 +136,10 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
           protocol: 'UDP',
           create: (target) => {
             const udp = dgram.createSocket(target.family === 'IPv6' ? 'udp6' : 'udp4');
-            return { server: new DnsServer(context, udp, setup.keepBytes, setup.respond), socket: udp };
+            return {
+              server: new DnsServer(context, udp, setup.keepBytes, setup.respond, setup.repeatable ?? false),
+              socket: udp,
+            };
           },
           alsoListen: async (server, local) => {
             const tcp = net.createServer((socket) => server.accept(socket));
@@ -133,7 +153,7 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
             }
           },
           listening: (server) => {
-            server.udp.on('message', (message, info) => void server.receiveUdp(message, info));
+            server.udp.on('message', (message, info) => server.receiveUdp(message, info));
             server.udp.on('error', (error) => server.logError(error));
             return {
               warning: ({ address, port }) => allInterfacesWarning(address, port, 'UDP'),
@@ -168,19 +188,59 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
     return this.tcp ? closeListening(this.tcp, this.connections) : Promise.resolve();
   }
 
-  private async handle(
+  /**
+   * Answers one query and logs it and its reply. A zone's server answers the same bytes
+   * (after the ID) the same way, so its replies are kept by those bytes: a repeat costs a
+   * copy with the ID written in, not a decode, a zone walk and an encode. The log is the same.
+   */
+  private handle(
     bytes: Uint8Array,
     client: SocketAddress,
     transport: 'udp' | 'tcp',
-  ): Promise<Buffer | undefined> {
+  ): Buffer | undefined | Promise<Buffer | undefined> {
     this.counters.queries++;
     this.counters.bytesReceived += bytes.byteLength;
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const key = this.kept && bytes.byteLength >= 12 ? transport + buffer.toString('latin1', 2) : undefined;
+    const hit = key === undefined ? undefined : this.kept?.get(key);
+    if (hit) {
+      this.logQuery(bytes, client, transport, `ID ${buffer.readUInt16BE(0)}: ${hit.question}`);
+      const reply = Buffer.from(hit.reply);
+      reply[0] = bytes[0]!;
+      reply[1] = bytes[1]!;
+      return this.logReply(reply, client, transport, hit.summary, {});
+    }
     let query: dnsPacket.DecodedPacket | undefined;
     try {
-      query = dnsPacket.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      query = dnsPacket.decode(buffer);
     } catch {
       query = undefined;
     }
+    if (!query) {
+      this.logQuery(bytes, client, transport, 'not a DNS message (answered FORMERR)');
+      return this.logReply(formErr(bytes), client, transport, 'FORMERR', {});
+    }
+    const question = firstQuestion(query);
+    this.logQuery(bytes, client, transport, `ID ${query.id}: ${question}`);
+    const decoded = query;
+    const answered = this.respond(decoded, client);
+    const reply = (done: Answered): Buffer | undefined => {
+      let summary = done.summary;
+      let how: Pick<Answered, 'walk' | 'fromCache'> = {};
+      if (done.walk) how = { walk: done.walk };
+      if (done.fromCache) how = { fromCache: true };
+      const encoded = encodeReply(done.packet, transport === 'udp' ? udpLimit(decoded) : undefined);
+      if (encoded[2]! & 0x02) summary += ' — too big for UDP: cut, TC=1';
+      if (key !== undefined && this.kept) {
+        if (this.kept.size >= maxKeptReplies) this.kept.clear();
+        this.kept.set(key, { question, reply: encoded, summary });
+      }
+      return this.logReply(encoded, client, transport, summary, how);
+    };
+    return answered instanceof Promise ? answered.then(reply) : reply(answered);
+  }
+
+  private logQuery(bytes: Uint8Array, client: SocketAddress, transport: 'udp' | 'tcp', summary: string): void {
     this.log.add(
       {
         ...stamp(),
@@ -189,21 +249,20 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
         transport,
         data: this.log.keep(bytes),
         bytes: bytes.byteLength,
-        summary: query ? `ID ${query.id}: ${firstQuestion(query)}` : 'not a DNS message (answered FORMERR)',
+        summary,
       },
       bytes.byteLength,
     );
-    let reply: Buffer | undefined;
-    let summary = 'FORMERR';
-    let how: Pick<Answered, 'walk' | 'fromCache'> = {};
-    if (query) {
-      const answered = await this.respond(query, client);
-      summary = answered.summary;
-      if (answered.walk) how = { walk: answered.walk };
-      if (answered.fromCache) how = { fromCache: true };
-      reply = encodeReply(answered.packet, transport === 'udp' ? udpLimit(query) : undefined);
-      if (reply[2]! & 0x02) summary += ' — too big for UDP: cut, TC=1';
-    } else reply = formErr(bytes);
+  }
+
+  /** Counts and logs a reply about to go out; gives it back, or nothing when there is none or the server stopped. */
+  private logReply(
+    reply: Buffer | undefined,
+    client: SocketAddress,
+    transport: 'udp' | 'tcp',
+    summary: string,
+    how: Pick<Answered, 'walk' | 'fromCache'>,
+  ): Buffer | undefined {
     if (!reply || this.stopped) return undefined;
     this.counters.replies++;
     this.counters.bytesReplied += reply.byteLength;
@@ -223,10 +282,16 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
     return reply;
   }
 
-  private async receiveUdp(message: Buffer, info: dgram.RemoteInfo): Promise<void> {
+  private receiveUdp(message: Buffer, info: dgram.RemoteInfo): void {
     if (this.stopped) return;
-    const reply = await this.handle(message, toSocketAddress(info), 'udp');
-    if (reply && !this.stopped) this.udp.send(reply, info.port, info.address, (error) => error && this.logError(error));
+    // No callback: a failed send comes as the socket's 'error', logged the same way, and a
+    // send without one skips a completion callback per reply.
+    const send = (reply: Buffer | undefined) => {
+      if (reply && !this.stopped) this.udp.send(reply, info.port, info.address);
+    };
+    const reply = this.handle(message, toSocketAddress(info), 'udp');
+    if (reply instanceof Promise) void reply.then(send);
+    else send(reply);
   }
 
   private accept(socket: net.Socket): void {
@@ -246,7 +311,7 @@ export class DnsServer extends BuiltInServer<'dnsServer.log'> {
         const size = pending.readUInt16BE(0);
         const message = pending.subarray(2, 2 + size);
         pending = pending.subarray(2 + size);
-        void this.handle(message, client, 'tcp').then((reply) => {
+        void Promise.resolve(this.handle(message, client, 'tcp')).then((reply) => {
           if (!reply || socket.destroyed) return;
           const prefix = Buffer.alloc(2);
           prefix.writeUInt16BE(reply.length);

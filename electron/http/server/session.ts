@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { ErrorInfo } from '../../../shared/contract/errors';
 import type { ParsedRequestOf, ResponseOf } from '../../../shared/contract/index';
 import {
@@ -43,6 +44,8 @@ interface Connection {
   requests: number;
   /** Responses started but not finished; a raw error reply waits for them (pipelining keeps order). */
   inFlight: number;
+  /** When it began waiting for a request head (opened, or its last response went out); `performance.now()` ms. */
+  waitingSince: number;
   afterResponses?: () => void;
   closedBy?: ClosedBy;
   error?: ErrorInfo;
@@ -64,6 +67,7 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
     connectionsAccepted: 0,
     connectionsOpen: 0,
     connectionsRefused: 0,
+    connectionsEvicted: 0,
     requests: 0,
     responses2xx: 0,
     responses3xx: 0,
@@ -99,15 +103,16 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
         const listener = http.createServer({
           // Off: Node would answer a Host-less HTTP/1.1 request itself, unlogged.
           requireHostHeader: false,
-          // Explicit, not Node's 60 s checked every 30 s: slow clients holding every connection
-          // slot (slowloris) get 408 and free their slot within seconds (see defaultWebServerTimeouts).
+          // Explicit, not Node's 60 s checked every 30 s. The head limit is long enough for a student
+          // typing by hand; slow clients holding every slot (slowloris) are closed to make room.
           headersTimeout: request.headersTimeoutMs,
           requestTimeout: request.requestTimeoutMs,
           keepAliveTimeout: request.keepAliveTimeoutMs,
           connectionsCheckingInterval: request.connectionsCheckingIntervalMs,
         });
-        // The same bound for a connection that never sends anything, or stalls mid-response.
-        listener.timeout = request.keepAliveTimeoutMs;
+        // A connection silent this long (pausing while typing, or stalled mid-response) is closed:
+        // the head limit, since a pause that long cannot end in a request within it anyway.
+        listener.timeout = request.headersTimeoutMs;
         return { server: new WebServer(context, listener, request, folder.root), socket: listener };
       },
       listening: (server) => {
@@ -162,6 +167,7 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
 
   private accept(socket: net.Socket): void {
     const client = remoteAddressOf(socket);
+    if (!this.stopped && this.counters.connectionsOpen >= this.request.maxConnections) this.makeRoom(client);
     if (this.stopped || this.counters.connectionsOpen >= this.request.maxConnections) {
       socket.destroy();
       if (this.stopped) return;
@@ -170,7 +176,7 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
         ...stamp(),
         kind: 'refused',
         client,
-        reason: `${this.request.maxConnections} connections are already open (the server's limit)`,
+        reason: `${this.request.maxConnections} connections are already open (the server's limit), each being answered`,
       });
       return;
     }
@@ -181,6 +187,7 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
       bytes: new RequestByteStream(maxLoggedRequestBytes),
       requests: 0,
       inFlight: 0,
+      waitingSince: performance.now(),
     };
     this.connections.set(socket, connection);
     this.counters.connectionsAccepted++;
@@ -217,6 +224,58 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
       if (connection.error && entry.kind === 'closed') entry.error = connection.error;
       this.log.add(entry);
     });
+  }
+
+  /**
+   * Every slot is taken: closes the connection that has waited longest without completing a
+   * request head (none being answered), after a 503 that says why, so `newcomer` gets its slot.
+   * A slow client holds a slot only until someone needs it, and one typing student still
+   * gets the whole head limit while there is room.
+   */
+  private makeRoom(newcomer: SocketAddress): void {
+    let oldest: Connection | undefined;
+    for (const connection of this.connections.values()) {
+      if (connection.inFlight > 0 || connection.afterResponses) continue;
+      if (!oldest || connection.waitingSince < oldest.waitingSince) oldest = connection;
+    }
+    if (!oldest) return;
+    const { socket } = oldest;
+    this.connections.delete(socket);
+    this.counters.connectionsOpen--;
+    this.counters.connectionsEvicted++;
+    const at = stamp();
+    this.log.add({
+      ...at,
+      kind: 'evicted',
+      connectionId: oldest.id,
+      waitedMs: Math.round(performance.now() - oldest.waitingSince),
+      client: newcomer,
+      maxConnections: this.request.maxConnections,
+    });
+    this.log.add({ ...at, kind: 'closed', connectionId: oldest.id, by: 'room', requestsServed: oldest.requests });
+    if (socket.destroyed || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = errorPage(
+      503,
+      `every connection slot (${this.request.maxConnections}) was taken and this connection had waited longest ` +
+        'without completing a request head, so the server closed it to make room for a new one',
+    );
+    const response = rawResponse(
+      503,
+      [
+        ['Date', new Date().toUTCString()],
+        ['Content-Type', 'text/html; charset=utf-8'],
+        ['Content-Length', String(body.byteLength)],
+        ['Connection', 'close'],
+      ],
+      body,
+    );
+    this.counters.bytesSent += response.byteLength;
+    socket.end(response, () => socket.destroy());
+    // Not left half-open if the client never reads.
+    setTimeout(() => socket.destroy(), 1000).unref();
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -283,6 +342,7 @@ export class WebServer extends BuiltInServer<'webServer.log'> {
       if (done) return;
       done = true;
       connection.inFlight--;
+      if (connection.inFlight === 0) connection.waitingSince = performance.now();
       if (res.headersSent && !this.stopped) this.logResponse(connection, requestNumber, req, res, note, complete);
       if (connection.inFlight === 0 && connection.afterResponses) {
         const next = connection.afterResponses;

@@ -95,15 +95,16 @@ export function WebServerPanel({ model }: { model: WebServerModel }) {
   );
 }
 
-/** The server's time limits, as facts: what a slow client (or a slowloris) gets before 408 or close. */
+/** The server's time limits, as facts: what a typing student gets, and why a slowloris cannot lock others out. */
 function TimeLimits({ timeouts }: { timeouts: WebServerTimeouts }) {
   const s = (ms: number) => `${ms / 1000} s`;
   return (
     <p className="web-server-limits">
-      Time limits: the request head within {s(timeouts.headersTimeoutMs)}, the whole request within{' '}
-      {s(timeouts.requestTimeoutMs)} (else 408), an idle persistent connection closed after{' '}
-      {s(timeouts.keepAliveTimeoutMs)}; checked every {s(timeouts.connectionsCheckingIntervalMs)}. Slow clients cannot
-      hold the connection slots for long.
+      Time limits: the request head within {s(timeouts.headersTimeoutMs)} (time enough to type a request by hand in
+      telnet or nc), the whole request within {s(timeouts.requestTimeoutMs)} (else 408), an idle persistent connection
+      closed after {s(timeouts.keepAliveTimeoutMs)}; checked every {s(timeouts.connectionsCheckingIntervalMs)}. When
+      every connection slot is taken, a new connection closes the one that has waited longest without a complete request
+      head, so slow clients cannot lock others out.
     </p>
   );
 }

@@ -34,6 +34,7 @@ const closedBy: Record<Extract<WebServerLogEntry, { kind: 'closed' }>['by'], str
   error: 'the connection failed',
   idle: 'the server closed the idle connection (keep-alive timeout)',
   stopped: 'closed because the server stopped',
+  room: 'the server closed the connection to make room for a new one',
 };
 
 export function webServerLogLines(entry: WebServerLogEntry, server: ConnectionLines): TranscriptInput[] {
@@ -52,6 +53,19 @@ export function webServerLogLines(entry: WebServerLogEntry, server: ConnectionLi
           direction: 'system',
           tone: 'warn',
           note: `refused ${formatSocketAddress(entry.client)}: ${entry.reason}`,
+        },
+      ];
+    case 'evicted':
+      return [
+        {
+          ...base,
+          direction: 'system',
+          party: server.party(entry.connectionId),
+          tone: 'warn',
+          note:
+            `closed the oldest unfinished connection (${server.party(entry.connectionId)}, ` +
+            `${formatSeconds(entry.waitedMs)} without a complete request head) to make room for ` +
+            `${formatSocketAddress(entry.client)}: all ${entry.maxConnections} connection slots were taken`,
         },
       ];
     case 'request':
@@ -132,4 +146,9 @@ function statusTone(status: number): TranscriptTone {
   if (status >= 500) return 'error';
   if (status >= 400) return 'warn';
   return 'ok';
+}
+
+/** A wait in whole seconds, or tenths below 10 s. */
+function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }

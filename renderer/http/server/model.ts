@@ -156,6 +156,7 @@ export function webServerCounterRows(counters: WebServerCounters): [string, stri
   return [
     ['Connections', `${counters.connectionsAccepted} (${counters.connectionsOpen} open)`],
     ['Refused', String(counters.connectionsRefused)],
+    ['Closed to make room', String(counters.connectionsEvicted)],
     ['Requests', String(counters.requests)],
     ['2xx / 3xx', `${counters.responses2xx} / ${counters.responses3xx}`],
     ['4xx / 5xx', `${counters.responses4xx} / ${counters.responses5xx}`],

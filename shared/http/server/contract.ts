@@ -31,15 +31,17 @@ export const maxLoggedRequestBytes = 16 * 1024;
 export const defaultWebServerMaxConnections = 64;
 
 /**
- * How long a client gets, in ms (Node's own defaults are 60 s for the head, checked every
- * 30 s: 64 slow clients, the connection limit, could keep everyone else out for ~90 s).
- * With these a slot held by a client that never finishes its request frees within 13 s.
+ * How long a client gets, in ms. The head limit is generous on purpose: a student typing a
+ * request by hand in telnet or nc (the textbook's HTTP-by-hand lesson) needs a minute or
+ * more. Slow clients cannot lock the server out with it: when every connection slot is
+ * taken, a new connection closes the one that has waited longest without completing a
+ * request head (see the session), instead of being refused.
  */
 export const defaultWebServerTimeouts = {
   /** The whole request head (request line and headers), from the connection's first byte or the previous response. */
-  headersTimeoutMs: 10_000,
+  headersTimeoutMs: 120_000,
   /** The whole request, head and any body. */
-  requestTimeoutMs: 12_000,
+  requestTimeoutMs: 130_000,
   /** A persistent connection idle this long after its last response is closed. */
   keepAliveTimeoutMs: 15_000,
   /** How often the two limits above are checked. */
@@ -75,7 +77,11 @@ export const webServerStartRequest = z
       .min(10, { message: 'the checking interval must be at least 10 ms' })
       .max(60_000, { message: 'the checking interval can be at most 60000 ms' })
       .default(defaultWebServerTimeouts.connectionsCheckingIntervalMs),
-    /** More simultaneous connections than this are closed at once (logged as refused). */
+    /**
+     * At most this many connections at once. One more closes the connection that has waited
+     * longest without completing a request head, to make room; only when every connection
+     * is being answered is the newcomer closed at once (logged as refused).
+     */
     maxConnections: z
       .number({ message: 'the connection limit must be a number' })
       .int({ message: 'the connection limit must be a whole number' })
@@ -101,8 +107,10 @@ export type WebServerHeader = z.infer<typeof webServerHeader>;
 export const webServerCounters = z.object({
   connectionsAccepted: count,
   connectionsOpen: count,
-  /** Closed at once because `maxConnections` were already open. */
+  /** Closed at once because `maxConnections` were already open and every one was being answered. */
   connectionsRefused: count,
+  /** Closed to make room for a new connection: the one waiting longest without a complete request head. */
+  connectionsEvicted: count,
   requests: count,
   /** Responses by status class. */
   responses2xx: count,
@@ -117,7 +125,7 @@ export type WebServerCounters = z.infer<typeof webServerCounters>;
 /** 1 for the first request on a connection, 2 for the next one on the same (persistent) connection, ... */
 const requestNumber = z.number().int().positive();
 
-export const webServerCloseReasons = [...connectionCloseReasons, 'stopped'] as const;
+export const webServerCloseReasons = [...connectionCloseReasons, 'stopped', 'room'] as const;
 
 /** One line of the web server's log. */
 export const webServerLogEntry = z.discriminatedUnion('kind', [
@@ -126,6 +134,18 @@ export const webServerLogEntry = z.discriminatedUnion('kind', [
   acceptedEntry,
   /** Over the connection limit: closed without reading. */
   stamp.extend({ kind: z.literal('refused'), client: socketAddress, reason: z.string() }),
+  /**
+   * Every slot was taken: the connection that had waited longest (`waitedMs`, since it opened
+   * or since its last response) without completing a request head is closed to make room for
+   * `client`, after a 503 that says so.
+   */
+  stamp.extend({
+    kind: z.literal('evicted'),
+    connectionId,
+    waitedMs: count,
+    client: socketAddress,
+    maxConnections: count,
+  }),
   /**
    * A request as received. `raw` is the request's bytes exactly as they arrived (head and
    * any body), cut at `maxLoggedRequestBytes` or the keep cap; `rawBytes` is its full size.

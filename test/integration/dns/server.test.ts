@@ -77,6 +77,40 @@ describe('the built-in authoritative DNS server', () => {
     });
   });
 
+  it('answers a repeated query (kept by its bytes after the ID) exactly as the first time, its own ID echoed', async () => {
+    const server = await app.client.call('dnsServer.start', { port: 0, zone: sampleZone });
+    const send = async (id: number, name: string) => {
+      const data = query(name);
+      data[0] = id >> 8;
+      data[1] = id & 0xff;
+      const result = await app.client.call('dns.query', {
+        host: '127.0.0.1',
+        port: server.local.port,
+        transport: 'udp',
+        data,
+        timeoutMs: 2000,
+      });
+      return result.reply!.data;
+    };
+    const first = await send(0x0101, 'www.example.lab');
+    const again = await send(0x0202, 'www.example.lab');
+    const other = await send(0x0303, 'WWW.example.lab');
+    expect([...again.subarray(0, 2)]).toEqual([0x02, 0x02]);
+    expect(again.subarray(2)).toEqual(first.subarray(2));
+    // The name as asked (its case kept) is another query, with its own reply.
+    expect(dissectDns(other).questions[0]?.name.text).toBe('WWW.example.lab.');
+    await app.waitFor('dnsServer.log', (e) => e.counters.replies === 3);
+    const entries = app.events['dnsServer.log'].flatMap((e) => e.entries);
+    expect(entries.filter((e) => e.kind === 'query').map((e) => e.summary)).toEqual([
+      'ID 257: www.example.lab. A',
+      'ID 514: www.example.lab. A',
+      'ID 771: WWW.example.lab. A',
+    ]);
+    const replies = entries.filter((e) => e.kind === 'reply');
+    expect(replies.map((e) => e.summary)).toEqual(Array(3).fill(replies[0]?.summary));
+    expect(replies[1]?.data).toEqual(again);
+  });
+
   it('cuts a reply too big for UDP with TC=1, and the client retries over TCP', async () => {
     const server = await app.client.call('dnsServer.start', { port: 0, zone: bigZone });
     const result = await app.client.call('dns.query', {

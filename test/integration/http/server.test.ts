@@ -422,15 +422,19 @@ describe('persistent and non-persistent connections', () => {
     expect(entriesOf(app, serverId, 'accepted')).toHaveLength(1);
   });
 
-  test('connections beyond the limit are refused and counted', async () => {
+  test('a connection beyond the limit closes the oldest one waiting for a request head, counted', async () => {
     app = startApp();
     const { local, serverId } = await startWebServer(app, { maxConnections: 1 });
-    await connect(local.port);
+    const first = await connect(local.port);
     await until(() => entriesOf(app, serverId, 'accepted').length === 1, 'the first connection accepted');
+    // Idle, not being answered: the second connection makes room by closing it.
     const second = await connect(local.port);
-    await second.waitClosed();
-    await until(() => entriesOf(app, serverId, 'refused').length === 1, 'the refusal logged');
+    await first.waitClosed();
+    await until(() => entriesOf(app, serverId, 'evicted').length === 1, 'the first closed to make room');
+    expect(second.closed).toBe(false);
+    second.send('GET /missing HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    expect((await second.responses(1)).map((r) => r.status)).toEqual([404]);
     const counters = app.events['webServer.log'].at(-1)?.counters;
-    expect(counters).toMatchObject({ connectionsAccepted: 1, connectionsRefused: 1 });
+    expect(counters).toMatchObject({ connectionsAccepted: 2, connectionsEvicted: 1, connectionsRefused: 0 });
   });
 });
