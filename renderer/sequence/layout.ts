@@ -97,12 +97,14 @@ export function layoutSequence(
     for (const row of source.rows) {
       if (row.seq === undefined) continue;
       if (row.direction === 'client-to-server' && !sendAt.has(row.seq)) sendAt.set(row.seq, row.elapsedMs + offset);
-      if (row.direction === 'server-to-client' && row.rttMs !== undefined && !halfRtt.has(row.seq)) {
-        halfRtt.set(row.seq, row.rttMs / 2);
-        const from = sendAt.get(row.seq);
-        const to = row.elapsedMs + offset;
-        rtts.push({ lane, fromMs: from ?? to - row.rttMs, toMs: to, rttMs: row.rttMs });
-      }
+      if (row.direction !== 'server-to-client' || halfRtt.has(row.seq)) continue;
+      // The row's own round trip, else the time from the request of the same seq (HTTP numbers both).
+      const to = row.elapsedMs + offset;
+      const from = sendAt.get(row.seq);
+      const rttMs = row.rttMs ?? (from === undefined ? undefined : to - from);
+      if (rttMs === undefined) continue;
+      halfRtt.set(row.seq, rttMs / 2);
+      rtts.push({ lane, fromMs: from ?? to - rttMs, toMs: to, rttMs });
     }
     for (const row of source.rows) all.push(toEvent(row, lane, offset, sourceKey, halfRtt));
   });
@@ -167,14 +169,14 @@ function toEvent(
     fromMs,
     toMs,
     estimated: oneWay !== undefined,
-    label: messageLabel(row.data, bytes),
+    label: row.data || !row.note ? messageLabel(row.data, bytes) : clip(row.note, labelChars),
     bytes,
     preview: row.data ? toVisibleString(row.data.subarray(0, previewBytes), { lineBreaks: true }) : '',
   };
 }
 
 function systemKind(note: string): SequenceEventKind {
-  if (/^connected\b/i.test(note) || /^opened\b/i.test(note)) return 'connect';
+  if (/^connected\b/i.test(note) || /\bopened\b/i.test(note)) return 'connect';
   if (/\b(closed?|reset|FIN|shut down)\b/i.test(note)) return 'close';
   return 'note';
 }
