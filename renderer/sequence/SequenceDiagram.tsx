@@ -371,7 +371,8 @@ function EventMark(props: {
         strokeDasharray={event.estimated ? '6 3' : undefined}
         markerEnd={`url(#${marker}-arrow-${outbound ? 'out' : 'back'})`}
       />
-      <text x={(x1 + x2) / 2} y={(y1 + y2) / 2 - 5} textAnchor="middle" fill={colour}>
+      {/* Requests labelled above their arrow, replies below, so a quick pair on loopback stays legible. */}
+      <text x={(x1 + x2) / 2} y={(y1 + y2) / 2 + (outbound ? -5 : 14)} textAnchor="middle" fill={colour}>
         {event.label}
         {bytes}
       </text>
@@ -389,10 +390,14 @@ function EventTable({
   onPick: (e: SequenceEvent) => void;
 }) {
   const lane = (index: number) => layout.lanes[index]?.label ?? '?';
+  // Always there for a screen reader; shown on the page on request.
+  const [shown, setShown] = useState(false);
   return (
-    <details className="sequence-table">
-      <summary>Events as a table</summary>
-      <table id={id}>
+    <div className="sequence-table">
+      <button type="button" aria-pressed={shown} onClick={() => setShown((value) => !value)}>
+        Show events as a table
+      </button>
+      <table id={id} className={shown ? undefined : 'visually-hidden'}>
         <caption>Sequence diagram events</caption>
         <thead>
           <tr>
@@ -427,7 +432,7 @@ function EventTable({
           })}
         </tbody>
       </table>
-    </details>
+    </div>
   );
 }
 
