@@ -125,6 +125,22 @@ export function SequenceDiagram({ inputs, note }: { inputs: readonly SequenceInp
     });
   };
 
+  // Ctrl+wheel zooms; React's wheel listener is passive and cannot keep the page from zooming too.
+  const zoomRef = useRef(changeZoom);
+  zoomRef.current = changeZoom;
+  const hasLayout = layout.total > 0;
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const onWheel = (event: WheelEvent) => {
+      if (!event.ctrlKey) return;
+      event.preventDefault();
+      zoomRef.current(event.deltaY < 0 ? 1.25 : 0.8);
+    };
+    element.addEventListener('wheel', onWheel, { passive: false });
+    return () => element.removeEventListener('wheel', onWheel);
+  }, [hasLayout]);
+
   const pick = (event: SequenceEvent) => {
     const row = document.querySelector(`[data-row="${event.sourceKey}-${event.rowId}"]`);
     if (!row) return;
@@ -191,11 +207,6 @@ export function SequenceDiagram({ inputs, note }: { inputs: readonly SequenceInp
         // A scrolling region must be reachable to scroll it by keyboard.
         tabIndex={0}
         aria-label="Sequence diagram, scrollable"
-        onWheel={(event) => {
-          if (!event.ctrlKey) return;
-          event.preventDefault();
-          changeZoom(event.deltaY < 0 ? 1.25 : 0.8);
-        }}
       >
         <svg
           ref={svg}

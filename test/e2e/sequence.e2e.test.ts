@@ -192,4 +192,31 @@ describe.skipIf(skipWithoutChromium('sequence diagram end-to-end spec'))('the se
       return startServer(p.getByRole('region', { name: 'Web server' }));
     }
   });
+
+  it('DNS: a query to the built-in DNS server and its reply, with the RTT', async () => {
+    const { page, problems } = await open('DNS');
+    const query = page.getByRole('region', { name: 'DNS query' });
+    const server = page.getByRole('region', { name: 'DNS server' });
+    await query.waitFor();
+    await query.getByRole('textbox', { name: 'Name', exact: true }).fill('www.example.lab');
+    await server
+      .getByRole('textbox', { name: 'Zone' })
+      .fill(
+        '$ORIGIN example.lab.\n$TTL 3600\n@ IN SOA ns1 hostmaster 1 7200 900 1209600 300\n@ IN NS ns1\nns1 IN A 127.0.0.1\nwww IN A 127.0.0.1\n',
+      );
+    await server.getByRole('textbox', { name: 'Port' }).fill('0');
+    await server.getByRole('button', { name: 'Start', exact: true }).click();
+    await server.getByRole('button', { name: 'Stop', exact: true }).and(page.locator(':enabled')).waitFor();
+    await expect.poll(() => query.getByRole('textbox', { name: 'Port', exact: true }).inputValue()).not.toBe('53');
+    await query.getByRole('combobox', { name: 'Type' }).fill('A');
+    await query.getByRole('button', { name: 'Send', exact: true }).click();
+    const reply = page.getByRole('region', { name: 'Reply' });
+    await expect.poll(() => reply.textContent(), { timeout: 10_000 }).toMatch(/NOERROR/);
+    const image = await openDiagram(query);
+    await expect.poll(() => image.locator('.sequence-message').count()).toBe(2);
+    expect(await image.textContent()).toMatch(/RTT /);
+    expect(await image.textContent()).toMatch(/\d+ bytes/);
+    await screenshot(page, 'sequence-dns');
+    expect(problems.all).toEqual([]);
+  });
 });
