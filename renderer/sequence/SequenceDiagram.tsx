@@ -4,6 +4,7 @@ import type { TranscriptModel } from '../transcript/model';
 import {
   fitPxPerMs,
   layoutSequence,
+  previewText,
   type SequenceEvent,
   type SequenceLayout,
   type SequenceSource,
@@ -327,6 +328,8 @@ function EventMark(props: {
   onPick: (event: SequenceEvent) => void;
 }) {
   const { event, scale, laneX, marker, onPick } = props;
+  // The hover text is made when first hovered: for 2,000 arrows it would cost more than the drawing.
+  const [hovered, setHovered] = useState(false);
   const clientY = scale(event.clientMs);
   if (event.kind !== 'message') {
     const colour = event.kind === 'close' ? colours.close : colours.system;
@@ -341,7 +344,7 @@ function EventMark(props: {
         data-y={clientY}
         onClick={() => onPick(event)}
       >
-        <title>{event.preview}</title>
+        <title>{event.note}</title>
         <line x1={laneX(0)} x2={laneX(event.lane)} y1={clientY} y2={clientY} stroke={colour} strokeDasharray="2 3" />
         <circle
           cx={laneX(event.kind === 'close' && event.closedBy === 'server' ? event.lane : 0)}
@@ -361,15 +364,20 @@ function EventMark(props: {
   const y1 = scale(event.fromMs);
   const y2 = scale(event.toMs);
   const colour = outbound ? colours.out : colours.back;
-  const bytes = event.bytes === undefined ? '' : ` · ${formatByteCount(event.bytes)}`;
+  const count = event.bytes === undefined ? undefined : formatByteCount(event.bytes);
+  // "34 bytes" says it once, not "34 bytes · 34 bytes".
+  const bytes = count === undefined || count === event.label ? '' : ` · ${count}`;
   return (
     <g
+      onPointerEnter={() => setHovered(true)}
       className="sequence-event sequence-message"
       data-ms={event.clientMs}
       data-y={clientY}
       onClick={() => onPick(event)}
     >
-      <title>{`${outbound ? 'sent' : 'received'} at ${formatDuration(event.clientMs)}${bytes}\n${event.preview}`}</title>
+      {hovered && (
+        <title>{`${outbound ? 'sent' : 'received'} at ${formatDuration(event.clientMs)}${count === undefined ? '' : `, ${count}`}\n${previewText(event)}`}</title>
+      )}
       {/* A wide transparent line makes a thin arrow easy to hover and click. */}
       <line x1={x1} x2={x2} y1={y1} y2={y2} stroke="transparent" strokeWidth={10} />
       <line

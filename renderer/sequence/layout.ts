@@ -47,8 +47,10 @@ export interface SequenceEvent {
   readonly estimated: boolean;
   readonly label: string;
   readonly bytes: number | undefined;
-  /** The bytes with CR, LF, TAB and other controls made visible (hover text). */
-  readonly preview: string;
+  /** The bytes as kept (hover text; see previewText), or undefined for a line without bytes. */
+  readonly data: Uint8Array | undefined;
+  /** The row's own words. */
+  readonly note: string | undefined;
   readonly rttMs: number | undefined;
   /** For a close: who closed. */
   readonly closedBy?: 'client' | 'server' | undefined;
@@ -76,6 +78,7 @@ export interface SequenceLayout {
 /** Beyond this many events only the newest are laid out; the rest are counted. */
 export const defaultMaxEvents = 2000;
 const labelChars = 48;
+const decoder = new TextDecoder();
 const previewBytes = 2000;
 
 export function layoutSequence(
@@ -84,7 +87,15 @@ export function layoutSequence(
 ): SequenceLayout {
   const maxEvents = Math.max(1, options.maxEvents ?? defaultMaxEvents);
   const lanes: SequenceLane[] = [{ index: 0, label: 'Client' }];
-  const all: SequenceEvent[] = [];
+  // Rows are placed and sorted first; only the kept ones become events (labels, previews).
+  const all: Array<{
+    row: TranscriptRow;
+    at: number;
+    lane: number;
+    offset: number;
+    sourceKey: string;
+    halfRtt: ReadonlyMap<number, number>;
+  }> = [];
   const rtts: RttSpan[] = [];
   sources.forEach((source, sourceIndex) => {
     const lane = sourceIndex + 1;
@@ -106,12 +117,14 @@ export function layoutSequence(
       halfRtt.set(row.seq, rttMs / 2);
       rtts.push({ lane, fromMs: from ?? to - rttMs, toMs: to, rttMs });
     }
-    for (const row of source.rows) all.push(toEvent(row, lane, offset, sourceKey, halfRtt));
+    for (const row of source.rows) all.push({ row, at: row.elapsedMs + offset, lane, offset, sourceKey, halfRtt });
   });
-  all.sort((a, b) => a.clientMs - b.clientMs);
+  // Each source is in time order already; a stable sort keeps rows at the same time in order.
+  if (sources.length > 1) all.sort((a, b) => a.at - b.at);
   const total = all.length;
-  const events = total > maxEvents ? all.slice(total - maxEvents) : all;
-  const start = events[0]?.clientMs ?? 0;
+  const kept = total > maxEvents ? all.slice(total - maxEvents) : all;
+  const events = kept.map((item) => toEvent(item.row, item.lane, item.offset, item.sourceKey, item.halfRtt));
+  const start = events.reduce((min, event) => Math.min(min, event.clientMs), events[0]?.clientMs ?? 0);
   const shiftedEvents = start === 0 ? events : events.map((event) => shift(event, -start));
   const shiftedRtts = rtts
     .filter((span) => span.toMs >= start)
@@ -155,7 +168,8 @@ function toEvent(
       estimated: false,
       label: clip(label, labelChars * 2),
       bytes: undefined,
-      preview: note,
+      data: undefined,
+      note,
       closedBy: kind === 'close' ? closedBy(note) : undefined,
     };
   }
@@ -171,7 +185,8 @@ function toEvent(
     estimated: oneWay !== undefined,
     label: row.data || !row.note ? messageLabel(row.data, bytes) : clip(row.note, labelChars),
     bytes,
-    preview: row.data ? toVisibleString(row.data.subarray(0, previewBytes), { lineBreaks: true }) : '',
+    data: row.data,
+    note: row.note,
   };
 }
 
@@ -186,6 +201,17 @@ function closedBy(note: string): 'client' | 'server' {
 }
 
 /**
+ * The hover text: the bytes with CR, LF, TAB and other controls as visible glyphs (and a
+ * line break after each LF), else the row's words. Made on demand: for thousands of
+ * arrows it costs more than the rest of the layout together.
+ */
+export function previewText(event: SequenceEvent): string {
+  if (!event.data) return event.note ?? '';
+  const text = toVisibleString(event.data.subarray(0, previewBytes), { lineBreaks: true });
+  return event.data.length > previewBytes ? `${text}…` : text;
+}
+
+/**
  * What a message was, in a few words: its first line when it is text (the SMTP command,
  * the HTTP request or status line), else "34 bytes".
  */
@@ -197,7 +223,7 @@ export function messageLabel(data: Uint8Array | undefined, bytes: number | undef
   for (const byte of head)
     if ((byte >= 0x20 && byte < 0x7f) || byte === 0x0d || byte === 0x0a || byte === 0x09) printable++;
   if (printable < head.length * 0.9) return count;
-  const text = new TextDecoder().decode(head);
+  const text = decoder.decode(head);
   const line = text.split(/\r?\n/)[0]?.trim() ?? '';
   if (line === '') return count;
   return clip(line, labelChars);
@@ -233,7 +259,8 @@ export function toMermaid(layout: SequenceLayout): string {
     const t = formatDuration(event.clientMs);
     const server = name(event.lane);
     if (event.kind === 'message') {
-      const bytes = event.bytes === undefined ? '' : ` (${formatByteCount(event.bytes)})`;
+      const count = event.bytes === undefined ? undefined : formatByteCount(event.bytes);
+      const bytes = count === undefined || count === event.label ? '' : ` (${count})`;
       const arrow = event.direction === 'client-to-server' ? `C->>${server}` : `${server}->>C`;
       lines.push(`  ${arrow}: ${mermaidText(`${t} ${event.label}${bytes}`)}`);
     } else {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { fitPxPerMs, layoutSequence, messageLabel, timeScale, toMermaid } from '../../../../renderer/sequence/layout';
+import {
+  fitPxPerMs,
+  layoutSequence,
+  messageLabel,
+  previewText,
+  timeScale,
+  toMermaid,
+} from '../../../../renderer/sequence/layout';
 import { TranscriptModel, type TranscriptRow } from '../../../../renderer/transcript/model';
 
 /** The ladder's layout from transcript rows: lanes, arrow ends, RTT spans, windowing, Mermaid. */
@@ -26,7 +33,7 @@ describe('layoutSequence', () => {
     expect(connect).toMatchObject({ kind: 'connect', clientMs: 0, label: 'connected, handshake 0.40 ms' });
     expect(send).toMatchObject({ kind: 'message', fromMs: 10, toMs: 11, estimated: true, label: 'HELO x', bytes: 8 });
     expect(reply).toMatchObject({ kind: 'message', fromMs: 11, toMs: 12, label: '250 ok' });
-    expect(reply?.preview).toContain('␍␊');
+    expect(reply && previewText(reply)).toBe('250 ok␍␊\n');
     expect(blob).toMatchObject({ label: '4 bytes', estimated: false, fromMs: 30, toMs: 30 });
     expect(close).toMatchObject({ kind: 'close', closedBy: 'server' });
     expect(layout.firstClose).toBe(close);
