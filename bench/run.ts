@@ -27,6 +27,7 @@ import { conversationBench } from './conversation';
 import { linkBench } from './link';
 import { Child, errorText } from './rpc';
 import { dnsDissector, dnsServerThroughput } from './dns';
+import { sequenceBench } from './sequence';
 import { smtpThroughput } from './smtp';
 import { type AppStreamResult, appStream, rawStream, type StreamResult } from './stream';
 import { transcriptFlood } from './transcriptFlood';
@@ -63,6 +64,7 @@ const parts = [
   'transcript',
   'conversation',
   'link',
+  'sequence',
 ] as const;
 type Part = (typeof parts)[number];
 
@@ -122,6 +124,7 @@ async function main(): Promise<void> {
   }
   if (wants('httpViewer')) await httpViewer({ rows, notes, progress });
   if (wants('transcript')) await transcriptFlood({ rows, notes, progress });
+  if (wants('sequence')) await sequenceBench({ rows, notes, progress });
   if (wants('conversation')) {
     const conversation = await conversationBench({ runs: 5, steps: 1000, progress });
     rows.push(...conversation.rows);

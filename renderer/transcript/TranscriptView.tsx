@@ -123,7 +123,7 @@ export function TranscriptView({ model, label = 'Transcript', emptyText = 'Nothi
         ) : (
           <ol className="transcript-rows">
             {shown.map((row) => (
-              <Row key={row.id} row={row} mode={viewMode} />
+              <Row key={row.id} row={row} mode={viewMode} anchor={`${model.key}-${row.id}`} />
             ))}
           </ol>
         )}
@@ -132,12 +132,12 @@ export function TranscriptView({ model, label = 'Transcript', emptyText = 'Nothi
   );
 }
 
-const Row = memo(function Row({ row, mode }: { row: TranscriptRow; mode: TranscriptViewMode }) {
+const Row = memo(function Row({ row, mode, anchor }: { row: TranscriptRow; mode: TranscriptViewMode; anchor: string }) {
   const [expanded, setExpanded] = useState(false);
   const size = sizeLabel(row);
   const rtt = rttLabel(row);
   return (
-    <li className={`t-row t-${row.direction} t-tone-${row.tone}`}>
+    <li className={`t-row t-${row.direction} t-tone-${row.tone}`} data-row={anchor}>
       <span className="t-time">{formatElapsed(row.elapsedMs)}</span>
       <span className="t-dir">{directionLabel(row.direction)}</span>
       <span className="t-body">

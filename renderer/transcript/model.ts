@@ -121,7 +121,11 @@ interface Fold {
   lastElapsedMs: number;
 }
 
+let nextModelKey = 1;
+
 export class TranscriptModel extends Store<TranscriptSnapshot> {
+  /** Tells this transcript's rows apart on a page of several (a diagram's click finds its row by it). */
+  readonly key = `t${nextModelKey++}`;
   private readonly maxRows: number;
   private readonly now: () => number;
   private readonly streamDisplayBytes: number;

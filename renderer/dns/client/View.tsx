@@ -4,6 +4,7 @@ import { queryClassChoices, queryTypeChoices } from '../../../shared/dns/types';
 import { Countdown } from '../../net/Countdown';
 import { CheckboxField, TextField } from '../../net/fields';
 import { useStore } from '../../net/useStore';
+import { SequenceSection } from '../../sequence/SequenceDiagram';
 import type { DraftField } from './draft';
 import { FieldTable, HexMap } from './HexMap';
 import type { DnsClientModel } from './model';
@@ -209,6 +210,7 @@ export function DnsClientView({ model }: { model: DnsClientModel }) {
           />
         </details>
       )}
+      <SequenceSection model={model.exchanges} />
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { randomQueryId } from '../../../shared/dns/query';
 import { isCancelled } from '../../net/errors';
 import type { Wait } from '../../net/session';
 import { Store } from '../../net/store';
+import { type TranscriptInput, TranscriptModel } from '../../transcript/model';
 import { type BuiltDraft, buildDraft, initialDraft, type QueryDraft, sendable } from './draft';
 
 export type QueryResult = ResponseOf<'dns.query'>;
@@ -52,6 +53,8 @@ interface ResolverReply {
  * dissects it) and, for an ask to the local resolver, the hops it walked or its cache.
  */
 export class DnsClientModel extends Store<DnsClientState> {
+  /** Each query and reply as transcript rows, for the sequence diagram (the tool shows no transcript of its own). */
+  readonly exchanges = new TranscriptModel();
   private abort: AbortController | undefined;
   private readonly recentReplies: ResolverReply[] = [];
   /** The system's resolver, until the user types another server. */
@@ -151,6 +154,7 @@ export class DnsClientModel extends Store<DnsClientState> {
       const line = result.reply
         ? `${server}:${built.port} answered in ${result.reply.rttMs.toFixed(1)} ms`
         : `${server}:${built.port}: ${result.noReply ?? 'no reply'}`;
+      this.exchanges.append(...exchangeRows(result, built.bytes, `${server}:${built.port}`));
       this.set({
         ...this.state,
         result,
@@ -276,4 +280,44 @@ export class ServiceLookupModel extends Store<ServiceLookupState> {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * One query's attempts as rows: the reply arrives at the result's stamp (Node's monotonic
+ * clock); each attempt was sent its own RTT before it ended, and a retry over TCP starts
+ * where the truncated UDP attempt ended. An attempt without a reply has no RTT: it is
+ * drawn at the stamp, followed by the "no reply" note.
+ */
+export function exchangeRows(result: QueryResult, query: Uint8Array, server: string): TranscriptInput[] {
+  const rows: TranscriptInput[] = [];
+  const end = result.mono;
+  const rtts = result.attempts.map((attempt) => attempt.rttMs ?? 0);
+  let sendAt = end - rtts.reduce((sum, rtt) => sum + rtt, 0);
+  for (const [index, attempt] of result.attempts.entries()) {
+    const seq = index + 1;
+    rows.push({
+      direction: 'client-to-server',
+      mono: sendAt,
+      at: result.at - (end - sendAt),
+      data: query,
+      size: attempt.sentBytes,
+      seq,
+      note: `query over ${attempt.transport.toUpperCase()} to ${server}`,
+    });
+    sendAt += rtts[index] ?? 0;
+    const last = index === result.attempts.length - 1;
+    if (attempt.rttMs !== undefined && (!last || result.reply)) {
+      rows.push({
+        direction: 'server-to-client',
+        mono: sendAt,
+        at: result.at - (end - sendAt),
+        data: last ? result.reply?.data : undefined,
+        seq,
+        rttMs: attempt.rttMs,
+        note: attempt.truncated ? 'reply truncated (TC=1)' : 'reply',
+      });
+    }
+  }
+  if (result.noReply) rows.push({ direction: 'system', mono: end, at: result.at, note: result.noReply, tone: 'warn' });
+  return rows;
 }

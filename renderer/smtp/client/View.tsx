@@ -7,6 +7,7 @@ import { formatAddress } from '../../net/format';
 import { HostPortFields, SecondsField } from '../../net/TargetFields';
 import { useStore } from '../../net/useStore';
 import { TranscriptView } from '../../transcript/TranscriptView';
+import { SequenceSection } from '../../sequence/SequenceDiagram';
 import type { ConversationModel } from './model';
 import { ReplyBlock } from './ReplyBlock';
 import { type ConversationState, type SmtpConnection, securityLabels, type Security } from './state';
@@ -186,6 +187,7 @@ export function ConversationView({
         model={model.transcript}
         emptyText="Connect: the server's greeting, every command and every reply appear here, CR and LF made visible."
       />
+      <SequenceSection model={model.transcript} />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { formatSocketAddress } from '../../net/format';
 import type { Traffic } from '../../net/traffic';
 import { HostPortFields, SecondsField } from '../../net/TargetFields';
 import { useFrameStore, useStore } from '../../net/useStore';
+import { SequenceSection } from '../../sequence/SequenceDiagram';
 import { TranscriptView } from '../../transcript/TranscriptView';
 import type { TcpClientModel, TcpConnection } from './model';
 
@@ -89,6 +90,7 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
         model={model.transcript.view}
         emptyText="Connect, then send: every byte each way appears here, with CR, LF and TAB made visible."
       />
+      <SequenceSection model={model.transcript.view} />
     </ClientPanel>
   );
 }

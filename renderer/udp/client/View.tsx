@@ -5,6 +5,7 @@ import { formatSocketAddress } from '../../net/format';
 import type { Traffic } from '../../net/traffic';
 import { HostPortFields } from '../../net/TargetFields';
 import { useFrameStore, useStore } from '../../net/useStore';
+import { SequenceSection } from '../../sequence/SequenceDiagram';
 import { TranscriptView } from '../../transcript/TranscriptView';
 import type { UdpClientModel, UdpSocketInfo } from './model';
 import { PingControls } from './PingView';
@@ -83,6 +84,7 @@ export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClo
         model={model.transcript.view}
         emptyText="Send a datagram: it and every reply appear here, with who sent it and CR, LF and TAB made visible."
       />
+      <SequenceSection model={model.transcript.view} />
     </ClientPanel>
   );
 }

@@ -1,5 +1,6 @@
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { clockTime } from '../../../app/format';
+import { SequenceSection } from '../../../sequence/SequenceDiagram';
 import { TranscriptView } from '../../../transcript/TranscriptView';
 import type { ConnectionRecord } from '../exchangeState';
 import type { HttpExchanges } from '../exchanges';
@@ -22,6 +23,15 @@ export function ConnectionTranscript({
   const id = useId();
   const [picked, setPicked] = useState<string | undefined>();
   const shownId = picked && connections.some((c) => c.id === picked) ? picked : (current ?? connections.at(-1)?.id);
+  // One lane per connection, so a new connection per object, a kept one and pipelining look different.
+  const sequenceInputs = useMemo(
+    () =>
+      connections.map((c) => ({
+        label: `Connection ${c.seq}${c.localPort === undefined ? '' : ` (port ${c.localPort})`}`,
+        model: store.transcriptOf(c.id),
+      })),
+    [connections, store],
+  );
   if (connections.length === 0) return null;
   const seqOf = (exchangeId: string) => store.find(exchangeId)?.seq;
   return (
@@ -81,6 +91,7 @@ export function ConnectionTranscript({
           label={transcriptLabel(store.connection(shownId))}
         />
       )}
+      <SequenceSection inputs={sequenceInputs} />
     </section>
   );
 }
