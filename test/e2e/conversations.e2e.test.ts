@@ -3,7 +3,7 @@
  * conversation (a download), reopens it (a file chooser), replays it against the
  * built-in server and against an echo server; the Exercises page opens one in its tool.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -11,6 +11,14 @@ import { describe, expect, it } from 'vitest';
 import { freeTcpPort } from '../support/ports';
 import { type PageProblems, skipWithoutChromium } from './support/browser';
 import { browserPages } from './support/pages';
+
+const shots = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'pp-conversation-shots');
+
+async function screenshot(page: Page, name: string, size: { width: number; height: number }): Promise<void> {
+  mkdirSync(shots, { recursive: true });
+  await page.setViewportSize(size);
+  await page.screenshot({ path: join(shots, name) });
+}
 
 describe.skipIf(skipWithoutChromium('conversations end-to-end spec'))('conversation files in the app', () => {
   const pages = browserPages({ width: 1280, height: 900 });
@@ -101,6 +109,71 @@ describe.skipIf(skipWithoutChromium('conversations end-to-end spec'))('conversat
     expect(await failing.textContent()).toContain('✗ failed');
     expect(await failing.textContent()).toContain('HELLO\\n');
     expect(await failing.textContent()).toContain('hello\\n');
+    await failing.scrollIntoViewIfNeeded();
+    await screenshot(page, 'conversation-tcp-1280.png', { width: 1280, height: 800 });
+    await screenshot(page, 'conversation-tcp-1024.png', { width: 1024, height: 768 });
+    expect(problems.all).toEqual([]);
+  });
+
+  it('SMTP: the conversation sent with Send all is saved, reopened as steps and replayed with every code passing', async () => {
+    const { page, problems } = await open('SMTP');
+    const server = page.getByRole('region', { name: 'Mail server' });
+    const port = await freeTcpPort();
+    await server.getByRole('textbox', { name: 'Port' }).fill(String(port));
+    await server.getByRole('button', { name: 'Start', exact: true }).click();
+    await server.getByRole('button', { name: 'Stop', exact: true }).waitFor();
+    const builder = page.getByRole('region', { name: /SMTP conversation/ });
+    await builder.getByLabel('Port', { exact: true }).fill(String(port));
+    await builder.getByRole('button', { name: 'Connect', exact: true }).click();
+    await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
+    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    await builder.getByRole('button', { name: 'Connect', exact: true }).waitFor({ timeout: 15_000 });
+
+    const path = await save(page, builder);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('conversation smtp');
+    expect(text).toContain('expect code 220');
+    expect(text).toContain('expect code 221');
+
+    await reopen(page, builder, path);
+    const results = await replay(builder);
+    await expect.poll(() => results.getByRole('status').textContent()).toMatch(/^[1-9]\d* passed, 0 failed/);
+    expect(problems.all).toEqual([]);
+  });
+
+  it('HTTP: a request sent from the composer is saved, reopened into the editor and replayed (status passes)', async () => {
+    const { page, problems } = await open('HTTP');
+    const webServer = page.getByRole('region', { name: 'Web server' });
+    const port = await freeTcpPort();
+    await webServer.getByLabel('Port', { exact: true }).fill(String(port));
+    await webServer.getByRole('button', { name: 'Start' }).click();
+    await webServer.getByRole('button', { name: 'Stop' }).waitFor();
+    await page.getByRole('textbox', { name: 'URL' }).fill(`http://127.0.0.1:${port}/`);
+    const editor = page.getByRole('textbox', { name: 'Raw request' });
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    for (const line of ['GET / HTTP/1.1', `Host: 127.0.0.1:${port}`, 'Connection: close', '']) {
+      await page.keyboard.insertText(line);
+      await page.keyboard.press('Enter');
+    }
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const main = page.getByRole('main');
+    await expect.poll(() => main.textContent(), { timeout: 10_000 }).toMatch(/200 OK/);
+
+    const path = await save(page, main);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('conversation http');
+    expect(text).toContain('expect status 200');
+    expect(text).toContain('send "GET / HTTP/1.1\\r\\n"');
+
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await reopen(page, main, path);
+    await expect.poll(() => editor.textContent()).toContain('GET / HTTP/1.1');
+    const results = await replay(main);
+    await expect.poll(() => results.getByRole('status').textContent()).toMatch(/^[1-9]\d* passed, 0 failed/);
     expect(problems.all).toEqual([]);
   });
 
