@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
-import { formatEscapes } from '../../shared/bytes';
+import { formatEscapes, parseEscapes, toVisibleSegments } from '../../shared/bytes';
 import {
   type CheckResult,
   type Conversation,
@@ -14,6 +14,7 @@ import {
   unknownVariables,
 } from '../../shared/conversation/index';
 import { useClient } from '../app/hooks';
+import { Segments } from '../transcript/ByteView';
 import {
   type ConversationSource,
   conversationExtension,
@@ -479,9 +480,13 @@ function ReplayResults({
                     {result.status === 'failed' && (
                       <dl className="conversation-diff">
                         <dt>expected</dt>
-                        <dd className="mono">{result.expected}</dd>
+                        <dd className="mono">
+                          <Shown text={result.expected} />
+                        </dd>
                         <dt>got</dt>
-                        <dd className="mono">{result.got}</dd>
+                        <dd className="mono">
+                          <Shown text={result.got} />
+                        </dd>
                       </dl>
                     )}
                     {result.message && <div className="hint">{result.message}</div>}
@@ -493,5 +498,21 @@ function ReplayResults({
         })}
       </ol>
     </section>
+  );
+}
+
+/**
+ * A check's expected or got: a quoted byte string (`"HELLO\n"`) is drawn as the transcript
+ * draws bytes, CR and LF as named glyphs; anything else (a regex, a status) as written.
+ */
+function Shown({ text }: { text: string | undefined }) {
+  if (text === undefined) return null;
+  const quoted = /^"([\s\S]*)"$/.exec(text);
+  const parsed = quoted?.[1] === undefined ? undefined : parseEscapes(quoted[1]);
+  if (!parsed?.ok) return <>{text}</>;
+  return (
+    <span title={text}>
+      “<Segments segments={toVisibleSegments(parsed.bytes)} />”
+    </span>
   );
 }

@@ -107,8 +107,9 @@ describe.skipIf(skipWithoutChromium('conversations end-to-end spec'))('conversat
     const failing = await replay(client);
     expect(await failing.getByRole('status').textContent()).toMatch(/[1-9]\d* failed/);
     expect(await failing.textContent()).toContain('✗ failed');
-    expect(await failing.textContent()).toContain('HELLO\\n');
-    expect(await failing.textContent()).toContain('hello\\n');
+    // Expected against got, LF drawn as the transcript draws it.
+    expect(await failing.textContent()).toMatch(/expected\s*“HELLOLF\s*”/);
+    expect(await failing.textContent()).toMatch(/got\s*“helloLF\s*”/);
     await failing.scrollIntoViewIfNeeded();
     await screenshot(page, 'conversation-tcp-1280.png', { width: 1280, height: 800 });
     await screenshot(page, 'conversation-tcp-1024.png', { width: 1024, height: 768 });
