@@ -512,7 +512,7 @@ function Shown({ text }: { text: string | undefined }) {
   if (!parsed?.ok) return <>{text}</>;
   return (
     <span title={text}>
-      “<Segments segments={toVisibleSegments(parsed.bytes)} />”
+      <Segments segments={toVisibleSegments(parsed.bytes)} />
     </span>
   );
 }

@@ -108,8 +108,8 @@ describe.skipIf(skipWithoutChromium('conversations end-to-end spec'))('conversat
     expect(await failing.getByRole('status').textContent()).toMatch(/[1-9]\d* failed/);
     expect(await failing.textContent()).toContain('✗ failed');
     // Expected against got, LF drawn as the transcript draws it.
-    expect(await failing.textContent()).toMatch(/expected\s*“HELLOLF\s*”/);
-    expect(await failing.textContent()).toMatch(/got\s*“helloLF\s*”/);
+    expect(await failing.textContent()).toMatch(/expected\s*HELLOLF\s*got/);
+    expect(await failing.textContent()).toMatch(/got\s*helloLF/);
     await failing.scrollIntoViewIfNeeded();
     await screenshot(page, 'conversation-tcp-1280.png', { width: 1280, height: 800 });
     await screenshot(page, 'conversation-tcp-1024.png', { width: 1024, height: 768 });
