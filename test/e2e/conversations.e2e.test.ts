@@ -101,6 +101,14 @@ describe.skipIf(skipWithoutChromium('conversations end-to-end spec'))('conversat
     await expect.poll(() => passing.getByRole('status').textContent()).toMatch(/^[1-9]\d* passed, 0 failed/);
     expect(await passing.textContent()).toContain('✓ passed');
 
+    await client.getByRole('button', { name: 'Export as…' }).click();
+    const exported = page.getByRole('dialog', { name: 'Export as code' });
+    expect(await exported.getByLabel('Exported program').textContent()).toContain('from socket import *');
+    await exported.getByRole('radio', { name: 'Shell (printf | nc)' }).check();
+    expect(await exported.getByLabel('Exported program').textContent()).toContain('nc');
+    await exported.getByRole('button', { name: 'Close' }).click();
+    await exported.waitFor({ state: 'detached' });
+
     await server.getByRole('button', { name: 'Stop' }).click();
     await server.getByRole('button', { name: 'Start' }).waitFor();
     await startServer(server, port, /echo/i);
