@@ -1,5 +1,6 @@
 import type { Service } from '../service';
 import { type FolderChooser, folderChoosing } from './chooseFolder';
+import { exercisesFolder, listExercises } from './exercises';
 import { appVersion, productName } from './version';
 
 /** What only the desktop app can do for the page; browser mode passes nothing. */
@@ -9,7 +10,7 @@ export interface DesktopAbilities {
 }
 
 /**
- * `app.info`, `app.ping` and `app.chooseFolder`, and the 1 Hz `clock.tick` that proves
+ * `app.info`, `app.ping`, `app.chooseFolder` and `app.exercises`, and the 1 Hz `clock.tick` that proves
  * the event path. `desktop` holds what the Electron shell injects (a folder dialog).
  */
 export function appServiceWith(desktop: DesktopAbilities = {}): Service {
@@ -31,6 +32,7 @@ export function appServiceWith(desktop: DesktopAbilities = {}): Service {
       }),
       'app.ping': ({ data }) => ({ data, receivedAt: Date.now() }),
       'app.chooseFolder': folderChoosing(desktop.chooseFolder),
+      'app.exercises': async () => listExercises(await exercisesFolder()),
     };
   };
 }

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { conversationExtension, openInTool, openText } from '../conversation/model';
 import type { PageRestartReason } from '../../shared/app/contract';
 import { ComingSoon, NotFound } from './ComingSoon';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -16,6 +17,7 @@ export function App({ pageRestart }: { pageRestart?: PageRestartReason | undefin
   const route = useRoute();
   const main = useRef<HTMLElement>(null);
   useFocusOnRouteChange(route, main);
+  const dropProblem = useConversationDrop();
 
   return (
     <div className="shell">
@@ -32,6 +34,11 @@ export function App({ pageRestart }: { pageRestart?: PageRestartReason | undefin
       <ToolNav route={route} />
       <main id="main" ref={main} tabIndex={-1}>
         <ConnectionBanner />
+        {dropProblem && (
+          <p className="error" role="alert">
+            {dropProblem}
+          </p>
+        )}
         <Selected route={route} />
       </main>
       <StatusBar pageRestart={pageRestart} />
@@ -56,4 +63,40 @@ function useFocusOnRouteChange(route: string, main: React.RefObject<HTMLElement 
     const heading = main.current?.querySelector<HTMLElement>('h1');
     (heading ?? main.current)?.focus();
   }, [route, main]);
+}
+
+/** A conversation file dropped anywhere on the window opens in its tool; what cannot be opened is said. */
+function useConversationDrop(): string | undefined {
+  const [problem, setProblem] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') === true;
+    const over = (event: DragEvent) => {
+      if (hasFiles(event)) event.preventDefault();
+    };
+    const drop = (event: DragEvent) => {
+      const file = event.dataTransfer?.files[0];
+      if (!file) return;
+      event.preventDefault();
+      if (file.size > 1024 * 1024) {
+        setProblem(`${file.name} is larger than 1 MiB: not a conversation file (${conversationExtension}).`);
+        return;
+      }
+      void file.text().then((text) => {
+        const outcome = openText(file.name, text);
+        if (!outcome.ok) {
+          setProblem(outcome.message);
+          return;
+        }
+        setProblem(undefined);
+        openInTool(outcome.opened);
+      });
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
+  return problem;
 }

@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { ExercisesPage } from '../conversation/ExercisesPage';
 import { DnsPage } from '../dns/DnsPage';
 import { HttpPage } from '../http/HttpPage';
 import { SmtpPage } from '../smtp/SmtpPage';
@@ -57,6 +58,13 @@ export const tools: readonly Tool[] = [
     summary:
       'Build a DNS query byte by byte, read the reply field by field, and walk the hierarchy referral by referral.',
     Panel: DnsPage,
+  },
+  {
+    id: 'exercises',
+    label: 'Exercises',
+    title: 'Exercises',
+    summary: 'Conversation files a lab ships: open one in its tool and replay it against your own server.',
+    Panel: ExercisesPage,
   },
 ];
 

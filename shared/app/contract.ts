@@ -31,6 +31,11 @@ export const pageRestartReason = z.enum([
 ]);
 export type PageRestartReason = z.infer<typeof pageRestartReason>;
 
+/** An exercise file larger than this is listed as skipped, never sent to the page. */
+export const exerciseFileLimit = 1024 * 1024;
+/** At most this many exercise files are listed. */
+export const exerciseCountLimit = 200;
+
 export const appCommands = {
   /** What runs on the Node side: shown in the status bar. */
   'app.info': command(
@@ -70,6 +75,20 @@ export const appCommands = {
       })
       .strict(),
     z.object({ path: z.string().min(1).nullable() }),
+  ),
+  /**
+   * The exercises a lab ships: the `.conv` files of the folder named by the environment
+   * variable PLAYGROUND_EXERCISES, or else the project's `exercises/` folder, with their
+   * text (the page parses them for titles and descriptions). `folder` is null when there is none.
+   */
+  'app.exercises': command(
+    z.object({}).strict(),
+    z.object({
+      folder: z.string().nullable(),
+      files: z.array(z.object({ name: z.string().min(1).max(255), text: z.string().max(exerciseFileLimit) })),
+      /** Files left out, with why (too large, unreadable). */
+      skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
+    }),
   ),
 };
 

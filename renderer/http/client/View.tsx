@@ -1,4 +1,4 @@
-import { useId, useRef } from 'react';
+import { useId, useMemo, useRef } from 'react';
 import { formatByteCount } from '../../../shared/bytes';
 import { requestTemplateKinds, requestTemplateLabels } from '../../../shared/http/compose/templates';
 import { Countdown } from '../../net/Countdown';
@@ -6,6 +6,8 @@ import { CheckboxField, ErrorText, SelectField, TextField } from '../../net/fiel
 import { HostPortFields, SecondsField } from '../../net/TargetFields';
 import { useStore } from '../../net/useStore';
 import { CertificateFacts } from '../../smtp/client/StepCard';
+import { ConversationActions } from '../../conversation/ConversationActions';
+import { httpSource } from '../../conversation/httpSource';
 import { ComposerCookies } from './Cookies';
 import { ComposerLint } from './Lint';
 import type { ComposerState, HttpVersionChoice } from './composerState';
@@ -33,6 +35,7 @@ export function ComposerView({
   onShowServer?: (() => void) | undefined;
 }) {
   const state = useStore(model);
+  const source = useMemo(() => httpSource(model), [model]);
   const headingId = useId();
   const editor = useRef<RawRequestEditorHandle | null>(null);
   const send = () => {
@@ -122,6 +125,7 @@ export function ComposerView({
           else if (finding.code === 'target-differs-from-url') model.pathFromUrl();
         }}
       />
+      <ConversationActions source={source} />
       <div className="composer-helper-bar">
         <fieldset className="composer-helpers">
           <legend>Write into the request</legend>

@@ -14,6 +14,7 @@ import type { ComposerState, ComposerStore, ConnectionMode, HttpVersionChoice, T
 import { CookieList } from './cookieList';
 import { ComposerDraft, initialDraft } from './draft';
 import type { HttpExchanges } from './exchanges';
+import type { ExchangesState } from './exchangeState';
 import type { EditorLineEnding } from './editor/RawRequestEditor';
 import { ComposerSend, initialSend } from './send';
 import { ComposerTarget, initialTarget, resolveTarget } from './target';
@@ -68,6 +69,18 @@ export class ComposerModel extends Store<ComposerState> {
     // The cookie list hears a response before the send does, as it always has.
     this.cookies = new CookieList(store, this.target, exchanges);
     this.sending = new ComposerSend(store, client, this.target, exchanges);
+  }
+
+  // ---- conversation files ----
+
+  /** The exchanges sent so far, oldest first (what "Save conversation…" saves). */
+  get exchangeRecords(): ExchangesState['exchanges'] {
+    return this.exchanges.state.exchanges;
+  }
+
+  /** An opened conversation's requests, in place of the editor's text (one undo step). */
+  loadText(text: string, note: string): void {
+    this.draft.replaceText(text, note);
   }
 
   // ---- the text ----

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { SocketAddress } from '../../../shared/net/contract';
 import { describeAwaiting, phaseInfo, type SmtpStepKind, smtpStepKinds, stepTitles } from '../../../shared/smtp';
 import { ConnectButton, usePanelFocus } from '../../net/ClientPanel';
@@ -7,6 +7,8 @@ import { formatAddress } from '../../net/format';
 import { HostPortFields, SecondsField } from '../../net/TargetFields';
 import { useStore } from '../../net/useStore';
 import { TranscriptView } from '../../transcript/TranscriptView';
+import { ConversationActions } from '../../conversation/ConversationActions';
+import { smtpSource } from '../../conversation/smtpSource';
 import { SequenceSection } from '../../sequence/SequenceDiagram';
 import type { ConversationModel } from './model';
 import { ReplyBlock } from './ReplyBlock';
@@ -29,6 +31,7 @@ export function ConversationView({
   builtIn?: SocketAddress | undefined;
 }) {
   const state = useStore(model);
+  const source = useMemo(() => smtpSource(model), [model]);
   const headingId = useId();
   const { panel, focus } = usePanelFocus();
   const [adding, setAdding] = useState<SmtpStepKind>('ehlo');
@@ -183,6 +186,7 @@ export function ConversationView({
           />
         ))}
       </ol>
+      <ConversationActions source={source} />
       <TranscriptView
         model={model.transcript}
         emptyText="Connect: the server's greeting, every command and every reply appear here, CR and LF made visible."

@@ -135,6 +135,11 @@ export class ConversationModel extends Store<ConversationState> {
     this.steps.reset();
   }
 
+  /** The steps of an opened conversation file, in place of the current ones. */
+  loadSteps(steps: readonly SmtpStep[]): void {
+    this.steps.replace(steps);
+  }
+
   /* ---- the message editor ---- */
 
   setMessageMode(id: string, mode: MessageEditMode): void {

@@ -129,4 +129,9 @@ export class StepList {
   reset(): void {
     this.cell.update({ ...textbookStart(), runs: {}, stepErrors: {} });
   }
+
+  /** Replaces every step (an opened conversation file); nothing of the old ones stays. */
+  replace(steps: readonly SmtpStep[]): void {
+    this.cell.update({ steps, drafts: {}, runs: {}, stepErrors: {}, nextStepId: steps[0]?.id });
+  }
 }

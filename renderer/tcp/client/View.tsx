@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { formatByteCount, formatDuration } from '../../../shared/bytes';
 import { ClientMessage, ClientPanel, ConnectButton, usePanelFocus } from '../../net/ClientPanel';
 import { Countdown } from '../../net/Countdown';
@@ -8,6 +9,8 @@ import { HostPortFields, SecondsField } from '../../net/TargetFields';
 import { useFrameStore, useStore } from '../../net/useStore';
 import { SequenceSection } from '../../sequence/SequenceDiagram';
 import { TranscriptView } from '../../transcript/TranscriptView';
+import { ConversationActions } from '../../conversation/ConversationActions';
+import { socketSource } from '../../conversation/socketSource';
 import type { TcpClientModel, TcpConnection } from './model';
 
 /**
@@ -16,6 +19,7 @@ import type { TcpClientModel, TcpConnection } from './model';
  */
 export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClose: () => void }) {
   const state = useStore(model);
+  const source = useMemo(() => socketSource('tcp', model), [model]);
   const { panel, focus } = usePanelFocus();
   const { phase, connection, errors } = state;
   const open = connection?.open === true;
@@ -86,6 +90,7 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
       <ErrorText error={errors.shutdown} />
       {connection && <ConnectionFacts connection={connection} traffic={model.traffic} />}
       <ClientMessage model={model} state={state} sent="send" replyHint="empty: do not wait" sendBlocked={sendBlocked} />
+      <ConversationActions source={source} />
       <TranscriptView
         model={model.transcript.view}
         emptyText="Connect, then send: every byte each way appears here, with CR, LF and TAB made visible."

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { textbookRecvBufferBytes } from '../../../shared/udp/server/contract';
 import { ClientMessage, ClientPanel, usePanelFocus } from '../../net/ClientPanel';
 import { CheckboxField, ErrorText } from '../../net/fields';
@@ -7,6 +8,8 @@ import { HostPortFields } from '../../net/TargetFields';
 import { useFrameStore, useStore } from '../../net/useStore';
 import { SequenceSection } from '../../sequence/SequenceDiagram';
 import { TranscriptView } from '../../transcript/TranscriptView';
+import { ConversationActions } from '../../conversation/ConversationActions';
+import { socketSource } from '../../conversation/socketSource';
 import type { UdpClientModel, UdpSocketInfo } from './model';
 import { PingControls } from './PingView';
 
@@ -18,6 +21,7 @@ import { PingControls } from './PingView';
  */
 export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClose: () => void }) {
   const state = useStore(model);
+  const source = useMemo(() => socketSource('udp', model), [model]);
   const { panel, focus } = usePanelFocus();
   const { socket, errors, busy } = state;
   const open = socket?.open === true;
@@ -80,6 +84,7 @@ export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClo
       {socket && <SocketFacts socket={socket} traffic={model.traffic} />}
       <ClientMessage model={model} state={state} sent="datagram" busy={busy !== undefined} />
       <PingControls model={model.ping} blocked={busy !== undefined} />
+      <ConversationActions source={source} />
       <TranscriptView
         model={model.transcript.view}
         emptyText="Send a datagram: it and every reply appear here, with who sent it and CR, LF and TAB made visible."

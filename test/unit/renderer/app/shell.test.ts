@@ -47,7 +47,7 @@ describe('the shell', () => {
   it('has a "Tools" navigation listing every registered tool, marked "coming" until it has a panel', () => {
     const nav = /<nav[^>]*aria-label="Tools"[^>]*>(.*?)<\/nav>/s.exec(html)?.[1] ?? '';
     expect(nav).not.toBe('');
-    expect(tools.map((tool) => tool.label)).toEqual(['UDP', 'TCP', 'HTTP', 'SMTP', 'DNS']);
+    expect(tools.map((tool) => tool.label)).toEqual(['UDP', 'TCP', 'HTTP', 'SMTP', 'DNS', 'Exercises']);
     for (const tool of tools) {
       const comingBadge = new RegExp(`<span class="tool-label">${tool.label}</span><span class="badge">coming</span>`);
       expect(nav).toContain(`<span class="tool-label">${tool.label}</span>`);
@@ -55,7 +55,14 @@ describe('the shell', () => {
       else expect(nav).toMatch(comingBadge);
     }
     // Every tool is built now.
-    expect(tools.filter((tool) => tool.Panel).map((tool) => tool.id)).toEqual(['udp', 'tcp', 'http', 'smtp', 'dns']);
+    expect(tools.filter((tool) => tool.Panel).map((tool) => tool.id)).toEqual([
+      'udp',
+      'tcp',
+      'http',
+      'smtp',
+      'dns',
+      'exercises',
+    ]);
     expect(nav).toContain('href="#/"');
     expect(nav).toContain('aria-current="page"'); // the overview is selected by default
   });
