@@ -14,6 +14,12 @@ import { formatSocketAddress } from './format';
 export class SessionTranscript {
   readonly builder = new TranscriptBuilder();
   readonly view: TranscriptModel;
+  /**
+   * The last connection's entries (from its open), for "Save conversation": bounded, since a
+   * flood must not pin what the view lets go of; past the bound the rest is left out.
+   */
+  private readonly lastConnection: TranscriptEntry[] = [];
+  private lastConnectionBytes = 0;
 
   constructor(options?: TranscriptOptions) {
     this.view = new TranscriptModel(options);
@@ -22,6 +28,7 @@ export class SessionTranscript {
   /** Shows the entries the builder gained since the last call. */
   sync(): void {
     const fresh = this.builder.take();
+    this.keepForSaving(fresh);
     this.view.append(...fresh.map(toTranscriptInput));
     for (const entry of fresh) {
       if (entry.kind === 'close' && entry.protocol === 'tcp') {
@@ -31,11 +38,32 @@ export class SessionTranscript {
     }
   }
 
+  /** The last connection's entries, as far as they are kept (see `lastConnection`). */
+  get entries(): readonly TranscriptEntry[] {
+    return this.lastConnection;
+  }
+
+  private keepForSaving(fresh: readonly TranscriptEntry[]): void {
+    for (const entry of fresh) {
+      if (entry.kind === 'open') {
+        this.lastConnection.length = 0;
+        this.lastConnectionBytes = 0;
+      }
+      const bytes = entry.data?.byteLength ?? 0;
+      if (this.lastConnectionBytes + bytes > savedConversationBytes) continue;
+      this.lastConnectionBytes += bytes;
+      this.lastConnection.push(entry);
+    }
+  }
+
   /** A line that is not part of the conversation itself, such as a connect that failed. */
   note(input: TranscriptInput): void {
     this.view.append(input);
   }
 }
+
+/** Bytes of the last connection kept for saving it as a conversation file. */
+const savedConversationBytes = 1024 * 1024;
 
 function streamKey(direction: 'client-to-server' | 'server-to-client'): string {
   return direction;
