@@ -61,12 +61,25 @@ const traffic: Record<string, (page: Page) => Promise<void>> = {
     await inbox.getByRole('button').first().click();
     await page.getByLabel('Raw source').waitFor();
   },
+  async dns(page) {
+    // The built-in server's sample zone, queried by the query builder's defaults.
+    const server = page.getByRole('region', { name: 'DNS server' });
+    await server.getByRole('textbox', { name: 'Port' }).fill('0');
+    await server.getByRole('button', { name: 'Start', exact: true }).click();
+    await server.getByRole('button', { name: 'Stop', exact: true }).and(page.locator(':enabled')).waitFor();
+    const query = page.getByRole('region', { name: 'DNS query' });
+    await expect.poll(() => query.getByRole('textbox', { name: 'Port', exact: true }).inputValue()).not.toBe('53');
+    await query.getByRole('button', { name: 'Send', exact: true }).click();
+    const reply = page.getByRole('region', { name: 'Reply' });
+    await expect.poll(() => reply.textContent(), { timeout: 10_000 }).toMatch(/NOERROR|NXDOMAIN/);
+    await reply.getByRole('table', { name: 'Reply fields' }).getByRole('button').first().click();
+  },
 };
 
 describe.skipIf(skipWithoutChromium('Accessibility end-to-end spec'))('accessibility (axe-core)', () => {
   const { open } = browserPages();
 
-  for (const tool of ['', 'udp', 'tcp', 'http', 'smtp']) {
+  for (const tool of ['', 'udp', 'tcp', 'http', 'smtp', 'dns']) {
     it(`#/${tool}: no violations idle${tool ? ' and after traffic' : ''}`, async () => {
       const { app, page, problems } = await open();
       await page.goto(`${app.origin}/#/${tool}`);
