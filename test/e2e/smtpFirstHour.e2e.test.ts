@@ -9,6 +9,10 @@ import { freeTcpPort, listenOnFreePort } from '../support/ports';
 import { skipWithoutChromium } from './support/browser';
 import { browserPages } from './support/pages';
 
+const SEND_NEXT = 'Send step';
+const SEND_ALL = 'Send all';
+const SEND_THIS = 'Send now';
+
 async function connectToMailServer(page: Page) {
   await page
     .getByRole('navigation', { name: 'Tools' })
@@ -25,6 +29,46 @@ async function connectToMailServer(page: Page) {
   await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
   return { builder, server };
 }
+
+async function inViewport(page: Page, locator: ReturnType<Page['locator']>): Promise<boolean> {
+  const box = await locator.boundingBox();
+  const viewport = page.viewportSize();
+  if (!box || !viewport) return false;
+  return box.y >= 0 && box.y + Math.min(box.height, 40) <= viewport.height;
+}
+
+describe.skipIf(skipWithoutChromium('SMTP first-hour end-to-end spec'))('SMTP at 1024×768', () => {
+  const { open } = browserPages({ width: 1024, height: 768 });
+
+  it('after sending, the newest reply is brought into view', async () => {
+    const { page, problems } = await open();
+    const { builder } = await connectToMailServer(page);
+    const steps = builder.getByRole('list', { name: 'Steps' });
+    const toolbar = builder.getByRole('toolbar', { name: 'Conversation' });
+    // The toolbar's button: 1. HELO's reply shows in its card.
+    await toolbar.getByRole('button', { name: SEND_NEXT }).click();
+    const helo = steps.getByRole('listitem', { name: /^1\. HELO/ });
+    await expect.poll(() => helo.locator('.smtp-reply').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => inViewport(page, helo.locator('.smtp-reply').last())).toBe(true);
+    // A step far below, sent from its own card after scrolling back to the top.
+    await toolbar.scrollIntoViewIfNeeded();
+    const quit = steps.getByRole('listitem', { name: /QUIT/ });
+    await quit.getByRole('button', { name: new RegExp(`^${SEND_THIS}: \\d+\\. QUIT`) }).click();
+    await expect.poll(() => quit.locator('.smtp-reply').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => inViewport(page, quit.locator('.smtp-reply').last())).toBe(true);
+    // Send all steps from the top: where it stopped is in view.
+    await builder.getByRole('button', { name: 'Disconnect' }).waitFor({ state: 'detached', timeout: 10_000 });
+    await builder.getByRole('button', { name: 'Connect', exact: true }).click();
+    await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
+    await toolbar.scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0));
+    await toolbar.getByRole('button', { name: SEND_ALL, exact: true }).click();
+    const last = steps.getByRole('listitem').last();
+    await expect.poll(() => last.locator('.smtp-reply').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => inViewport(page, last.locator('.smtp-reply').last())).toBe(true);
+    expect(problems.all).toEqual([]);
+  });
+});
 
 describe.skipIf(skipWithoutChromium('SMTP first-hour end-to-end spec'))('SMTP, first hour', () => {
   const { open } = browserPages();

@@ -12,6 +12,7 @@ import type { ConversationModel } from './model';
 import { MessageEditor } from './MessageEditor';
 import type { MessageDraft } from './messageDraft';
 import { ReplyBlock } from './ReplyBlock';
+import { revealReply } from './reveal';
 import { hideSecret } from './sending';
 import type { StepRun, StepWait } from './state';
 
@@ -95,7 +96,10 @@ export const StepCard = memo(function StepCard(props: StepCardProps) {
         <span className="smtp-step-tools">
           <button
             type="button"
-            onClick={() => void model.sendStep(step.id)}
+            onClick={(event) => {
+              const card = event.currentTarget.closest('ol');
+              void model.sendStep(step.id).then(() => revealReply(card, step.id));
+            }}
             disabled={!props.canSend}
             aria-label={`Send now: ${name}`}
             title="Send this step now, in order or not"

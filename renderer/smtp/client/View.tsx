@@ -9,6 +9,7 @@ import { useStore } from '../../net/useStore';
 import { TranscriptView } from '../../transcript/TranscriptView';
 import type { ConversationModel } from './model';
 import { ReplyBlock } from './ReplyBlock';
+import { revealReply } from './reveal';
 import { type ConversationState, type SmtpConnection, securityLabels, type Security } from './state';
 import { CertificateFacts, StepCard } from './StepCard';
 
@@ -46,6 +47,18 @@ export function ConversationView({
       const card = panel.current?.querySelector<HTMLElement>(`[data-step="${id}"]`);
       (card?.querySelector<HTMLElement>('input, textarea') ?? card)?.focus();
     });
+  };
+
+  const sendNext = async () => {
+    const id = state.nextStepId;
+    await model.sendStep();
+    revealReply(panel.current, id);
+  };
+  const sendAll = async () => {
+    await model.sendAll();
+    // Where it stopped: the step refused, or the last one when all went through.
+    const after = model.state;
+    revealReply(panel.current, after.nextStepId ?? after.steps.at(-1)?.id);
   };
 
   const nextIndex = steps.findIndex((step) => step.id === state.nextStepId);
@@ -122,13 +135,13 @@ export function ConversationView({
           type="button"
           className="primary"
           data-action="send-step"
-          onClick={() => void model.sendStep()}
+          onClick={() => void sendNext()}
           disabled={!canSend || next === undefined}
           title={next ? `Sends step ${nextIndex + 1}, ${stepTitles[next.kind]}` : undefined}
         >
           Send step
         </button>
-        <button type="button" onClick={() => void model.sendAll()} disabled={waiting || state.sendingAll || !next}>
+        <button type="button" onClick={() => void sendAll()} disabled={waiting || state.sendingAll || !next}>
           Send all
         </button>
         <span className="action-hint">
