@@ -55,7 +55,7 @@ const traffic: Record<string, (page: Page) => Promise<void>> = {
     await conversation.getByLabel('Port', { exact: true }).fill(String(port));
     await conversation.getByRole('button', { name: 'Connect', exact: true }).click();
     await conversation.getByRole('button', { name: 'Disconnect' }).waitFor();
-    await conversation.getByRole('button', { name: 'Send all', exact: true }).click();
+    await conversation.getByRole('button', { name: 'Send all steps', exact: true }).click();
     const inbox = page.getByRole('region', { name: 'Mail server' }).getByRole('list', { name: 'Inbox' });
     await expect.poll(() => inbox.getByRole('listitem').count(), { timeout: 15_000 }).toBe(1);
     await inbox.getByRole('button').first().click();

@@ -9,9 +9,9 @@ import { freeTcpPort, listenOnFreePort } from '../support/ports';
 import { skipWithoutChromium } from './support/browser';
 import { browserPages } from './support/pages';
 
-const SEND_NEXT = 'Send step';
-const SEND_ALL = 'Send all';
-const SEND_THIS = 'Send now';
+const SEND_NEXT = 'Send next step';
+const SEND_ALL = 'Send all steps';
+const SEND_THIS = 'Send this step';
 
 async function connectToMailServer(page: Page) {
   await page
@@ -85,7 +85,7 @@ describe.skipIf(skipWithoutChromium('SMTP first-hour end-to-end spec'))('SMTP, f
     const { builder } = await connectToMailServer(page);
     const steps = builder.getByRole('list', { name: 'Steps' });
     const data = steps.getByRole('listitem', { name: /^4\. DATA/ });
-    await data.getByRole('button', { name: /^Send now: 4\. DATA/ }).click();
+    await data.getByRole('button', { name: /^Send this step: 4\. DATA/ }).click();
     await expect.poll(() => data.textContent(), { timeout: 10_000 }).toMatch(/503/);
     const toolbar = builder.getByRole('toolbar', { name: 'Conversation' });
     await expect.poll(() => toolbar.textContent()).toContain('Next: 1. HELO');
@@ -93,7 +93,7 @@ describe.skipIf(skipWithoutChromium('SMTP first-hour end-to-end spec'))('SMTP, f
     const transcript = builder.getByRole('log', { name: 'Transcript' });
     const before = (await transcript.textContent()) ?? '';
     const message = steps.getByRole('listitem', { name: /^5\. The message/ });
-    await message.getByRole('button', { name: /^Send now: 5\. The message/ }).click();
+    await message.getByRole('button', { name: /^Send this step: 5\. The message/ }).click();
     const question = builder.getByRole('alertdialog');
     await question.getByText(/has not said 354/).waitFor();
     // Nothing went out: the transcript is as it was.
@@ -101,8 +101,8 @@ describe.skipIf(skipWithoutChromium('SMTP first-hour end-to-end spec'))('SMTP, f
     await question.getByRole('button', { name: 'Keep it unsent' }).click();
     expect(await question.count()).toBe(0);
 
-    // Send step now sends HELO, and the pointer moves to the first step not yet sent: 2. MAIL FROM.
-    await toolbar.getByRole('button', { name: 'Send step' }).click();
+    // Send next step now sends HELO, and the pointer moves to the first step not yet sent: 2. MAIL FROM.
+    await toolbar.getByRole('button', { name: 'Send next step' }).click();
     await expect.poll(() => toolbar.textContent(), { timeout: 10_000 }).toContain('Next: 2. MAIL FROM');
     expect(problems.all).toEqual([]);
   });
@@ -134,7 +134,7 @@ describe.skipIf(skipWithoutChromium('SMTP first-hour end-to-end spec'))('SMTP, f
     await builder.getByLabel('Port', { exact: true }).fill(String(port));
     await builder.getByRole('button', { name: 'Connect', exact: true }).click();
     await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
-    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    await builder.getByRole('button', { name: 'Send all steps', exact: true }).click();
     const rcpt = builder.getByRole('list', { name: 'Steps' }).getByRole('listitem', { name: /^3\. RCPT TO/ });
     await expect.poll(() => rcpt.textContent(), { timeout: 10_000 }).toContain('The server refused RCPT TO');
     const text = (await rcpt.textContent()) ?? '';

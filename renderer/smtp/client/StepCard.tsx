@@ -38,7 +38,7 @@ interface StepCardProps {
   error: ControlError | undefined;
   draft: MessageDraft | undefined;
   eightBitMime: boolean;
-  /** Connected and no step waiting: "Send now" works. */
+  /** Connected and no step waiting: "Send this step" works. */
   canSend: boolean;
   /** This step is waiting for its reply (with the countdown); it cannot be removed meanwhile. */
   wait: StepWait | undefined;
@@ -101,10 +101,10 @@ export const StepCard = memo(function StepCard(props: StepCardProps) {
               void model.sendStep(step.id).then(() => revealReply(card, step.id));
             }}
             disabled={!props.canSend}
-            aria-label={`Send now: ${name}`}
+            aria-label={`Send this step: ${name}`}
             title="Send this step now, in order or not"
           >
-            Send now
+            Send this step
           </button>
           <button
             type="button"

@@ -139,10 +139,10 @@ export function ConversationView({
           disabled={!canSend || next === undefined}
           title={next ? `Sends step ${nextIndex + 1}, ${stepTitles[next.kind]}` : undefined}
         >
-          Send step
+          Send next step
         </button>
         <button type="button" onClick={() => void sendAll()} disabled={waiting || state.sendingAll || !next}>
-          Send all
+          Send all steps
         </button>
         <span className="action-hint">
           {next ? `Next: ${nextIndex + 1}. ${stepTitles[next.kind]}` : 'All steps sent.'}
