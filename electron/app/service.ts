@@ -1,5 +1,6 @@
 import type { Service } from '../service';
 import { type FolderChooser, folderChoosing } from './chooseFolder';
+import { createFolder } from './createFolder';
 import { appVersion, productName } from './version';
 
 /** What only the desktop app can do for the page; browser mode passes nothing. */
@@ -31,6 +32,7 @@ export function appServiceWith(desktop: DesktopAbilities = {}): Service {
       }),
       'app.ping': ({ data }) => ({ data, receivedAt: Date.now() }),
       'app.chooseFolder': folderChoosing(desktop.chooseFolder),
+      'app.createFolder': (request) => createFolder(request),
     };
   };
 }

@@ -71,6 +71,16 @@ export const appCommands = {
       .strict(),
     z.object({ path: z.string().min(1).nullable() }),
   ),
+  /**
+   * Creates a folder (and its missing parents) for saving mail, after "does not exist":
+   * `path` as typed, `~/...` or a full path; answers the full path created (or already there).
+   */
+  'app.createFolder': command(
+    z
+      .object({ path: typedFolderPath.refine((path) => path.trim() !== '', { message: 'the folder path is empty' }) })
+      .strict(),
+    z.object({ path: z.string().min(1) }),
+  ),
 };
 
 export const appEvents = {

@@ -2,7 +2,10 @@
  * SMTP in a student's first hour (issue 12): sending out of order, and what the next
  * step then is; message lines before the server's 354.
  */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freeTcpPort, listenOnFreePort } from '../support/ports';
@@ -105,6 +108,50 @@ describe.skipIf(skipWithoutChromium('SMTP first-hour end-to-end spec'))('SMTP, f
     await toolbar.getByRole('button', { name: 'Send next step' }).click();
     await expect.poll(() => toolbar.textContent(), { timeout: 10_000 }).toContain('Next: 2. MAIL FROM');
     expect(problems.all).toEqual([]);
+  });
+
+  it('a save folder that does not exist is offered "Create folder", for the server and the Inbox alike', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'pp-create-folder-'));
+    try {
+      const { page, problems } = await open();
+      await page
+        .getByRole('navigation', { name: 'Tools' })
+        .getByRole('link', { name: /^SMTP\b/ })
+        .click();
+      const server = page.getByRole('region', { name: 'Mail server' });
+      await server.getByText('Options').first().click();
+      await server.getByRole('checkbox', { name: 'Save each message as an .eml file' }).check();
+      const serverFolder = join(base, 'server', 'mail');
+      await server.getByRole('textbox', { name: 'Save folder' }).fill(serverFolder);
+      const port = await freeTcpPort();
+      await server.getByRole('textbox', { name: 'Port' }).fill(String(port));
+      await server.getByRole('button', { name: 'Start', exact: true }).click();
+      await server
+        .getByText(/does not exist/)
+        .first()
+        .waitFor();
+      await server.getByRole('button', { name: 'Create folder' }).click();
+      await server.getByRole('button', { name: 'Stop', exact: true }).waitFor();
+      expect(existsSync(serverFolder)).toBe(true);
+
+      const builder = page.getByRole('region', { name: /SMTP conversation/ });
+      await builder.getByLabel('Port', { exact: true }).fill(String(port));
+      await builder.getByRole('button', { name: 'Connect', exact: true }).click();
+      await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
+      await builder.getByRole('button', { name: SEND_ALL, exact: true }).click();
+      const inbox = server.getByRole('list', { name: 'Inbox' });
+      await expect.poll(() => inbox.getByRole('listitem').count(), { timeout: 15_000 }).toBe(1);
+      await inbox.getByRole('button').first().click();
+      const inboxFolder = join(base, 'inbox', 'saved');
+      await server.getByRole('textbox', { name: 'Save as .eml in folder' }).fill(inboxFolder);
+      await server.getByRole('button', { name: 'Save .eml' }).click();
+      await server.getByRole('button', { name: 'Create folder' }).click();
+      await server.getByText(/^Saved as/).waitFor();
+      expect(existsSync(inboxFolder)).toBe(true);
+      expect(problems.all).toEqual([]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 
   it('a 500 to a well-formed RCPT TO is the server refusing it: its words first, no talk of a typo', async () => {
