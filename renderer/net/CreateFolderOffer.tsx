@@ -16,10 +16,15 @@ export function CreateFolderOffer({
   folder: string;
   onCreated: () => void;
 }) {
+  // Only a missing folder needs the client: nothing else is drawn, or asked of the connection.
+  if (error?.code !== 'E_FOLDER_NOT_FOUND') return null;
+  return <CreateFolderButton folder={folder} onCreated={onCreated} />;
+}
+
+function CreateFolderButton({ folder, onCreated }: { folder: string; onCreated: () => void }) {
   const client = useClient();
   const [failure, setFailure] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  if (error?.code !== 'E_FOLDER_NOT_FOUND') return null;
   const create = async () => {
     setBusy(true);
     setFailure(undefined);
