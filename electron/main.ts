@@ -28,10 +28,12 @@ import {
   appPaths,
   answerPermissionCheck,
   answerPermissionRequest,
+  askToLeave,
   askToOpenLink,
   denyPermissionCheck,
   linkDecision,
   renderProcessGonePolicy,
+  userChoseToLeave,
   userChoseToOpen,
   windowOpenDecision,
   windowOptions,
@@ -158,6 +160,10 @@ function createWindow(paths: AppPaths): BrowserWindow {
     }
     console.error(`the page's renderer process is gone (${details.reason}); reloading the page`);
     if (!window.isDestroyed()) window.loadURL(next.url).catch(reportLoadFailure);
+  });
+  // The page's beforeunload said it has unsaved work: ask, and let the window go only if told to.
+  window.webContents.on('will-prevent-unload', (event) => {
+    if (userChoseToLeave(dialog.showMessageBoxSync(window, askToLeave()))) event.preventDefault();
   });
   window.once('ready-to-show', () => window.show());
   function reportLoadFailure(error: unknown): void {

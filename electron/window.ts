@@ -164,6 +164,32 @@ export function askToOpenLink(url: string) {
   };
 }
 
+export const leaveButton = 0;
+
+/**
+ * The question shown when the page's beforeunload says it has unsaved work (transcripts,
+ * a request history, running servers) and the window is closed or reloaded; Stay is the default.
+ */
+export function askToLeave() {
+  return {
+    type: 'question' as const,
+    title: productName,
+    message: 'Close and lose the unsaved work?',
+    detail:
+      'Transcripts, the request history and the running servers are not saved anywhere: ' +
+      'closing or reloading the window throws them away and stops the servers.',
+    buttons: ['Close anyway', 'Stay'],
+    defaultId: 1,
+    cancelId: 1,
+    noLink: true,
+  };
+}
+
+/** True when the user's answer to askToLeave means "leave" (the page's beforeunload is overruled). */
+export function userChoseToLeave(response: number): boolean {
+  return response === leaveButton;
+}
+
 /** True when the user's answer to askToOpenLink means "open it". */
 export function userChoseToOpen(answer: { readonly response: number }): boolean {
   return answer.response === openLinkButton;

@@ -1,6 +1,7 @@
 import type { Service } from '../service';
 import { type FolderChooser, folderChoosing } from './chooseFolder';
 import { exercisesFolder, listExercises } from './exercises';
+import { createFolder } from './createFolder';
 import { appVersion, productName } from './version';
 
 /** What only the desktop app can do for the page; browser mode passes nothing. */
@@ -33,6 +34,7 @@ export function appServiceWith(desktop: DesktopAbilities = {}): Service {
       'app.ping': ({ data }) => ({ data, receivedAt: Date.now() }),
       'app.chooseFolder': folderChoosing(desktop.chooseFolder),
       'app.exercises': async () => listExercises(await exercisesFolder()),
+      'app.createFolder': (request) => createFolder(request),
     };
   };
 }

@@ -8,6 +8,7 @@ import { useRoute } from './route';
 import { StatusBar } from './StatusBar';
 import { ToolNav } from './ToolNav';
 import { findTool } from './tools';
+import { useAskBeforeLeaving } from './unsavedWork';
 
 /**
  * The frame every tool lives in: navigation, the selected tool, and the status bar.
@@ -17,6 +18,7 @@ export function App({ pageRestart }: { pageRestart?: PageRestartReason | undefin
   const route = useRoute();
   const main = useRef<HTMLElement>(null);
   useFocusOnRouteChange(route, main);
+  useAskBeforeLeaving();
   const dropProblem = useConversationDrop();
 
   return (

@@ -29,6 +29,11 @@ export class DnsLab {
     void this.query.useSystemResolver();
   }
 
+  /** A reply shown, or the DNS server running or with a log. */
+  hasUnsavedWork(): boolean {
+    return this.query.state.result !== undefined || this.server.hasUnsavedWork();
+  }
+
   connectionLost(): void {
     this.query.connectionLost();
     this.server.connectionLost();

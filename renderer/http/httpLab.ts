@@ -26,6 +26,11 @@ export class HttpLab {
     this.experiment = new ExperimentModel(client);
   }
 
+  /** A request in the history, or the web server running or with a log. */
+  hasUnsavedWork(): boolean {
+    return this.exchanges.state.exchanges.length > 0 || this.webServer.hasUnsavedWork();
+  }
+
   connectionLost(): void {
     this.composer.connectionLost();
     this.webServer.connectionLost();

@@ -1,4 +1,4 @@
-import { type ReactNode, type RefObject, useId, useRef } from 'react';
+import { type ReactNode, type RefObject, useEffect, useId, useRef, useState } from 'react';
 import type { ComposerState } from './composer';
 import { Countdown } from './Countdown';
 import type { ControlError } from './errors';
@@ -23,6 +23,7 @@ export function ClientPanel({
   title,
   label,
   onClose,
+  askFirst = false,
   panel,
   children,
 }: {
@@ -31,19 +32,41 @@ export function ClientPanel({
   /** The session's name ("Client 1"). */
   label: string;
   onClose: () => void;
+  /** The client has an open socket: "Close Client N" asks before ending it. */
+  askFirst?: boolean;
   panel: RefObject<HTMLElement | null>;
   children: ReactNode;
 }) {
   const headingId = useId();
+  const questionId = useId();
+  const [asking, setAsking] = useState(false);
+  const keep = useRef<HTMLButtonElement>(null);
+  // The Close button gives way to the question: the keyboard's focus goes to its safe answer.
+  useEffect(() => {
+    if (asking) keep.current?.focus();
+  }, [asking]);
   return (
     <section className="panel client-panel" aria-labelledby={headingId} ref={panel}>
       <div className="panel-head">
         <h2 id={headingId}>{title}</h2>
         <span className="panel-session">{label}</span>
-        <button type="button" className="link-button" onClick={onClose}>
-          Close {label}
-        </button>
+        {!asking && (
+          <button type="button" className="link-button" onClick={askFirst ? () => setAsking(true) : onClose}>
+            Close {label}
+          </button>
+        )}
       </div>
+      {asking && (
+        <div className="close-confirm" role="alertdialog" aria-labelledby={questionId}>
+          <p id={questionId}>Close the connected {label}? Its socket is closed and its transcript is thrown away.</p>
+          <button type="button" onClick={onClose}>
+            Close it
+          </button>{' '}
+          <button type="button" className="primary" onClick={() => setAsking(false)} ref={keep}>
+            Keep it
+          </button>
+        </div>
+      )}
       {children}
     </section>
   );

@@ -6,6 +6,7 @@ export interface SessionTab extends TabModel {
   readonly sessionId: string | undefined;
   subscribe(listener: () => void): () => void;
   connectionLost(): void;
+  hasUnsavedWork(): boolean;
 }
 
 const maxOrphanEvents = 256;
@@ -77,6 +78,7 @@ export class SessionRouter<M extends SessionTab> {
 
 interface LabServer {
   connectionLost(): void;
+  hasUnsavedWork(): boolean;
   dispose(): void;
 }
 
@@ -116,6 +118,11 @@ export class SocketLab<C extends SessionTab, S extends LabServer> {
     parts.routeEvents(router);
     this.server = parts.server;
     this.stopServerLog = parts.watchServerLog(parts.server);
+  }
+
+  /** Any client tab with a socket or a transcript, or the server running or with a log. */
+  hasUnsavedWork(): boolean {
+    return this.clients.state.tabs.some((tab) => tab.hasUnsavedWork()) || this.server.hasUnsavedWork();
   }
 
   connectionLost(): void {

@@ -173,6 +173,11 @@ export abstract class ServerModel<Mode extends string, Counters, Entry> extends 
     return this.state.phase === 'running';
   }
 
+  /** A server not stopped, or a log with lines: a reload would lose them. */
+  hasUnsavedWork(): boolean {
+    return this.state.phase !== 'stopped' || this.log.hasRows;
+  }
+
   async start(): Promise<boolean> {
     if (this.state.phase !== 'stopped') return false;
     if (!this.beforeStart()) return false;

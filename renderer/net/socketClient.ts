@@ -58,6 +58,11 @@ export abstract class SocketClientModel<C extends string, S extends SocketClient
   /** The open socket's session, if any. */
   abstract get sessionId(): string | undefined;
 
+  /** An open socket, or a transcript with lines: a reload would lose them. */
+  hasUnsavedWork(): boolean {
+    return this.sessionId !== undefined || this.transcript.view.hasRows;
+  }
+
   abstract dispose(): void;
 
   /** Cancel beside a reply countdown (without `seq`: all of them): stop waiting; nothing is sent to the server. */

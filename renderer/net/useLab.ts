@@ -4,6 +4,8 @@ import type { ConnectionManager, TransportLabel } from '../transport/connection'
 
 interface Lab {
   connectionLost(): void;
+  /** Transcripts, a request history, a running server…: what a reload would lose. */
+  hasUnsavedWork(): boolean;
 }
 
 const labs = new WeakMap<ConnectionManager, Map<string, Lab>>();
@@ -33,4 +35,10 @@ export function useLab<L extends Lab>(key: string, create: (client: Client, tran
     });
   }
   return lab;
+}
+
+/** True when any tool's lab has something a reload or close would lose. */
+export function hasUnsavedWork(manager: ConnectionManager): boolean {
+  for (const lab of labs.get(manager)?.values() ?? []) if (lab.hasUnsavedWork()) return true;
+  return false;
 }

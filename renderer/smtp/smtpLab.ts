@@ -17,6 +17,15 @@ export class SmtpLab {
     this.mailServer = new MailServerModel(client, options.transcript, options.folders);
   }
 
+  /** A conversation with a transcript or an open connection, or the mail server running or with a log. */
+  hasUnsavedWork(): boolean {
+    return (
+      this.conversation.transcript.hasRows ||
+      this.conversation.sessionId !== undefined ||
+      this.mailServer.hasUnsavedWork()
+    );
+  }
+
   connectionLost(): void {
     this.conversation.connectionLost();
     this.mailServer.connectionLost();

@@ -91,6 +91,16 @@ export function TranscriptView({ model, label = 'Transcript', emptyText = 'Nothi
         <button type="button" onClick={copy} disabled={rows.length === 0}>
           Copy as text
         </button>
+        <button
+          type="button"
+          onClick={() => {
+            model.clear();
+            setCopyStatus(undefined);
+          }}
+          disabled={rows.length === 0 && snapshot.droppedRows === 0}
+        >
+          Clear transcript
+        </button>
         <span role="status" className={copyStatus?.ok === false ? 'copy-status is-error' : 'copy-status'}>
           {copyStatus?.text}
         </span>

@@ -200,6 +200,11 @@ export class TranscriptModel extends Store<TranscriptSnapshot> {
     if (viewMode !== this.state.viewMode) this.set({ ...this.state, viewMode, version: this.state.version + 1 });
   }
 
+  /** Anything to lose: a row shown, or rows already dropped from the view. */
+  get hasRows(): boolean {
+    return this.state.rows.length > 0 || this.state.droppedRows > 0;
+  }
+
   clear(): void {
     this.rows = [];
     this.running = undefined;

@@ -90,6 +90,16 @@ export const appCommands = {
       skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
     }),
   ),
+  /**
+   * Creates a folder (and its missing parents) for saving mail, after "does not exist":
+   * `path` as typed, `~/...` or a full path; answers the full path created (or already there).
+   */
+  'app.createFolder': command(
+    z
+      .object({ path: typedFolderPath.refine((path) => path.trim() !== '', { message: 'the folder path is empty' }) })
+      .strict(),
+    z.object({ path: z.string().min(1) }),
+  ),
 };
 
 export const appEvents = {

@@ -55,18 +55,31 @@ const traffic: Record<string, (page: Page) => Promise<void>> = {
     await conversation.getByLabel('Port', { exact: true }).fill(String(port));
     await conversation.getByRole('button', { name: 'Connect', exact: true }).click();
     await conversation.getByRole('button', { name: 'Disconnect' }).waitFor();
-    await conversation.getByRole('button', { name: 'Send all', exact: true }).click();
+    await conversation.getByRole('button', { name: 'Send all steps', exact: true }).click();
     const inbox = page.getByRole('region', { name: 'Mail server' }).getByRole('list', { name: 'Inbox' });
     await expect.poll(() => inbox.getByRole('listitem').count(), { timeout: 15_000 }).toBe(1);
     await inbox.getByRole('button').first().click();
     await page.getByLabel('Raw source').waitFor();
+  },
+  async dns(page) {
+    // The built-in server's sample zone, queried by the query builder's defaults.
+    const server = page.getByRole('region', { name: 'DNS server' });
+    await server.getByRole('textbox', { name: 'Port' }).fill('0');
+    await server.getByRole('button', { name: 'Start', exact: true }).click();
+    await server.getByRole('button', { name: 'Stop', exact: true }).and(page.locator(':enabled')).waitFor();
+    const query = page.getByRole('region', { name: 'DNS query' });
+    await expect.poll(() => query.getByRole('textbox', { name: 'Port', exact: true }).inputValue()).not.toBe('53');
+    await query.getByRole('button', { name: 'Send', exact: true }).click();
+    const reply = page.getByRole('region', { name: 'Reply' });
+    await expect.poll(() => reply.textContent(), { timeout: 10_000 }).toMatch(/NOERROR|NXDOMAIN/);
+    await reply.getByRole('table', { name: 'Reply fields' }).getByRole('button').first().click();
   },
 };
 
 describe.skipIf(skipWithoutChromium('Accessibility end-to-end spec'))('accessibility (axe-core)', () => {
   const { open } = browserPages();
 
-  for (const tool of ['', 'udp', 'tcp', 'http', 'smtp']) {
+  for (const tool of ['', 'udp', 'tcp', 'http', 'smtp', 'dns']) {
     it(`#/${tool}: no violations idle${tool ? ' and after traffic' : ''}`, async () => {
       const { app, page, problems } = await open();
       await page.goto(`${app.origin}/#/${tool}`);

@@ -135,7 +135,7 @@ describe.skipIf(skipWithoutChromium('conversations end-to-end spec'))('conversat
     await builder.getByLabel('Port', { exact: true }).fill(String(port));
     await builder.getByRole('button', { name: 'Connect', exact: true }).click();
     await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
-    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    await builder.getByRole('button', { name: 'Send all steps', exact: true }).click();
     await builder.getByRole('button', { name: 'Connect', exact: true }).waitFor({ timeout: 15_000 });
 
     const path = await save(page, builder);

@@ -2,13 +2,83 @@
  * What a student's first hour with every tool ran into (issue 12), each reproduced
  * through the UI in headless Chromium.
  */
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { skipWithoutChromium } from './support/browser';
 import { browserPages } from './support/pages';
 import { freeTcpPort } from '../support/ports';
 
+/** Starts the TCP page's server and connects Client 1 to it. */
+async function connectTcpClient(page: Page, origin: string) {
+  await page.goto(`${origin}/#/tcp`);
+  const server = page.getByRole('region', { name: /TCP server/ });
+  const port = await freeTcpPort();
+  await server.getByRole('textbox', { name: 'Port' }).fill(String(port));
+  await server.getByRole('button', { name: 'Start' }).click();
+  await server.getByRole('button', { name: 'Stop' }).waitFor();
+  const client = page.getByRole('region', { name: 'TCP client' });
+  await client.getByRole('textbox', { name: 'Port' }).fill(String(port));
+  await client.getByRole('button', { name: 'Connect', exact: true }).click();
+  await client.getByRole('button', { name: 'Disconnect' }).waitFor();
+  return { server, client };
+}
+
+/** What the page's beforeunload handler says: true when it asks the browser to ask. */
+function asksBeforeUnload(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const event = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(event);
+    return event.defaultPrevented;
+  });
+}
+
 describe.skipIf(skipWithoutChromium('First-hour end-to-end spec'))("a student's first hour", () => {
   const { open } = browserPages();
+
+  it('asks before a reload or close loses unsaved work, and only then', async () => {
+    const { app, page, problems } = await open();
+    await page.getByRole('contentinfo', { name: 'Status bar' }).getByText('Connected', { exact: true }).waitFor();
+    expect(await asksBeforeUnload(page), 'nothing to lose yet').toBe(false);
+    await connectTcpClient(page, app.origin);
+    expect(await asksBeforeUnload(page), 'a running server and a connection').toBe(true);
+    // The browser's own question: dismissing it keeps the page and its work.
+    const asked = new Promise<string>((resolve) => {
+      page.once('dialog', (dialog) => {
+        resolve(dialog.type());
+        void dialog.dismiss();
+      });
+    });
+    await page.close({ runBeforeUnload: true });
+    expect(await asked).toBe('beforeunload');
+    expect(page.isClosed()).toBe(false);
+    await page.getByRole('region', { name: 'TCP client' }).getByRole('button', { name: 'Disconnect' }).waitFor();
+    expect(problems.all).toEqual([]);
+  });
+
+  it('"Close Client 1" on a connected client asks first; Clear transcript empties the transcript', async () => {
+    const { app, page, problems } = await open();
+    const { client } = await connectTcpClient(page, app.origin);
+    const transcript = client.getByRole('log', { name: 'Transcript' });
+    await expect.poll(async () => (await transcript.textContent()) ?? '').toMatch(/\S/);
+    await client.getByRole('button', { name: 'Clear transcript' }).click();
+    await expect.poll(() => transcript.locator('.t-row').count()).toBe(0);
+    expect(await client.getByRole('button', { name: 'Clear transcript' }).isDisabled()).toBe(true);
+
+    await client.getByRole('button', { name: 'Close Client 1' }).click();
+    const question = client.getByRole('alertdialog');
+    await question.getByText('Close the connected Client 1?').waitFor();
+    await question.getByRole('button', { name: 'Keep it' }).click();
+    expect(await question.count()).toBe(0);
+    await client.getByRole('button', { name: 'Disconnect' }).waitFor();
+
+    await client.getByRole('button', { name: 'Close Client 1' }).click();
+    await question.getByRole('button', { name: 'Close it' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Close Client 1' }).count()).toBe(0);
+    expect(
+      await page.getByRole('region', { name: 'TCP client' }).getByRole('button', { name: 'Disconnect' }).count(),
+    ).toBe(0);
+    expect(problems.all).toEqual([]);
+  });
 
   it("the status bar names its round trip the app link's, not the network's", async () => {
     const { page, problems } = await open();

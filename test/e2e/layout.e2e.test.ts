@@ -9,7 +9,7 @@ import { skipWithoutChromium } from './support/browser';
 import { findCutOffText, statusBarLines } from './support/cutOff';
 import { browserPages } from './support/pages';
 
-const tools = ['', 'udp', 'tcp', 'http', 'smtp'];
+const tools = ['', 'udp', 'tcp', 'http', 'smtp', 'dns'];
 const sizes = [
   { width: 1280, height: 800 },
   { width: 1024, height: 768 },

@@ -152,7 +152,7 @@ describe.skipIf(skipWithoutChromium('sequence diagram end-to-end spec'))('the se
     await builder.getByLabel('Port', { exact: true }).fill(String(port));
     await builder.getByRole('button', { name: 'Connect', exact: true }).click();
     await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
-    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    await builder.getByRole('button', { name: 'Send all steps', exact: true }).click();
     const transcript = builder.getByRole('log', { name: 'Transcript' });
     await expect.poll(() => transcript.textContent(), { timeout: 15_000 }).toMatch(/221 /);
     const image = await openDiagram(builder);

@@ -108,7 +108,7 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     await builder.getByLabel('Port', { exact: true }).fill(String(port));
     await builder.getByRole('button', { name: 'Connect', exact: true }).click();
     await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
-    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    await builder.getByRole('button', { name: 'Send all steps', exact: true }).click();
 
     const transcript = builder.getByRole('log', { name: 'Transcript' });
     await expect.poll(() => transcript.textContent(), { timeout: 15_000 }).toMatch(/221 /);
@@ -147,7 +147,7 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
         '<p id="hello">Hello from HTML</p><script>parent.document.title = "pwned"; document.body.append("ran")</script>' +
           '<img src="x" onerror="parent.document.title = \'pwned too\'">',
       );
-    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    await builder.getByRole('button', { name: 'Send all steps', exact: true }).click();
     const transcript = builder.getByRole('log', { name: 'Transcript' });
     await expect.poll(() => transcript.textContent(), { timeout: 15_000 }).toMatch(/221 /);
 
@@ -180,7 +180,7 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     await builder.getByRole('button', { name: /Use the built-in server/ }).click();
     await builder.getByRole('button', { name: 'Connect', exact: true }).click();
     await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
-    const sendStep = builder.getByRole('button', { name: 'Send step', exact: true });
+    const sendStep = builder.getByRole('button', { name: 'Send next step', exact: true });
     const add = async (kind: string) => {
       await builder.getByLabel('New step').selectOption({ label: kind });
       await builder.getByRole('button', { name: 'Add step' }).click();
@@ -214,7 +214,7 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     await expect.poll(() => auth.textContent()).toContain('235');
 
     // The rest of the textbook, inside TLS and logged in.
-    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    await builder.getByRole('button', { name: 'Send all steps', exact: true }).click();
     const transcript = builder.getByRole('log', { name: 'Transcript' });
     await expect.poll(() => transcript.textContent(), { timeout: 15_000 }).toMatch(/221 /);
     const inbox = server.getByRole('list', { name: 'Inbox' });
@@ -228,7 +228,7 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     expect(problems.all).toEqual([]);
   });
 
-  it('a slow server: the waiting step counts down, Cancel stops Send all, and the late reply is still shown', async () => {
+  it('a slow server: the waiting step counts down, Cancel stops Send all steps, and the late reply is still shown', async () => {
     const { page, problems, builder } = await openSmtp();
     const server = page.getByRole('region', { name: 'Mail server' });
     const port = await freeTcpPort();
@@ -239,7 +239,7 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     await server.getByRole('button', { name: 'Stop', exact: true }).waitFor();
 
     await builder.getByRole('button', { name: /Use the built-in server/ }).click();
-    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    await builder.getByRole('button', { name: 'Send all steps', exact: true }).click();
     const message = builder.getByRole('listitem', { name: '5. The message' });
     const status = message.getByRole('status').filter({ hasText: 'Waiting for the reply to The message' });
     await status.waitFor();
@@ -258,7 +258,7 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     expect(problems.all).toEqual([]);
   });
 
-  it('runs the textbook conversation with Send all against a server on loopback', async () => {
+  it('runs the textbook conversation with Send all steps against a server on loopback', async () => {
     const server = await textbookServer();
     const { page, problems, builder } = await openSmtp();
     await screenshot(page, 'smtp-start.png');
@@ -266,7 +266,7 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     await builder.getByLabel('Port', { exact: true }).fill(String(server.port));
     await builder.getByRole('button', { name: 'Connect', exact: true }).click();
     await builder.getByRole('button', { name: 'Disconnect' }).waitFor();
-    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    await builder.getByRole('button', { name: 'Send all steps', exact: true }).click();
 
     const transcript = builder.getByRole('log', { name: 'Transcript' });
     await expect.poll(() => transcript.textContent(), { timeout: 10_000 }).toContain('221 hamburger.edu');
@@ -301,11 +301,11 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     await moved.waitFor();
     expect(await moved.evaluate((element) => element === document.activeElement)).toBe(true);
 
-    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    await builder.getByRole('button', { name: 'Send all steps', exact: true }).click();
     const step = builder.getByRole('listitem', { name: '2. RCPT TO' });
     await expect.poll(() => step.textContent(), { timeout: 10_000 }).toContain('503');
     expect(await step.textContent()).toContain('You sent RCPT TO before MAIL FROM');
-    // Send all stopped there, MAIL FROM (now third) was not sent, and the refused RCPT TO, the
+    // Send all steps stopped there, MAIL FROM (now third) was not sent, and the refused RCPT TO, the
     // first step not sent successfully, is next: move MAIL FROM up, or send it, then RCPT again.
     expect(await step.locator('.smtp-badge.is-next').count()).toBe(1);
     expect(await builder.getByRole('listitem', { name: '3. MAIL FROM' }).locator('.smtp-badge.is-next').count()).toBe(
@@ -336,7 +336,7 @@ describe.skipIf(skipWithoutChromium('SMTP end-to-end spec'))('SMTP by hand', () 
     await message.scrollIntoViewIfNeeded();
     await screenshot(page, 'smtp-compose.png');
 
-    await builder.getByRole('button', { name: 'Send all', exact: true }).click();
+    await builder.getByRole('button', { name: 'Send all steps', exact: true }).click();
     const transcript = builder.getByRole('log', { name: 'Transcript' });
     await expect.poll(() => transcript.textContent(), { timeout: 10_000 }).toContain('221 hamburger.edu');
     expect(server.messages[0]).toMatch(/^Subject: Pickles\r$/m);

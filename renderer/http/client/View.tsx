@@ -326,7 +326,7 @@ function ConnectionFields({ model, state }: { model: ComposerModel; state: Compo
           error={state.errors.connectDeadline}
         />
         <SecondsField
-          label="Response deadline (s)"
+          label="Reply deadline (s)"
           value={state.responseDeadline}
           onChange={(value) => model.setResponseDeadline(value)}
           error={state.errors.responseDeadline}

@@ -12,6 +12,7 @@ import type { ConversationModel } from './model';
 import { MessageEditor } from './MessageEditor';
 import type { MessageDraft } from './messageDraft';
 import { ReplyBlock } from './ReplyBlock';
+import { revealReply } from './reveal';
 import { hideSecret } from './sending';
 import type { StepRun, StepWait } from './state';
 
@@ -37,7 +38,7 @@ interface StepCardProps {
   error: ControlError | undefined;
   draft: MessageDraft | undefined;
   eightBitMime: boolean;
-  /** Connected and no step waiting: "Send now" works. */
+  /** Connected and no step waiting: "Send this step" works. */
   canSend: boolean;
   /** This step is waiting for its reply (with the countdown); it cannot be removed meanwhile. */
   wait: StepWait | undefined;
@@ -95,12 +96,15 @@ export const StepCard = memo(function StepCard(props: StepCardProps) {
         <span className="smtp-step-tools">
           <button
             type="button"
-            onClick={() => void model.sendStep(step.id)}
+            onClick={(event) => {
+              const card = event.currentTarget.closest('ol');
+              void model.sendStep(step.id).then(() => revealReply(card, step.id));
+            }}
             disabled={!props.canSend}
-            aria-label={`Send now: ${name}`}
+            aria-label={`Send this step: ${name}`}
             title="Send this step now, in order or not"
           >
-            Send now
+            Send this step
           </button>
           <button
             type="button"

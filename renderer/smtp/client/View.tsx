@@ -12,6 +12,7 @@ import { smtpSource } from '../../conversation/smtpSource';
 import { SequenceSection } from '../../sequence/SequenceDiagram';
 import type { ConversationModel } from './model';
 import { ReplyBlock } from './ReplyBlock';
+import { revealReply } from './reveal';
 import { type ConversationState, type SmtpConnection, securityLabels, type Security } from './state';
 import { CertificateFacts, StepCard } from './StepCard';
 
@@ -50,6 +51,18 @@ export function ConversationView({
       const card = panel.current?.querySelector<HTMLElement>(`[data-step="${id}"]`);
       (card?.querySelector<HTMLElement>('input, textarea') ?? card)?.focus();
     });
+  };
+
+  const sendNext = async () => {
+    const id = state.nextStepId;
+    await model.sendStep();
+    revealReply(panel.current, id);
+  };
+  const sendAll = async () => {
+    await model.sendAll();
+    // Where it stopped: the step refused, or the last one when all went through.
+    const after = model.state;
+    revealReply(panel.current, after.nextStepId ?? after.steps.at(-1)?.id);
   };
 
   const nextIndex = steps.findIndex((step) => step.id === state.nextStepId);
@@ -126,14 +139,14 @@ export function ConversationView({
           type="button"
           className="primary"
           data-action="send-step"
-          onClick={() => void model.sendStep()}
+          onClick={() => void sendNext()}
           disabled={!canSend || next === undefined}
           title={next ? `Sends step ${nextIndex + 1}, ${stepTitles[next.kind]}` : undefined}
         >
-          Send step
+          Send next step
         </button>
-        <button type="button" onClick={() => void model.sendAll()} disabled={waiting || state.sendingAll || !next}>
-          Send all
+        <button type="button" onClick={() => void sendAll()} disabled={waiting || state.sendingAll || !next}>
+          Send all steps
         </button>
         <span className="action-hint">
           {next ? `Next: ${nextIndex + 1}. ${stepTitles[next.kind]}` : 'All steps sent.'}

@@ -67,7 +67,7 @@ export function replyView({ reply, explanation, note, late }: ExplainedReply, is
   };
 }
 
-/** 2xx and 3xx carry on; 4xx, 5xx and a line without a code stop "Send all". */
+/** 2xx and 3xx carry on; 4xx, 5xx and a line without a code stop "Send all steps". */
 export function replyGoesOn(code: number | null): boolean {
   return code !== null && code >= 200 && code < 400;
 }

@@ -120,12 +120,12 @@ export class StepSender {
     return outcome;
   }
 
-  /** Send all stops before its next step (the step on its way finishes or fails first). */
+  /** Send all steps stops before its next step (the step on its way finishes or fails first). */
   stopSendAll(): void {
     this.stopAll = true;
   }
 
-  /** The Cancel beside the reply countdown: stop waiting and stop Send all. */
+  /** The Cancel beside the reply countdown: stop waiting and stop Send all steps. */
   async cancelStep(): Promise<void> {
     this.stopAll = true;
     const sessionId = this.session.sessionId;

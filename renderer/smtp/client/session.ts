@@ -29,7 +29,7 @@ export class LiveSession {
   private readonly connecting = new CancellableCall();
   private readonly unsubscribes: Array<() => void>;
 
-  /** `onClosed`: the connection is gone, so Send all stops where it is. */
+  /** `onClosed`: the connection is gone, so Send all steps stops where it is. */
   constructor(
     private readonly cell: ConversationCell,
     private readonly client: Client,

@@ -83,7 +83,7 @@ export interface ConversationState {
   readonly drafts: Readonly<Record<string, MessageDraft>>;
   /** The last result of each step sent on this connection, by step id. */
   readonly runs: Readonly<Record<string, StepRun>>;
-  /** The step "Send step" sends next: the first one not yet sent successfully on this connection. */
+  /** The step "Send next step" sends next: the first one not yet sent successfully on this connection. */
   readonly nextStepId: string | undefined;
   /** A message step held back because the server has not said 354: its lines would be read as commands. */
   readonly confirmMessage: string | undefined;

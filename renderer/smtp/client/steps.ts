@@ -24,7 +24,7 @@ export function textbookStart(): Pick<ConversationState, 'steps' | 'drafts' | 'n
 
 /**
  * The conversation's list of steps: added, edited, reordered and removed while the
- * connection stays, and which one "Send step" sends next. A step's draft and last
+ * connection stays, and which one "Send next step" sends next. A step's draft and last
  * run go with it when it is removed.
  */
 export class StepList {
@@ -46,7 +46,7 @@ export class StepList {
   }
 
   /**
-   * The first step not yet sent successfully on this connection: what "Send step" sends next.
+   * The first step not yet sent successfully on this connection: what "Send next step" sends.
    * A step whose reply the user stopped waiting for went out whole, so it is not sent again;
    * a refused or failed one is next, to edit and send again.
    */
@@ -76,7 +76,7 @@ export class StepList {
 
   /**
    * "Add step": while connected, the new step goes just before the next one and is sent
-   * next (connect, add EHLO, Send step); otherwise it goes at the end of the list.
+   * next (connect, add EHLO, Send next step); otherwise it goes at the end of the list.
    */
   addHere(kind: SmtpStepKind): string {
     const steps = this.state.steps;
@@ -120,7 +120,7 @@ export class StepList {
     this.cell.update({ steps: moveStep(this.state.steps, id, target) });
   }
 
-  /** The step "Send step" sends next (the user may pick any, in order or not). */
+  /** The step "Send next step" sends next (the user may pick any, in order or not). */
   setNext(id: string): void {
     if (this.state.steps.some((step) => step.id === id)) this.cell.update({ nextStepId: id });
   }

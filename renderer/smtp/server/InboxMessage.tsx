@@ -3,6 +3,7 @@ import { formatByteCount, toVisibleSegments } from '../../../shared/bytes';
 import type { MailAttachment, MailMessage } from '../../../shared/smtp/server/contract';
 import { HtmlPreview } from '../../http/client/response/HtmlPreview';
 import { ChooseFolderButton } from '../../net/ChooseFolderButton';
+import { CreateFolderOffer } from '../../net/CreateFolderOffer';
 import { ErrorText, TextField } from '../../net/fields';
 import { formatSocketAddress } from '../../net/format';
 import { useStore } from '../../net/useStore';
@@ -142,6 +143,7 @@ function MessageView({ message, model }: { message: MailMessage; model: InboxMod
           Save .eml
         </button>
       </div>
+      <CreateFolderOffer error={state.errors.save} folder={state.saveFolder} onCreated={() => void model.save()} />
       {state.saved?.messageId === message.messageId && (
         <p className="action-hint" role="status">
           Saved as <span className="mono">{state.saved.path}</span>

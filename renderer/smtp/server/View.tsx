@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { formatByteCount } from '../../../shared/bytes';
 import type { MailServerCounters } from '../../../shared/smtp/server/contract';
 import { ChooseFolderButton } from '../../net/ChooseFolderButton';
+import { CreateFolderOffer } from '../../net/CreateFolderOffer';
 import { CheckboxField, ErrorText, TextField } from '../../net/fields';
 import { LinkBadge, LinkFields } from '../../net/LinkFields';
 import { ListeningOn, ListenFields, ServerCounters, ServerHeading, StartStop } from '../../net/ServerControls';
@@ -160,6 +161,13 @@ export function MailServerPanel({ model }: { model: MailServerModel }) {
                 />
               )
             }
+          />
+        )}
+        {options.saveToFolder && !locked && (
+          <CreateFolderOffer
+            error={errors.saveFolder ?? state.errors.start}
+            folder={options.saveFolder}
+            onCreated={() => void model.start()}
           />
         )}
       </details>

@@ -38,7 +38,7 @@ export function TcpClientView({ model, onClose }: { model: TcpClientModel; onClo
   else if (connection.writeShut) sendBlocked = 'This side is shut for writing; connect again to send.';
 
   return (
-    <ClientPanel title="TCP client" label={model.label} onClose={onClose} panel={panel}>
+    <ClientPanel title="TCP client" label={model.label} onClose={onClose} askFirst={open} panel={panel}>
       <HostPortFields model={model} state={state} onEnter={() => void connect()} disabled={phase !== 'idle'}>
         <SecondsField
           label="Connect deadline (s)"

@@ -28,7 +28,7 @@ export function UdpClientView({ model, onClose }: { model: UdpClientModel; onClo
   const connected = open && socket.peer !== undefined;
 
   return (
-    <ClientPanel title="UDP client" label={model.label} onClose={onClose} panel={panel}>
+    <ClientPanel title="UDP client" label={model.label} onClose={onClose} askFirst={open} panel={panel}>
       <HostPortFields model={model} state={state} disabled={connected} />
       <CheckboxField
         label={

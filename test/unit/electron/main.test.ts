@@ -249,6 +249,11 @@ const standIn = vi.hoisted(() => {
       else dialog.asked.push({ owner, options });
       return Promise.resolve({ response: dialog.answer, checkboxChecked: false });
     },
+    syncAsked: [] as Array<{ owner: unknown; options: { message?: string; buttons?: string[] } }>,
+    showMessageBoxSync(owner: unknown, options: { message?: string; buttons?: string[] }) {
+      dialog.syncAsked.push({ owner, options });
+      return dialog.answer;
+    },
     folderAsks: [] as Array<{ owner: unknown; options: Record<string, unknown> }>,
     /** What the folder dialog answers next: a folder, or null for Cancel. */
     folderAnswer: null as string | null,
@@ -529,6 +534,22 @@ describe('electron/main.ts', () => {
     expect(dialog.asked).toHaveLength(3);
     expect(shell.opened).toEqual(['https://example.com/rfc', 'http://example.org/page']);
     expect(windows).toHaveLength(1);
+  });
+
+  it('asks before a page with unsaved work is closed or reloaded; Stay keeps it', () => {
+    const contents = theWindow().webContents;
+    dialog.syncAsked.length = 0;
+    dialog.answer = 1; // Stay
+    const stay = new ElectronEvent();
+    contents.emit('will-prevent-unload', stay);
+    expect(stay.defaultPrevented).toBe(false);
+    expect(dialog.syncAsked[0]?.owner).toBe(theWindow());
+    expect(dialog.syncAsked[0]?.options.buttons).toEqual(['Close anyway', 'Stay']);
+    dialog.answer = 0; // Close anyway: the page's beforeunload is overruled
+    const leave = new ElectronEvent();
+    contents.emit('will-prevent-unload', leave);
+    expect(leave.defaultPrevented).toBe(true);
+    expect(dialog.syncAsked).toHaveLength(2);
   });
 
   it('asks one question at a time, however many links the page opens at once', async () => {

@@ -260,7 +260,7 @@ describe('the conversation builder, before anything is sent', () => {
 });
 
 describe('the conversation builder against a mail server', () => {
-  it('runs the textbook conversation with Send all: every reply explained, the message delivered intact', async () => {
+  it('runs the textbook conversation with Send all steps: every reply explained, the message delivered intact', async () => {
     const server = await mailServer();
     const model = await modelFor(server);
     expect(await model.connect()).toBe(true);
@@ -306,7 +306,7 @@ describe('the conversation builder against a mail server', () => {
     expect(rows.find((row) => row.note?.startsWith('250 '))?.rttMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('stops Send all at the first 5xx, and says what the refusal means', async () => {
+  it('stops Send all steps at the first 5xx, and says what the refusal means', async () => {
     const server = await mailServer({
       answer: (line) => (line.startsWith('RCPT') ? '550 5.1.1 <bob@hamburger.edu>: User unknown\r\n' : undefined),
     });
@@ -428,7 +428,7 @@ describe('the conversation builder against a mail server', () => {
     expect(model.state.errors.send?.message).toMatch(/Connect first/);
   });
 
-  it('lets the wait be cancelled, and Send all stops there', async () => {
+  it('lets the wait be cancelled, and Send all steps stops there', async () => {
     const server = await mailServer({ answer: (line) => (line.startsWith('HELO') ? 'silence' : undefined) });
     const model = await modelFor(server);
     model.setReplyDeadline('20');
