@@ -2,16 +2,8 @@ import { memo, useId, useLayoutEffect, useRef, useState } from 'react';
 import { formatByteCount, hexDump } from '../../shared/bytes';
 import { useFrameStore } from '../net/useStore';
 import { Segments } from './ByteView';
-import {
-  directionLabel,
-  formatElapsed,
-  rowSegments,
-  rttLabel,
-  sizeLabel,
-  type TranscriptModel,
-  type TranscriptRow,
-  type TranscriptViewMode,
-} from './model';
+import type { TranscriptModel, TranscriptRow, TranscriptViewMode } from './model';
+import { directionLabel, formatElapsed, rowSegments, rttLabel, sizeLabel } from './rowFormat';
 import './transcript.css';
 
 /** Rows rendered at first; older ones come on request, so a long stream costs a bounded DOM. */

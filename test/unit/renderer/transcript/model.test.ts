@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SessionTranscript } from '../../../../renderer/net/sessionTranscript';
-import {
-  formatElapsed,
-  rowSegments,
-  rowToText,
-  type TranscriptInput,
-  TranscriptModel,
-  type TranscriptRow,
-  visibleBytes,
-} from '../../../../renderer/transcript/model';
+import { type TranscriptInput, TranscriptModel, type TranscriptRow } from '../../../../renderer/transcript/model';
+import { formatElapsed, rowSegments, rowToText, visibleBytes } from '../../../../renderer/transcript/rowFormat';
 import { parseEscapes, segmentsToOriginalText } from '../../../../shared/bytes';
 
 /**
