@@ -13,12 +13,12 @@ import {
   serializeConversationFile,
   unknownVariables,
 } from '../../shared/conversation/index';
+import { downloadText } from '../app/download';
 import { useClient } from '../app/hooks';
 import { Segments } from '../transcript/ByteView';
 import {
   type ConversationSource,
   conversationExtension,
-  downloadText,
   type DraftStep,
   lookupFor,
   type OpenedFile,

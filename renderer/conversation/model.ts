@@ -156,15 +156,3 @@ export function takePending(tool: ConversationTool): OpenedFile | undefined {
   pending = undefined;
   return taken;
 }
-
-/** Saves text as a download (browser mode and the desktop's own download handling). */
-export function downloadText(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

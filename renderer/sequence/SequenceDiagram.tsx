@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { formatByteCount, formatDuration } from '../../shared/bytes';
+import { downloadBlob, downloadText } from '../app/download';
 import type { TranscriptModel } from '../transcript/model';
 import {
   fitPxPerMs,
@@ -153,13 +154,13 @@ export function SequenceDiagram({ inputs, note }: { inputs: readonly SequenceInp
   const save = async (kind: 'svg' | 'png' | 'mermaid') => {
     try {
       if (kind === 'mermaid') {
-        download('sequence.mmd', URL.createObjectURL(new Blob([toMermaid(layout)], { type: 'text/plain' })));
+        downloadText('sequence.mmd', toMermaid(layout), 'text/plain');
       } else {
         const element = svg.current;
         if (!element) return;
         const text = new XMLSerializer().serializeToString(element);
         const blob = new Blob([text], { type: 'image/svg+xml' });
-        download(`sequence.${kind}`, URL.createObjectURL(kind === 'svg' ? blob : await toPng(blob, width, height)));
+        downloadBlob(`sequence.${kind}`, kind === 'svg' ? blob : await toPng(blob, width, height));
       }
       setExportStatus(`Saved sequence.${kind === 'mermaid' ? 'mmd' : kind}.`);
     } catch (error) {
@@ -457,14 +458,6 @@ function EventTable({
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-function download(name: string, url: string): void {
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 async function toPng(svgBlob: Blob, width: number, height: number): Promise<Blob> {

@@ -10,6 +10,7 @@ import {
   type RttEstimate,
   rttEstimates,
 } from '../../../shared/udp/client/ping';
+import { downloadText, downloadUrl } from '../../app/download';
 import { ErrorText, TextField } from '../../net/fields';
 import { useStore } from '../../net/useStore';
 import { chartPng, PingChart } from './PingChart';
@@ -79,10 +80,10 @@ function PingStatisticsView({ model }: { model: PingModel }) {
       <Summary stats={stats} running={state.running} />
       <PingChart rows={state.rows} estimates={estimates} onPlot={onPlot} />
       <div className="actions">
-        <button type="button" onClick={() => plot.current && download('ping-rtt.png', chartPng(plot.current))}>
+        <button type="button" onClick={() => plot.current && downloadUrl('ping-rtt.png', chartPng(plot.current))}>
           Export PNG
         </button>
-        <button type="button" onClick={() => download('ping-rtt.csv', csvUrl(pingCsv(samples)))}>
+        <button type="button" onClick={() => downloadText('ping-rtt.csv', pingCsv(samples), 'text/csv;charset=utf-8')}>
           Export CSV
         </button>
       </div>
@@ -181,15 +182,4 @@ function Formulas({ last, previous }: { last: RttEstimate | undefined; previous:
 function ms(value: number | undefined): string {
   if (value === undefined) return '—';
   return `${value < 10 ? value.toFixed(3) : value.toFixed(1)} ms`;
-}
-
-function csvUrl(csv: string): string {
-  return `data:text/csv;charset=utf-8,${encodeURIComponent(csv)}`;
-}
-
-function download(name: string, url: string): void {
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
 }
